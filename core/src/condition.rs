@@ -1,0 +1,219 @@
+//! Conditions in JsonLogic (<https://jsonlogic.com>), evaluated by datalogic-rs.
+//!
+//! Rules are checked for size before they reach the engine, compiled once when
+//! the catalog loads, and evaluated against plain JSON data.
+
+use std::sync::Arc;
+
+use datalogic_rs::{Engine, Logic};
+use serde_json::Value;
+
+/// Operators whose arguments after the first are evaluated per item, where
+/// `var` names the item rather than the context.
+const ITERATORS: &[&str] = &["map", "filter", "reduce", "all", "some", "none"];
+
+/// A compiled JsonLogic rule.
+#[derive(Clone)]
+pub struct Condition {
+    logic: Arc<Logic>,
+}
+
+impl std::fmt::Debug for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Condition")
+    }
+}
+
+/// Evaluates compiled conditions. One per catalog; cheap to share across threads.
+pub struct Evaluator {
+    engine: Engine,
+}
+
+impl std::fmt::Debug for Evaluator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Evaluator")
+    }
+}
+
+impl Default for Evaluator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Evaluator {
+    /// An evaluator with the standard JsonLogic operators.
+    pub fn new() -> Self {
+        Evaluator {
+            engine: Engine::new(),
+        }
+    }
+
+    /// Compiles `rule`; the error text says what the engine rejected.
+    /// Unknown operators are rejected here rather than at evaluation time.
+    pub fn compile(&self, rule: &Value) -> Result<Condition, String> {
+        let mut stack = vec![rule];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Array(items) => stack.extend(items),
+                Value::Object(map) if map.len() == 1 => {
+                    for (op, args) in map {
+                        if !self.engine.builtin_operator_names().any(|b| b == op) {
+                            return Err(format!("unknown operator `{op}`"));
+                        }
+                        stack.push(args);
+                    }
+                }
+                Value::Object(map) => stack.extend(map.values()),
+                _ => {}
+            }
+        }
+        self.engine
+            .compile(rule)
+            .map(|logic| Condition {
+                logic: Arc::new(logic),
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Evaluates `condition` against `data` with JsonLogic truthiness.
+    pub fn is_true(&self, condition: &Condition, data: &Value) -> Result<bool, String> {
+        let mut session = self.engine.session();
+        let value = session
+            .eval_borrowed(&condition.logic, data)
+            .map_err(|e| e.to_string())?;
+        Ok(self.engine.truthy(value))
+    }
+
+    /// Evaluates `rule` against `data` and returns the JSON result (used by the compatibility suite).
+    pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, datalogic_rs::Error> {
+        let logic = self.engine.compile(rule)?;
+        let mut session = self.engine.session();
+        session.eval_into::<Value, _>(&logic, data)
+    }
+}
+
+/// Size of a rule: nesting depth and number of JSON nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleSize {
+    /// Deepest nesting of arrays and objects.
+    pub depth: usize,
+    /// Number of JSON values in the rule.
+    pub nodes: usize,
+}
+
+/// Measures a rule without recursion, stopping early once `max_nodes` is passed.
+pub fn measure(rule: &Value, max_nodes: usize) -> RuleSize {
+    let mut size = RuleSize { depth: 0, nodes: 0 };
+    let mut stack = vec![(rule, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        size.nodes += 1;
+        size.depth = size.depth.max(depth);
+        if size.nodes > max_nodes {
+            break;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    size
+}
+
+/// The literal data paths a rule reads with `var` or `val` outside iterator
+/// bodies, e.g. `entities.order.status`. Computed paths are skipped.
+pub fn var_paths(rule: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![rule];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) if map.len() == 1 => {
+                for (op, args) in map {
+                    match (op.as_str(), args) {
+                        ("var", Value::String(p)) if !p.is_empty() => out.push(p.clone()),
+                        ("var", Value::Array(a)) => match a.first() {
+                            Some(Value::String(p)) if !p.is_empty() => {
+                                out.push(p.clone());
+                                stack.extend(a.iter().skip(1));
+                            }
+                            _ => stack.extend(a),
+                        },
+                        ("val", Value::Array(a))
+                            if !a.is_empty() && a.iter().all(Value::is_string) =>
+                        {
+                            let parts: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                            out.push(parts.join("."));
+                        }
+                        (op, Value::Array(a)) if ITERATORS.contains(&op) => stack.extend(a.first()),
+                        _ => stack.push(args),
+                    }
+                }
+            }
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compiles_and_evaluates_with_truthiness() {
+        let ev = Evaluator::new();
+        let c = ev
+            .compile(&json!({">=": [{"var": "risk.fraud_score"}, 0.9]}))
+            .unwrap();
+        assert!(
+            ev.is_true(&c, &json!({"risk": {"fraud_score": 0.95}}))
+                .unwrap()
+        );
+        assert!(
+            !ev.is_true(&c, &json!({"risk": {"fraud_score": 0.2}}))
+                .unwrap()
+        );
+        let c = ev.compile(&json!({"var": "user.segments"})).unwrap();
+        assert!(!ev.is_true(&c, &json!({"user": {"segments": []}})).unwrap());
+    }
+
+    #[test]
+    fn rejects_unknown_operators() {
+        assert!(
+            Evaluator::new()
+                .compile(&json!({"frobnicate": [1]}))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn measures_depth_and_nodes() {
+        let size = measure(&json!({"and": [{"==": [1, 1]}, true]}), 100);
+        assert_eq!(size, RuleSize { depth: 5, nodes: 7 });
+    }
+
+    #[test]
+    fn collects_literal_var_paths_but_not_iterator_scopes() {
+        let rule = json!({"and": [
+            {"==": [{"var": "entities.order.status"}, "deleted"]},
+            {"some": [{"var": "events"}, {"==": [{"var": "name"}, "x"]}]},
+            {"val": ["user", "vip_tier"]},
+            {"var": ["risk.score", 0]}
+        ]});
+        let mut paths = var_paths(&rule);
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "entities.order.status",
+                "events",
+                "risk.score",
+                "user.vip_tier"
+            ]
+        );
+    }
+}

@@ -1,0 +1,649 @@
+//! Content format v1: the JSON that content teams author.
+//!
+//! These types are the single source of truth for the format: the JSON Schema
+//! (`schema/inscene-content.v1.schema.json`) is generated from them and the linter
+//! walks them. They describe *raw* content: ids are plain strings here and every
+//! reference is checked by [`crate::lint`] before [`crate::catalog`] compiles the
+//! content into a catalog with no dangling references.
+//!
+//! Unknown fields are tolerated (forward compatibility) and reported as warnings.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Major version of the content format this crate reads.
+pub const SCHEMA_MAJOR: u64 = 1;
+
+/// Localized text: a map from a locale tag (`en`, `zh-Hans`, `zh-Hant`) to the
+/// text in that locale. Text may hold placeholders such as `{entities.order.id}`
+/// or `{answers.order_number}`; `{{` and `}}` stand for literal braces.
+pub type LocalizedText = BTreeMap<String, String>;
+
+/// A JsonLogic rule (<https://jsonlogic.com>) evaluated against the context.
+pub type Rule = Value;
+
+/// A whole content catalog: the root of a content file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "inscene content catalog v1"))]
+pub struct CatalogDoc {
+    /// Version of this content format, `"1.<minor>"`. A different major version is rejected.
+    pub schema_version: String,
+    /// Identity and version of this catalog, carried into handoff packets.
+    pub catalog: CatalogMeta,
+    /// Locales the content is written in and how missing text falls back.
+    pub locales: Locales,
+    /// Context fields the content may reference (placeholders, PII redaction).
+    #[serde(default)]
+    pub context: ContextSchema,
+    /// In-app actions the host app supports; action steps may only name these.
+    #[serde(default)]
+    pub actions: Vec<ActionDef>,
+    /// When a human must be offered or forced, catalog-wide; flows may override parts.
+    #[serde(default)]
+    pub escalation_policy: EscalationPolicy,
+    /// Crisis screening applied to every free text the user types.
+    #[serde(default)]
+    pub crisis: Option<CrisisScreening>,
+    /// Context conditions that raise the priority of any escalation (e.g. check-in today).
+    #[serde(default)]
+    pub urgency: Vec<UrgencyRule>,
+    /// Problems the SDK can detect from context, each starting a flow.
+    #[serde(default)]
+    pub scenarios: Vec<Scenario>,
+    /// Proactive interventions raised by host events (e.g. a risky payment).
+    #[serde(default)]
+    pub interventions: Vec<Intervention>,
+    /// Solution flows: small graphs of steps.
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+}
+
+/// Identity and version of a catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CatalogMeta {
+    /// Stable id of the catalog, e.g. `"shop-help"`.
+    pub id: String,
+    /// Content version, free form (e.g. `"2026.11.3"`), reported in handoff packets and events.
+    pub version: String,
+    /// Human description for content authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The locales of a catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Locales {
+    /// Locale used when nothing better is available; every text must have it.
+    pub default: String,
+    /// Every locale the content is translated into (the default included).
+    pub supported: Vec<String>,
+    /// Per locale, the locales tried next when a text lacks it (the default is always tried last).
+    #[serde(default)]
+    pub fallbacks: BTreeMap<String, Vec<String>>,
+}
+
+/// Declared context fields, so content can be checked against what hosts send.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ContextSchema {
+    /// Declared fields by dotted path (`entities.order.id`).
+    #[serde(default)]
+    pub fields: Vec<ContextField>,
+}
+
+/// One declared context field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ContextField {
+    /// Dotted path into the context, e.g. `entities.order.status`.
+    pub path: String,
+    /// Value type the host sends.
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// What the field means, for content authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Personal data: redacted from handoff packets and never logged.
+    #[serde(default)]
+    pub pii: bool,
+}
+
+/// Type of a context field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// Text.
+    String,
+    /// Any number.
+    Number,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A calendar date `YYYY-MM-DD`.
+    Date,
+    /// Seconds since the Unix epoch.
+    Timestamp,
+    /// A list of values.
+    List,
+    /// An object whose sub-fields need not be declared one by one.
+    Object,
+}
+
+/// An in-app action the host app can perform when a flow asks for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ActionDef {
+    /// Action id, e.g. `open_deleted_orders`.
+    pub id: String,
+    /// What the action does, for content authors and host developers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Parameters the host expects.
+    #[serde(default)]
+    pub params: Vec<ActionParam>,
+}
+
+/// A parameter of an action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ActionParam {
+    /// Parameter name.
+    pub name: String,
+    /// Whether every action step must supply it.
+    #[serde(default)]
+    pub required: bool,
+    /// What the parameter means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Ways to reach a human.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Live text chat.
+    Chat,
+    /// Live voice call.
+    Voice,
+    /// Live video call (e.g. sign language, elderly users).
+    Video,
+    /// An agent calls the user back.
+    Callback,
+    /// An asynchronous ticket.
+    Ticket,
+}
+
+/// Priority of an escalation, lowest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Can wait.
+    Low,
+    /// Ordinary.
+    #[default]
+    Normal,
+    /// Ahead of ordinary contacts.
+    High,
+    /// Top priority: crisis, fraud in progress, stranded travellers.
+    Urgent,
+}
+
+/// Risk level of a scenario or intervention, lowest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// No particular risk.
+    #[default]
+    None,
+    /// Low risk.
+    Low,
+    /// Medium risk.
+    Medium,
+    /// High risk: a human is offered by default.
+    High,
+    /// Critical risk: escalation is forced by default.
+    Critical,
+}
+
+/// How a rule brings a human in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HumanMode {
+    /// Show the "talk to a human" choice prominently.
+    Offer,
+    /// Skip self-service and hand over to a human at once.
+    Immediate,
+}
+
+/// When a human must be offered or forced. Every field is optional so that a
+/// flow can override just what it needs; the catalog-wide policy fills the rest,
+/// and built-in defaults fill what neither sets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EscalationPolicy {
+    /// Keep "talk to a human" visible on every step (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_offer_human: Option<bool>,
+    /// Offer a human after this many "this didn't help" answers (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_after_unhelpful: Option<u32>,
+    /// Escalate without asking after this many "this didn't help" answers (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_after_unhelpful: Option<u32>,
+    /// Offer a human when the user reaches the same step this many times (default 2: the first revisit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_on_visit: Option<u32>,
+    /// Offer a human when the scenario's risk is at least this level (default `high`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_at_risk: Option<RiskLevel>,
+    /// Escalate at once when the scenario's risk is at least this level (default `critical`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_at_risk: Option<RiskLevel>,
+    /// Preferred channels, best first (default `chat`, then `ticket`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<Channel>>,
+    /// Agent queue escalations go to unless a step says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Rules for user segments (elderly, VIP tiers, ...). A flow's list replaces the catalog's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<SegmentRule>>,
+}
+
+/// Escalation rule for users in one segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SegmentRule {
+    /// Segment name as the host sends it in `user.segments`, e.g. `elderly`, `vip_gold`.
+    pub segment: String,
+    /// Offer a human from the first step, or hand over at once.
+    pub mode: HumanMode,
+    /// Channel preference for this segment, best first (e.g. `voice`, `video`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<Channel>>,
+    /// Minimum priority for this segment's escalations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// Ask the agent team for a follow-up call after the contact.
+    #[serde(default)]
+    pub follow_up: bool,
+}
+
+/// Crisis screening: patterns that, found in anything the user types, bypass
+/// every flow and escalate at top priority with crisis resources shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CrisisScreening {
+    /// Literal phrases per locale, matched case-insensitively.
+    #[serde(default)]
+    pub keywords: BTreeMap<String, Vec<String>>,
+    /// Regular expressions per locale.
+    #[serde(default)]
+    pub patterns: BTreeMap<String, Vec<String>>,
+    /// Regular expressions per locale for benign look-alikes ("this game is killing me")
+    /// that must not count as a hit.
+    #[serde(default)]
+    pub exclude: BTreeMap<String, Vec<String>>,
+    /// Crisis resources shown to the user (hotlines, what to do now).
+    pub resources: LocalizedText,
+    /// Channel for crisis escalations, best first (default `voice`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<Channel>>,
+    /// Agent queue for crisis escalations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+/// A context condition that raises escalation priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UrgencyRule {
+    /// Rule id, reported as the reason for the raised priority.
+    pub id: String,
+    /// JsonLogic condition over the context.
+    pub when: Rule,
+    /// Priority at least this high when the condition holds.
+    pub priority: Priority,
+}
+
+/// A problem the SDK can recognise from context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Scenario {
+    /// Scenario id, e.g. `order_missing`.
+    pub id: String,
+    /// Title shown in suggestions.
+    pub title: LocalizedText,
+    /// One-line summary shown under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<LocalizedText>,
+    /// Business line or product tag, e.g. `orders`, `payments`, `travel`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Signals that detect the scenario; any one firing makes it a candidate.
+    pub triggers: Vec<Trigger>,
+    /// Base rank, 0 to 100 (default 50).
+    #[serde(default = "default_priority")]
+    pub priority: u32,
+    /// JsonLogic condition the context must meet for the scenario to be suggested at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Rule>,
+    /// Risk level, used by the escalation policy.
+    #[serde(default)]
+    pub risk: RiskLevel,
+    /// The flow this scenario starts.
+    pub flow: String,
+}
+
+fn default_priority() -> u32 {
+    50
+}
+
+/// One signal that makes a scenario a candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Trigger {
+    /// The current screen or route matches a pattern: `*` matches one path
+    /// segment, `**` any number (`orders/**`, `checkout/*/payment`).
+    Screen {
+        /// Screen or route patterns.
+        patterns: Vec<String>,
+        /// Contribution to the score (default 1).
+        #[serde(default = "default_weight")]
+        weight: f64,
+    },
+    /// A recent event with one of these names (and, if given, one of these error codes).
+    Event {
+        /// Event names, e.g. `login_failed`.
+        names: Vec<String>,
+        /// Error codes matched against the event's `data.code`, compared as text.
+        #[serde(default)]
+        codes: Vec<String>,
+        /// Only events at most this many seconds old count.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within_seconds: Option<u64>,
+        /// Contribution to the score (default 1).
+        #[serde(default = "default_weight")]
+        weight: f64,
+    },
+    /// A JsonLogic condition over the context.
+    Condition {
+        /// The rule; truthy means the trigger fires.
+        rule: Rule,
+        /// Contribution to the score (default 1).
+        #[serde(default = "default_weight")]
+        weight: f64,
+    },
+    /// The user's free-text question matches keywords or patterns, per locale.
+    Text {
+        /// Literal phrases per locale, matched case-insensitively; no word segmentation is assumed.
+        #[serde(default)]
+        keywords: BTreeMap<String, Vec<String>>,
+        /// Regular expressions per locale.
+        #[serde(default)]
+        patterns: BTreeMap<String, Vec<String>>,
+        /// Contribution to the score (default 1).
+        #[serde(default = "default_weight")]
+        weight: f64,
+    },
+}
+
+fn default_weight() -> f64 {
+    1.0
+}
+
+impl Trigger {
+    /// The trigger's contribution to a scenario's score.
+    pub fn weight(&self) -> f64 {
+        match self {
+            Trigger::Screen { weight, .. }
+            | Trigger::Event { weight, .. }
+            | Trigger::Condition { weight, .. }
+            | Trigger::Text { weight, .. } => *weight,
+        }
+    }
+}
+
+/// A proactive intervention: raised by a host event when its condition holds,
+/// it interrupts whatever the user is doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Intervention {
+    /// Intervention id, e.g. `payment_fraud_warning`.
+    pub id: String,
+    /// Host event names that can raise it, e.g. `payment_initiated`.
+    pub events: Vec<String>,
+    /// JsonLogic condition over the context and the event (`event.*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Rule>,
+    /// Risk level.
+    #[serde(default)]
+    pub risk: RiskLevel,
+    /// Warning shown at once.
+    pub message: LocalizedText,
+    /// Education content: how the scam or problem works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub education: Option<LocalizedText>,
+    /// Action the host performs immediately (e.g. `hold_payment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_action: Option<ActionCall>,
+    /// Human contact offered right now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human: Option<HumanOffer>,
+    /// Flow the user can continue with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+}
+
+/// A call of a declared action with its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ActionCall {
+    /// Declared action id.
+    pub action: String,
+    /// Parameter values; strings may hold placeholders.
+    #[serde(default)]
+    pub params: BTreeMap<String, Value>,
+}
+
+/// A human contact offered by an intervention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HumanOffer {
+    /// Channels, best first.
+    pub channels: Vec<Channel>,
+    /// Agent queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Priority of the contact.
+    #[serde(default)]
+    pub priority: Priority,
+    /// Stable reason code for routing and reporting.
+    pub reason: String,
+}
+
+/// A solution flow: a small graph of steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Flow {
+    /// Flow id.
+    pub id: String,
+    /// Title shown while the flow runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<LocalizedText>,
+    /// Step the flow begins with (default: the first step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Overrides of the catalog-wide escalation policy for this flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_policy: Option<EscalationPolicy>,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// One step ("slice") of a flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Step {
+    /// Step id, unique within its flow.
+    pub id: String,
+    /// What the step does.
+    #[serde(flatten)]
+    pub kind: StepKind,
+}
+
+/// The kinds of step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StepKind {
+    /// Show an instruction, then go on.
+    Message {
+        /// Text shown.
+        text: LocalizedText,
+        /// Next step.
+        next: Option<String>,
+    },
+    /// Ask a question with options.
+    Choice {
+        /// The question.
+        text: LocalizedText,
+        /// The options, in display order.
+        options: Vec<ChoiceOption>,
+    },
+    /// Branch automatically on conditions over context and answers; the user sees nothing.
+    Check {
+        /// Tried in order; the first whose condition holds is taken.
+        branches: Vec<Branch>,
+        /// Taken when no branch holds.
+        otherwise: String,
+    },
+    /// Ask the host app to perform an in-app action and branch on its result.
+    Action {
+        /// Text shown while the host performs it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<LocalizedText>,
+        /// Declared action id, e.g. `open_deleted_orders`.
+        action: String,
+        /// Parameter values; strings may hold placeholders.
+        #[serde(default)]
+        params: BTreeMap<String, Value>,
+        /// Store the result's data under `answers.<name>`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        save_as: Option<String>,
+        /// Next step when the host reports success.
+        on_success: String,
+        /// Next step when the host reports failure.
+        on_failure: String,
+        /// Next step when the user cancels (default: as on failure).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_cancelled: Option<String>,
+    },
+    /// Collect a value from the user.
+    Input {
+        /// The prompt.
+        text: LocalizedText,
+        /// Store the value under `answers.<name>`.
+        save_as: String,
+        /// Regular expression the whole value must match.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pattern: Option<String>,
+        /// Longest accepted value, in characters (default 500).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_length: Option<u32>,
+        /// Shown when the value does not match.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<LocalizedText>,
+        /// Next step.
+        next: String,
+    },
+    /// The problem is solved; asks "did this help?" when `feedback` is set.
+    Resolution {
+        /// Closing text.
+        text: LocalizedText,
+        /// Ask whether this helped (default `true`).
+        #[serde(default = "default_true")]
+        feedback: bool,
+    },
+    /// Hand over to a human agent.
+    Escalation {
+        /// Text shown while handing over.
+        text: LocalizedText,
+        /// Channels, best first (default: from the escalation policy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channels: Option<Vec<Channel>>,
+        /// Agent queue (default: from the escalation policy).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        queue: Option<String>,
+        /// Priority (default `normal`; urgency rules and segments may raise it).
+        #[serde(default)]
+        priority: Priority,
+        /// Stable reason code for routing and reporting, e.g. `ban_appeal`.
+        reason: String,
+    },
+    /// Continue in another flow: `goto` leaves this flow, `call` comes back to `next`.
+    Flow {
+        /// The flow to run.
+        flow: String,
+        /// `goto` (default) or `call`.
+        #[serde(default)]
+        mode: FlowMode,
+        /// Where to continue after a `call` returns; required for `call`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+    },
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// How a flow step runs another flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FlowMode {
+    /// Leave this flow for the other one.
+    #[default]
+    Goto,
+    /// Run the other flow; when it resolves, come back to `next`.
+    Call,
+}
+
+/// An option of a choice step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChoiceOption {
+    /// Option id, unique within the step; recorded as the answer.
+    pub id: String,
+    /// Label shown.
+    pub label: LocalizedText,
+    /// Next step when chosen.
+    pub next: String,
+}
+
+/// A branch of a check step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Branch {
+    /// JsonLogic condition over the context and `answers`.
+    pub when: Rule,
+    /// Next step when it holds.
+    pub next: String,
+}

@@ -1,0 +1,276 @@
+//! Errors and diagnostics.
+//!
+//! Content problems are [`Diagnostic`]s: a stable [`Code`], a severity, a human
+//! message without personal data, and an RFC 6901 JSON pointer to the offending
+//! place. API calls fail with [`Error`], whose [`Error::code`] is just as stable.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// Result type of the core API.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
+        /// Stable machine-readable code of a content diagnostic. Codes are never
+        /// renamed; hosts and CI may match on [`Code::as_str`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable text of the code, e.g. `content.dangling_next`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The content is larger than the configured limit.
+    TooLarge = "content.too_large",
+    /// The content is not valid JSON.
+    InvalidJson = "content.invalid_json",
+    /// `schema_version` is missing, malformed or of an unsupported major version.
+    UnsupportedVersion = "content.unsupported_version",
+    /// A value has the wrong shape or type, or a required field is missing.
+    Schema = "content.schema",
+    /// A field this version does not know; tolerated, but often a typo.
+    UnknownField = "content.unknown_field",
+    /// A count, length or depth limit is exceeded.
+    LimitExceeded = "content.limit_exceeded",
+    /// A number is out of its allowed range.
+    OutOfRange = "content.out_of_range",
+    /// An id is empty, too long or uses characters outside `A-Z a-z 0-9 _ . -`.
+    InvalidId = "content.invalid_id",
+    /// Two items of the same kind share an id.
+    DuplicateId = "content.duplicate_id",
+    /// The locale configuration is inconsistent (default not supported, bad tag, unknown fallback).
+    InvalidLocale = "content.invalid_locale",
+    /// A text is written in a locale the catalog does not declare.
+    UndeclaredLocale = "content.undeclared_locale",
+    /// A text lacks the catalog's default locale, so some users would see nothing.
+    MissingDefaultText = "content.missing_default_text",
+    /// A text lacks one of the declared locales (the fallback chain is used).
+    MissingTranslation = "content.missing_translation",
+    /// A step points to a step that does not exist in its flow.
+    DanglingNext = "content.dangling_next",
+    /// A reference names a flow that does not exist.
+    DanglingFlow = "content.dangling_flow",
+    /// A step can never be reached from the flow's start.
+    UnreachableStep = "content.unreachable_step",
+    /// A step that is not an outcome has no way on.
+    DeadEnd = "content.dead_end",
+    /// Steps form a cycle that nothing leads out of.
+    CycleNoExit = "content.cycle_no_exit",
+    /// No resolution or human escalation can be reached from the flow's start.
+    NoOutcome = "content.no_outcome",
+    /// Flows call each other in a cycle, which would never return.
+    RecursiveFlow = "content.recursive_flow",
+    /// A flow has no steps.
+    EmptyFlow = "content.empty_flow",
+    /// A flow is not used by any scenario, intervention or flow step.
+    UnusedFlow = "content.unused_flow",
+    /// A scenario has no triggers, so it can only be started by id.
+    NoTriggers = "content.no_triggers",
+    /// A step or intervention names an action the catalog does not declare.
+    UnknownAction = "content.unknown_action",
+    /// A required action parameter is not supplied.
+    MissingActionParam = "content.missing_action_param",
+    /// An action parameter the action does not declare.
+    UnknownActionParam = "content.unknown_action_param",
+    /// A regular expression does not compile or breaks the regex limits.
+    InvalidRegex = "content.invalid_regex",
+    /// A JsonLogic rule is not valid.
+    InvalidCondition = "content.invalid_condition",
+    /// A JsonLogic `var` names no known context field.
+    UnknownVariable = "content.unknown_variable",
+    /// A text has a malformed placeholder (unclosed `{`, stray `}`, bad name).
+    InvalidPlaceholder = "content.invalid_placeholder",
+    /// A placeholder names no context field declared in the catalog's context schema.
+    UnknownPlaceholder = "content.unknown_placeholder",
+    /// The catalog has no crisis screening.
+    NoCrisisScreening = "content.no_crisis_screening",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The catalog cannot be loaded.
+    Error,
+    /// The catalog loads, but something is probably wrong.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A finding about content: what, how bad, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Human-readable explanation; never contains user data.
+    pub message: String,
+    /// RFC 6901 JSON pointer to the offending value (`""` is the whole document).
+    pub path: String,
+    /// 1-based line and column, where known (JSON syntax errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<(usize, usize)>,
+}
+
+impl Diagnostic {
+    /// Whether this diagnostic blocks loading.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "{} {} at {}: {}",
+            self.severity, self.code, path, self.message
+        )
+    }
+}
+
+/// An RFC 6901 JSON pointer under construction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The pointer to the whole document.
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// The pointer to member `key` of the value this pointer names.
+    pub fn key(&self, key: &str) -> Self {
+        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => s.push_str("~0"),
+                '/' => s.push_str("~1"),
+                c => s.push(c),
+            }
+        }
+        Pointer(s)
+    }
+
+    /// The pointer to element `index` of the array this pointer names.
+    pub fn index(&self, index: usize) -> Self {
+        Pointer(format!("{}/{}", self.0, index))
+    }
+
+    /// The pointer as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Errors of the core API.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The content cannot be loaded; `diagnostics` lists every problem found (errors first).
+    #[error("{}", content_summary(.diagnostics))]
+    InvalidContent {
+        /// Every finding, errors first.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+fn content_summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match diagnostics.iter().find(|d| d.is_error()) {
+        Some(first) => format!("content has {errors} error(s); first: {first}"),
+        None => "content is invalid".to_owned(),
+    }
+}
+
+impl Error {
+    /// Stable code of the error. For invalid content it is the code of the
+    /// first error diagnostic, so a single broken reference reads as
+    /// `content.dangling_next`, not as a generic failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidContent { diagnostics } => diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .map_or("content.invalid", |d| d.code.as_str()),
+        }
+    }
+
+    /// JSON pointer to the offending content, where content is at fault.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::InvalidContent { diagnostics } => diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .map(|d| d.path.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        let p = Pointer::root().key("flows").index(2).key("a/b~c");
+        assert_eq!(p.as_str(), "/flows/2/a~1b~0c");
+    }
+
+    #[test]
+    fn codes_are_unique_and_namespaced() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(code.as_str().starts_with("content."), "{code}");
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+        }
+    }
+}

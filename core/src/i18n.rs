@@ -1,0 +1,201 @@
+//! Localization: locale tags, fallback chains and text templates with placeholders.
+
+use std::collections::BTreeMap;
+
+use crate::content::Locales;
+
+/// Whether `tag` is a plausible BCP 47 language tag (`en`, `zh-Hans`, `pt-BR`, `yue-Hant-HK`).
+pub fn is_locale_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The order in which locales are tried for a requested locale: the locale
+/// itself, its declared fallbacks, the parent of a region or script subtag
+/// (`zh-Hant-HK` -> `zh-Hant`), then the catalog default. No locale appears twice.
+pub fn fallback_chain(locales: &Locales, requested: &str) -> Vec<String> {
+    let mut chain: Vec<String> = Vec::new();
+    let push = |l: &str, chain: &mut Vec<String>| {
+        if !chain.iter().any(|c| c.eq_ignore_ascii_case(l)) {
+            chain.push(l.to_owned());
+        }
+    };
+    let mut current = requested.to_owned();
+    loop {
+        push(&current, &mut chain);
+        if let Some(fallbacks) = locales.fallbacks.get(&current) {
+            for f in fallbacks {
+                push(f, &mut chain);
+            }
+        }
+        match current.rfind('-') {
+            Some(i) => current.truncate(i),
+            None => break,
+        }
+    }
+    push(&locales.default, &mut chain);
+    chain
+}
+
+/// Picks the text for the first locale of `chain` that `text` has.
+pub fn pick<'a>(
+    text: &'a BTreeMap<String, String>,
+    chain: &[String],
+) -> Option<(&'a str, &'a str)> {
+    chain.iter().find_map(|l| {
+        text.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(l))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    })
+}
+
+/// A piece of a parsed text template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text.
+    Text(String),
+    /// A placeholder naming a dotted path, e.g. `entities.order.id`.
+    Placeholder(String),
+}
+
+/// Why a template does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Byte offset of the problem in the text.
+    pub offset: usize,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+/// Parses a text with `{dotted.path}` placeholders; `{{` and `}}` are literal braces.
+pub fn parse_template(text: &str) -> Result<Vec<Segment>, TemplateError> {
+    let mut segments = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().is_some_and(|&(_, n)| n == '{') => {
+                chars.next();
+                literal.push('{');
+            }
+            '}' if chars.peek().is_some_and(|&(_, n)| n == '}') => {
+                chars.next();
+                literal.push('}');
+            }
+            '}' => {
+                return Err(TemplateError {
+                    offset: i,
+                    reason: "stray `}` (write `}}` for a literal brace)",
+                });
+            }
+            '{' => {
+                let start = i + 1;
+                let end = loop {
+                    match chars.next() {
+                        Some((j, '}')) => break j,
+                        Some((_, '{')) | None => {
+                            return Err(TemplateError {
+                                offset: i,
+                                reason: "unclosed `{` (write `{{` for a literal brace)",
+                            });
+                        }
+                        Some(_) => {}
+                    }
+                };
+                let name = text[start..end].trim();
+                if !is_placeholder_name(name) {
+                    return Err(TemplateError {
+                        offset: i,
+                        reason: "placeholder name must be a dotted path like `entities.order.id`",
+                    });
+                }
+                if !literal.is_empty() {
+                    segments.push(Segment::Text(std::mem::take(&mut literal)));
+                }
+                segments.push(Segment::Placeholder(name.to_owned()));
+            }
+            c => literal.push(c),
+        }
+    }
+    if !literal.is_empty() {
+        segments.push(Segment::Text(literal));
+    }
+    Ok(segments)
+}
+
+fn is_placeholder_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locales() -> Locales {
+        Locales {
+            default: "en".into(),
+            supported: vec!["en".into(), "zh-Hans".into(), "zh-Hant".into()],
+            fallbacks: BTreeMap::from([("zh-Hant".into(), vec!["zh-Hans".into()])]),
+        }
+    }
+
+    #[test]
+    fn chain_walks_declared_fallbacks_then_parents_then_default() {
+        assert_eq!(
+            fallback_chain(&locales(), "zh-Hant-HK"),
+            ["zh-Hant-HK", "zh-Hant", "zh-Hans", "zh", "en"]
+        );
+        assert_eq!(fallback_chain(&locales(), "en"), ["en"]);
+    }
+
+    #[test]
+    fn pick_uses_first_available_locale() {
+        let text = BTreeMap::from([
+            ("en".to_owned(), "Hi".to_owned()),
+            ("zh-Hans".to_owned(), "你好".to_owned()),
+        ]);
+        let chain = fallback_chain(&locales(), "zh-Hant");
+        assert_eq!(pick(&text, &chain), Some(("zh-Hans", "你好")));
+    }
+
+    #[test]
+    fn templates_parse_placeholders_and_escapes() {
+        let segs = parse_template("Order {entities.order.id} {{not}} done").unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                Segment::Text("Order ".into()),
+                Segment::Placeholder("entities.order.id".into()),
+                Segment::Text(" {not} done".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_templates_are_rejected_with_offsets() {
+        assert_eq!(parse_template("a {b").unwrap_err().offset, 2);
+        assert_eq!(parse_template("a } b").unwrap_err().offset, 2);
+        assert!(parse_template("{a b}").is_err());
+        assert!(parse_template("{}").is_err());
+    }
+
+    #[test]
+    fn locale_tags() {
+        for ok in ["en", "zh-Hans", "zh-Hant-HK", "pt-BR", "yue"] {
+            assert!(is_locale_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "english", "zh_Hans", "en-", "-en"] {
+            assert!(!is_locale_tag(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Validated identifiers. A raw string from content becomes one of these only
+//! after the linter has checked its syntax and that it refers to something real.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Whether `s` is a valid id: 1 to `max_bytes` bytes of `A-Z a-z 0-9 _ . -`, starting with a letter or digit.
+pub fn is_valid_id(s: &str, max_bytes: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max_bytes
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// Wraps an id the linter has already validated.
+            pub(crate) fn checked(s: &str) -> Self {
+                $name(Arc::from(s))
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Id of a scenario in a loaded catalog.
+    ScenarioId
+);
+id_type!(
+    /// Id of a flow in a loaded catalog.
+    FlowId
+);
+id_type!(
+    /// Id of a step, unique within its flow.
+    StepId
+);
+id_type!(
+    /// Id of a declared in-app action.
+    ActionId
+);
+id_type!(
+    /// Id of a proactive intervention.
+    InterventionId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_syntax() {
+        assert!(is_valid_id("order_missing.v2-a", 64));
+        assert!(!is_valid_id("", 64));
+        assert!(!is_valid_id("_x", 64));
+        assert!(!is_valid_id("has space", 64));
+        assert!(!is_valid_id("订单", 64));
+        assert!(!is_valid_id(&"a".repeat(65), 64));
+    }
+}

@@ -1,0 +1,1582 @@
+//! The content linter: every rule content must follow, each finding with a
+//! stable code and the JSON pointer of the offending place.
+//!
+//! [`lint`] is for authors and CI (it also compiles every regular expression and
+//! reports unknown fields); loading a catalog runs the same rules minus those two
+//! costlier checks, so a catalog that lints clean always loads.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::condition::{self, Evaluator};
+use crate::content::{
+    self, CatalogDoc, Channel, EscalationPolicy, Flow, FlowMode, LocalizedText, StepKind, Trigger,
+};
+use crate::context::{ANSWERS_ROOT, BUILTIN_CONTAINERS, BUILTIN_FIELDS, EVENT_ROOT};
+use crate::error::{Code, Diagnostic, Pointer, Severity};
+use crate::i18n;
+use crate::id::is_valid_id;
+use crate::limits::Limits;
+
+/// The findings of a lint run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LintReport {
+    /// Every finding, errors first, then in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LintReport {
+    /// Whether any finding is an error (the catalog would not load).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The error findings.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// The warning findings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+/// How thorough a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// At load time: every rule, regexes checked for syntax only.
+    Load,
+    /// For authors: also compile every regex and report unknown fields.
+    Full,
+}
+
+/// Lints a content document with the default limits.
+///
+/// ```
+/// let report = inscene::lint::lint(r#"{"schema_version": "2.0"}"#);
+/// assert_eq!(report.diagnostics[0].code.as_str(), "content.unsupported_version");
+/// ```
+pub fn lint(source: &str) -> LintReport {
+    lint_with(source, &Limits::default())
+}
+
+/// Lints a content document with the given limits.
+pub fn lint_with(source: &str, limits: &Limits) -> LintReport {
+    let evaluator = Evaluator::new();
+    let (_, diagnostics) = analyze(source, limits, &evaluator, Depth::Full);
+    LintReport { diagnostics }
+}
+
+/// Parses and checks `source`. Returns the document when it parsed, and all
+/// findings sorted errors first.
+pub(crate) fn analyze(
+    source: &str,
+    limits: &Limits,
+    evaluator: &Evaluator,
+    depth: Depth,
+) -> (Option<CatalogDoc>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let doc = parse(source, limits, depth, &mut out);
+    if let Some(doc) = &doc {
+        let mut linter = Linter::new(doc, limits, evaluator, depth, out);
+        linter.run();
+        out = linter.out;
+    }
+    // Stable: errors first, document order kept within each severity.
+    out.sort_by_key(|d| d.severity);
+    (doc, out)
+}
+
+fn diag(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity,
+        message: message.into(),
+        path: path.as_str().to_owned(),
+        position: None,
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    schema_version: Option<Value>,
+}
+
+fn parse(
+    source: &str,
+    limits: &Limits,
+    depth: Depth,
+    out: &mut Vec<Diagnostic>,
+) -> Option<CatalogDoc> {
+    let root = Pointer::root();
+    if source.len() > limits.max_source_bytes {
+        out.push(diag(
+            Code::TooLarge,
+            Severity::Error,
+            &root,
+            format!(
+                "content is {} bytes; the limit is {}",
+                source.len(),
+                limits.max_source_bytes
+            ),
+        ));
+        return None;
+    }
+    // Check the version before the shape, so a v2 document gets the right error
+    // instead of a confusing complaint about some field v1 does not have.
+    let probe: VersionProbe = match serde_json::from_str(source) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut d = diag(Code::InvalidJson, Severity::Error, &root, e.to_string());
+            d.position = Some((e.line(), e.column()));
+            out.push(d);
+            return None;
+        }
+    };
+    let vp = root.key("schema_version");
+    let supported = format!(
+        "this SDK reads schema_version \"{}.x\"",
+        content::SCHEMA_MAJOR
+    );
+    match probe.schema_version {
+        None => {
+            out.push(diag(
+                Code::UnsupportedVersion,
+                Severity::Error,
+                &vp,
+                format!("schema_version is missing; {supported}"),
+            ));
+            return None;
+        }
+        Some(Value::String(v)) => {
+            let major = v.split('.').next().and_then(|m| m.parse::<u64>().ok());
+            let well_formed =
+                v.split('.').count() == 2 && v.split('.').all(|p| p.parse::<u64>().is_ok());
+            if !well_formed || major != Some(content::SCHEMA_MAJOR) {
+                out.push(diag(
+                    Code::UnsupportedVersion,
+                    Severity::Error,
+                    &vp,
+                    format!("schema_version \"{v}\" is not supported; {supported}"),
+                ));
+                return None;
+            }
+        }
+        Some(_) => {
+            out.push(diag(
+                Code::UnsupportedVersion,
+                Severity::Error,
+                &vp,
+                format!("schema_version must be a string; {supported}"),
+            ));
+            return None;
+        }
+    }
+
+    let result = match depth {
+        Depth::Load => {
+            let mut de = serde_json::Deserializer::from_str(source);
+            serde_path_to_error::deserialize::<_, CatalogDoc>(&mut de).map(|doc| (doc, None))
+        }
+        Depth::Full => {
+            let value: Value = match serde_json::from_str(source) {
+                Ok(v) => v,
+                Err(e) => {
+                    out.push(diag(
+                        Code::InvalidJson,
+                        Severity::Error,
+                        &root,
+                        e.to_string(),
+                    ));
+                    return None;
+                }
+            };
+            serde_path_to_error::deserialize::<_, CatalogDoc>(&value).map(|doc| (doc, Some(value)))
+        }
+    };
+    match result {
+        Ok((doc, value)) => {
+            if let Some(input) = value {
+                match serde_json::to_value(&doc) {
+                    Ok(known) => unknown_fields(&input, &known, &root, out),
+                    Err(e) => out.push(diag(Code::Schema, Severity::Error, &root, e.to_string())),
+                }
+            }
+            Some(doc)
+        }
+        Err(e) => {
+            let mut p = Pointer::root();
+            for seg in e.path().iter() {
+                p = match seg {
+                    serde_path_to_error::Segment::Seq { index } => p.index(*index),
+                    serde_path_to_error::Segment::Map { key } => p.key(key),
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => p,
+                };
+            }
+            let inner = e.into_inner();
+            let mut d = diag(Code::Schema, Severity::Error, &p, inner.to_string());
+            if inner.line() > 0 {
+                d.position = Some((inner.line(), inner.column()));
+            }
+            out.push(d);
+            None
+        }
+    }
+}
+
+/// Reports members of `input` that did not survive a round trip through the
+/// typed model: fields this version of the format does not know.
+fn unknown_fields(input: &Value, known: &Value, at: &Pointer, out: &mut Vec<Diagnostic>) {
+    match (input, known) {
+        (Value::Object(i), Value::Object(k)) => {
+            for (key, value) in i {
+                match k.get(key) {
+                    Some(kv) => unknown_fields(value, kv, &at.key(key), out),
+                    None if value.is_null() => {}
+                    None => out.push(diag(
+                        Code::UnknownField,
+                        Severity::Warning,
+                        &at.key(key),
+                        format!("`{key}` is not a field of content format v1 here; it is ignored"),
+                    )),
+                }
+            }
+        }
+        (Value::Array(i), Value::Array(k)) => {
+            for (n, (iv, kv)) in i.iter().zip(k).enumerate() {
+                unknown_fields(iv, kv, &at.index(n), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where a text or rule appears: decides which roots it may reference.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Scenarios, flows, urgency: context and answers.
+    Context,
+    /// Interventions: also the triggering event.
+    Intervention,
+}
+
+struct Linter<'a> {
+    doc: &'a CatalogDoc,
+    limits: &'a Limits,
+    evaluator: &'a Evaluator,
+    depth: Depth,
+    out: Vec<Diagnostic>,
+    /// Declared context fields: path -> whether sub-paths are open (object/list).
+    fields: HashMap<&'a str, bool>,
+    answer_keys: BTreeSet<&'a str>,
+    flows: HashMap<&'a str, usize>,
+    actions: HashMap<&'a str, usize>,
+    supported_locales: Vec<&'a str>,
+}
+
+impl<'a> Linter<'a> {
+    fn new(
+        doc: &'a CatalogDoc,
+        limits: &'a Limits,
+        evaluator: &'a Evaluator,
+        depth: Depth,
+        out: Vec<Diagnostic>,
+    ) -> Self {
+        let mut flows = HashMap::new();
+        for (i, f) in doc.flows.iter().enumerate() {
+            flows.entry(f.id.as_str()).or_insert(i);
+        }
+        let mut actions = HashMap::new();
+        for (i, a) in doc.actions.iter().enumerate() {
+            actions.entry(a.id.as_str()).or_insert(i);
+        }
+        let mut fields = HashMap::new();
+        for f in &doc.context.fields {
+            let open = matches!(
+                f.kind,
+                content::FieldType::Object | content::FieldType::List
+            );
+            fields.entry(f.path.as_str()).or_insert(open);
+        }
+        let mut answer_keys = BTreeSet::new();
+        for flow in &doc.flows {
+            for step in &flow.steps {
+                match &step.kind {
+                    StepKind::Input { save_as, .. } => {
+                        answer_keys.insert(save_as.as_str());
+                    }
+                    StepKind::Action {
+                        save_as: Some(k), ..
+                    } => {
+                        answer_keys.insert(k.as_str());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let supported_locales = doc.locales.supported.iter().map(String::as_str).collect();
+        Linter {
+            doc,
+            limits,
+            evaluator,
+            depth,
+            out,
+            fields,
+            answer_keys,
+            flows,
+            actions,
+            supported_locales,
+        }
+    }
+
+    fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+        self.out.push(diag(code, Severity::Error, path, message));
+    }
+
+    fn warn(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+        self.out.push(diag(code, Severity::Warning, path, message));
+    }
+
+    fn run(&mut self) {
+        let doc = self.doc;
+        let root = Pointer::root();
+        self.id(&doc.catalog.id, &root.key("catalog").key("id"));
+        self.locales();
+        self.context_fields();
+        self.actions_decl();
+        self.policy(&doc.escalation_policy, &root.key("escalation_policy"));
+        self.crisis();
+        self.urgency();
+        self.scenarios();
+        self.interventions();
+        self.flows();
+        self.flow_usage();
+        self.call_cycles();
+    }
+
+    // ---- building blocks -------------------------------------------------
+
+    fn id(&mut self, id: &str, p: &Pointer) -> bool {
+        let ok = is_valid_id(id, self.limits.max_id_bytes);
+        if !ok {
+            self.error(
+                Code::InvalidId,
+                p,
+                format!("`{}` is not a valid id: use 1 to {} characters of A-Z a-z 0-9 _ . -, starting with a letter or digit", truncate(id), self.limits.max_id_bytes),
+            );
+        }
+        ok
+    }
+
+    /// Checks ids of a list for syntax and uniqueness; `what` names the kind.
+    fn unique_ids<'b>(&mut self, ids: impl Iterator<Item = (&'b str, Pointer)>, what: &str) {
+        let mut seen: HashMap<&'b str, Pointer> = HashMap::new();
+        for (id, p) in ids {
+            self.id(id, &p);
+            if let Some(first) = seen.get(id) {
+                let msg = format!("{what} id `{}` is already used at {first}", truncate(id));
+                self.error(Code::DuplicateId, &p, msg);
+            } else {
+                seen.insert(id, p);
+            }
+        }
+    }
+
+    fn count(&mut self, n: usize, max: usize, p: &Pointer, what: &str) -> bool {
+        if n > max {
+            self.error(
+                Code::LimitExceeded,
+                p,
+                format!("{n} {what}; the limit is {max}"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn locale_declared(&self, l: &str) -> bool {
+        self.supported_locales
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(l))
+    }
+
+    fn text(&mut self, text: &LocalizedText, p: &Pointer, scope: Scope) {
+        let default = self.doc.locales.default.as_str();
+        for (locale, s) in text {
+            let lp = p.key(locale);
+            if !self.locale_declared(locale) {
+                self.warn(
+                    Code::UndeclaredLocale,
+                    &lp,
+                    format!("locale `{}` is not in locales.supported", truncate(locale)),
+                );
+            }
+            let chars = s.chars().count();
+            if chars > self.limits.max_text_chars {
+                self.error(
+                    Code::LimitExceeded,
+                    &lp,
+                    format!(
+                        "text has {chars} characters; the limit is {}",
+                        self.limits.max_text_chars
+                    ),
+                );
+                continue;
+            }
+            self.template(s, &lp, scope);
+        }
+        if !text.keys().any(|k| k.eq_ignore_ascii_case(default)) {
+            self.error(
+                Code::MissingDefaultText,
+                p,
+                format!("text has no `{default}` version, the catalog's default locale"),
+            );
+        }
+        let missing: Vec<&str> = self
+            .supported_locales
+            .iter()
+            .copied()
+            .filter(|l| !text.keys().any(|k| k.eq_ignore_ascii_case(l)))
+            .collect();
+        for l in missing {
+            if !l.eq_ignore_ascii_case(default) {
+                self.warn(
+                    Code::MissingTranslation,
+                    p,
+                    format!("no `{l}` translation; users in `{l}` see a fallback"),
+                );
+            }
+        }
+    }
+
+    fn template(&mut self, s: &str, p: &Pointer, scope: Scope) {
+        match i18n::parse_template(s) {
+            Err(e) => self.error(
+                Code::InvalidPlaceholder,
+                p,
+                format!("{} (at byte {})", e.reason, e.offset),
+            ),
+            Ok(segments) => {
+                for seg in segments {
+                    if let i18n::Segment::Placeholder(name) = seg {
+                        if !self.known_path(&name, scope) {
+                            self.error(
+                                Code::UnknownPlaceholder,
+                                p,
+                                format!("placeholder `{{{name}}}` names no declared context field, answer or built-in field"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn known_path(&self, path: &str, scope: Scope) -> bool {
+        if let Some(rest) = path
+            .strip_prefix(ANSWERS_ROOT)
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            let key = rest.split('.').next().unwrap_or(rest);
+            return self.answer_keys.contains(key);
+        }
+        if scope == Scope::Intervention && (path == EVENT_ROOT || path.starts_with("event.")) {
+            return true;
+        }
+        if BUILTIN_FIELDS.contains(&path) || BUILTIN_CONTAINERS.iter().any(|c| has_prefix(path, c))
+        {
+            return true;
+        }
+        if self.fields.contains_key(path) {
+            return true;
+        }
+        // A sub-path of an open (object or list) field, or an object holding declared fields.
+        self.fields
+            .iter()
+            .any(|(f, open)| (*open && has_prefix(path, f)) || has_prefix(f, path))
+    }
+
+    fn rule(&mut self, rule: &Value, p: &Pointer, scope: Scope) {
+        let size = condition::measure(rule, self.limits.max_rule_nodes);
+        if size.nodes > self.limits.max_rule_nodes || size.depth > self.limits.max_rule_depth {
+            self.error(
+                Code::LimitExceeded,
+                p,
+                format!(
+                    "rule is too large: the limits are depth {} and {} values",
+                    self.limits.max_rule_depth, self.limits.max_rule_nodes
+                ),
+            );
+            return;
+        }
+        if let Err(e) = self.evaluator.compile(rule) {
+            self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
+            return;
+        }
+        for path in condition::var_paths(rule) {
+            if !self.known_path(&path, scope) {
+                self.warn(
+                    Code::UnknownVariable,
+                    p,
+                    format!("`{path}` names no declared context field, answer or built-in field"),
+                );
+            }
+        }
+    }
+
+    fn regex(&mut self, pattern: &str, p: &Pointer) {
+        if pattern.len() > self.limits.max_regex_bytes {
+            self.error(
+                Code::LimitExceeded,
+                p,
+                format!(
+                    "pattern is {} bytes; the limit is {}",
+                    pattern.len(),
+                    self.limits.max_regex_bytes
+                ),
+            );
+            return;
+        }
+        let parsed = regex_syntax::ParserBuilder::new()
+            .nest_limit(self.limits.max_regex_nesting)
+            .build()
+            .parse(pattern);
+        if let Err(e) = parsed {
+            self.error(
+                Code::InvalidRegex,
+                p,
+                format!("invalid regular expression: {}", one_line(&e.to_string())),
+            );
+            return;
+        }
+        if self.depth == Depth::Full {
+            let built = regex::RegexBuilder::new(pattern)
+                .size_limit(self.limits.max_regex_compiled_bytes)
+                .nest_limit(self.limits.max_regex_nesting)
+                .build();
+            if let Err(e) = built {
+                self.error(
+                    Code::InvalidRegex,
+                    p,
+                    format!(
+                        "regular expression does not compile within limits: {}",
+                        one_line(&e.to_string())
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Keywords and patterns per locale (text triggers and crisis screening).
+    fn phrases(
+        &mut self,
+        by_locale: &std::collections::BTreeMap<String, Vec<String>>,
+        p: &Pointer,
+        regex: bool,
+    ) {
+        for (locale, items) in by_locale {
+            let lp = p.key(locale);
+            if !self.locale_declared(locale) {
+                self.warn(
+                    Code::UndeclaredLocale,
+                    &lp,
+                    format!("locale `{}` is not in locales.supported", truncate(locale)),
+                );
+            }
+            if !self.count(items.len(), self.limits.max_phrases, &lp, "phrases") {
+                continue;
+            }
+            for (i, item) in items.iter().enumerate() {
+                let ip = lp.index(i);
+                if item.trim().is_empty() {
+                    self.error(Code::Schema, &ip, "empty phrase: it would match every text");
+                } else if regex {
+                    self.regex(item, &ip);
+                } else if item.len() > self.limits.max_regex_bytes {
+                    self.error(
+                        Code::LimitExceeded,
+                        &ip,
+                        format!(
+                            "keyword is {} bytes; the limit is {}",
+                            item.len(),
+                            self.limits.max_regex_bytes
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn channels(&mut self, channels: &Option<Vec<Channel>>, p: &Pointer) {
+        if channels.as_ref().is_some_and(Vec::is_empty) {
+            self.error(
+                Code::Schema,
+                p,
+                "list at least one channel, or leave the field out for the default",
+            );
+        }
+    }
+
+    fn action_call(
+        &mut self,
+        action: &str,
+        params: &std::collections::BTreeMap<String, Value>,
+        p: &Pointer,
+        scope: Scope,
+    ) {
+        let ap = p.key("action");
+        let Some(&ix) = self.actions.get(action) else {
+            self.error(
+                Code::UnknownAction,
+                &ap,
+                format!("action `{}` is not declared in `actions`", truncate(action)),
+            );
+            return;
+        };
+        let def = &self.doc.actions[ix];
+        let pp = p.key("params");
+        for (name, value) in params {
+            if !def.params.iter().any(|d| &d.name == name) {
+                self.warn(
+                    Code::UnknownActionParam,
+                    &pp.key(name),
+                    format!("action `{action}` declares no parameter `{name}`"),
+                );
+            }
+            if let Value::String(s) = value {
+                self.template(s, &pp.key(name), scope);
+            }
+        }
+        for d in &def.params {
+            if d.required && !params.contains_key(&d.name) {
+                self.error(
+                    Code::MissingActionParam,
+                    &pp,
+                    format!("action `{action}` requires parameter `{}`", d.name),
+                );
+            }
+        }
+    }
+
+    fn flow_ref(&mut self, flow: &str, p: &Pointer) {
+        if !self.flows.contains_key(flow) {
+            self.error(
+                Code::DanglingFlow,
+                p,
+                format!("no flow has id `{}`", truncate(flow)),
+            );
+        }
+    }
+
+    // ---- sections ----------------------------------------------------------
+
+    fn locales(&mut self) {
+        let l = &self.doc.locales;
+        let p = Pointer::root().key("locales");
+        self.count(
+            l.supported.len(),
+            self.limits.max_locales,
+            &p.key("supported"),
+            "locales",
+        );
+        let mut seen = HashSet::new();
+        for (i, tag) in l.supported.iter().enumerate() {
+            if !i18n::is_locale_tag(tag) {
+                self.error(
+                    Code::InvalidLocale,
+                    &p.key("supported").index(i),
+                    format!(
+                        "`{}` is not a locale tag like `en` or `zh-Hans`",
+                        truncate(tag)
+                    ),
+                );
+            }
+            if !seen.insert(tag.to_ascii_lowercase()) {
+                self.error(
+                    Code::DuplicateId,
+                    &p.key("supported").index(i),
+                    format!("locale `{tag}` is listed twice"),
+                );
+            }
+        }
+        if !self.locale_declared(&l.default) {
+            self.error(
+                Code::InvalidLocale,
+                &p.key("default"),
+                format!(
+                    "default locale `{}` is not in locales.supported",
+                    truncate(&l.default)
+                ),
+            );
+        }
+        for (from, tos) in &l.fallbacks {
+            let fp = p.key("fallbacks").key(from);
+            if !self.locale_declared(from) {
+                self.error(
+                    Code::InvalidLocale,
+                    &fp,
+                    format!(
+                        "fallbacks are given for `{}`, which is not in locales.supported",
+                        truncate(from)
+                    ),
+                );
+            }
+            for (i, to) in tos.iter().enumerate() {
+                if !self.locale_declared(to) {
+                    self.error(
+                        Code::InvalidLocale,
+                        &fp.index(i),
+                        format!("fallback `{}` is not in locales.supported", truncate(to)),
+                    );
+                }
+            }
+        }
+    }
+
+    fn context_fields(&mut self) {
+        let p = Pointer::root().key("context").key("fields");
+        let fields = &self.doc.context.fields;
+        self.count(
+            fields.len(),
+            self.limits.max_declarations,
+            &p,
+            "context fields",
+        );
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, f) in fields.iter().enumerate() {
+            let fp = p.index(i).key("path");
+            if i18n::parse_template(&format!("{{{}}}", f.path)).is_err() || f.path.contains('{') {
+                self.error(
+                    Code::InvalidId,
+                    &fp,
+                    format!(
+                        "`{}` is not a dotted path like `entities.order.id`",
+                        truncate(&f.path)
+                    ),
+                );
+            }
+            if f.path == ANSWERS_ROOT
+                || f.path.starts_with("answers.")
+                || BUILTIN_FIELDS.contains(&f.path.as_str())
+            {
+                self.error(
+                    Code::DuplicateId,
+                    &fp,
+                    format!("`{}` is reserved or built in; do not declare it", f.path),
+                );
+            }
+            if let Some(first) = seen.insert(f.path.as_str(), i) {
+                self.error(
+                    Code::DuplicateId,
+                    &fp,
+                    format!(
+                        "context field `{}` is already declared at {}",
+                        f.path,
+                        p.index(first)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn actions_decl(&mut self) {
+        let p = Pointer::root().key("actions");
+        let actions = &self.doc.actions;
+        self.count(actions.len(), self.limits.max_declarations, &p, "actions");
+        self.unique_ids(
+            actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), p.index(i).key("id"))),
+            "action",
+        );
+        for (i, a) in actions.iter().enumerate() {
+            let pp = p.index(i).key("params");
+            self.unique_ids(
+                a.params
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (d.name.as_str(), pp.index(j).key("name"))),
+                "parameter",
+            );
+        }
+    }
+
+    fn policy(&mut self, policy: &EscalationPolicy, p: &Pointer) {
+        for (name, v) in [
+            ("offer_after_unhelpful", policy.offer_after_unhelpful),
+            ("force_after_unhelpful", policy.force_after_unhelpful),
+            ("offer_on_visit", policy.offer_on_visit),
+        ] {
+            if v == Some(0) {
+                self.error(Code::OutOfRange, &p.key(name), "must be at least 1");
+            }
+        }
+        if let (Some(offer), Some(force)) =
+            (policy.offer_after_unhelpful, policy.force_after_unhelpful)
+        {
+            if force < offer {
+                self.warn(
+                    Code::OutOfRange,
+                    &p.key("force_after_unhelpful"),
+                    "escalation is forced before a human is offered",
+                );
+            }
+        }
+        self.channels(&policy.channels, &p.key("channels"));
+        if let Some(segments) = &policy.segments {
+            let sp = p.key("segments");
+            self.unique_ids(
+                segments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.segment.as_str(), sp.index(i).key("segment"))),
+                "segment",
+            );
+            for (i, s) in segments.iter().enumerate() {
+                self.channels(&s.channels, &sp.index(i).key("channels"));
+            }
+        }
+    }
+
+    fn crisis(&mut self) {
+        let p = Pointer::root().key("crisis");
+        let Some(crisis) = &self.doc.crisis else {
+            self.warn(
+                Code::NoCrisisScreening,
+                &Pointer::root(),
+                "no `crisis` section: free text is not screened for crisis language",
+            );
+            return;
+        };
+        self.phrases(&crisis.keywords, &p.key("keywords"), false);
+        self.phrases(&crisis.patterns, &p.key("patterns"), true);
+        self.phrases(&crisis.exclude, &p.key("exclude"), true);
+        if crisis
+            .keywords
+            .values()
+            .chain(crisis.patterns.values())
+            .all(Vec::is_empty)
+        {
+            self.error(
+                Code::Schema,
+                &p,
+                "crisis screening needs at least one keyword or pattern",
+            );
+        }
+        self.text(&crisis.resources, &p.key("resources"), Scope::Context);
+        self.channels(&crisis.channels, &p.key("channels"));
+    }
+
+    fn urgency(&mut self) {
+        let p = Pointer::root().key("urgency");
+        let rules = &self.doc.urgency;
+        self.count(
+            rules.len(),
+            self.limits.max_declarations,
+            &p,
+            "urgency rules",
+        );
+        self.unique_ids(
+            rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), p.index(i).key("id"))),
+            "urgency rule",
+        );
+        for (i, r) in rules.iter().enumerate() {
+            self.rule(&r.when, &p.index(i).key("when"), Scope::Context);
+        }
+    }
+
+    fn scenarios(&mut self) {
+        let p = Pointer::root().key("scenarios");
+        let scenarios = &self.doc.scenarios;
+        if !self.count(scenarios.len(), self.limits.max_scenarios, &p, "scenarios") {
+            return;
+        }
+        self.unique_ids(
+            scenarios
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), p.index(i).key("id"))),
+            "scenario",
+        );
+        for (i, s) in scenarios.iter().enumerate() {
+            let sp = p.index(i);
+            self.text(&s.title, &sp.key("title"), Scope::Context);
+            if let Some(summary) = &s.summary {
+                self.text(summary, &sp.key("summary"), Scope::Context);
+            }
+            if s.priority > 100 {
+                self.error(
+                    Code::OutOfRange,
+                    &sp.key("priority"),
+                    format!("priority {} is above 100", s.priority),
+                );
+            }
+            if let Some(audience) = &s.audience {
+                self.rule(audience, &sp.key("audience"), Scope::Context);
+            }
+            self.flow_ref(&s.flow, &sp.key("flow"));
+            let tp = sp.key("triggers");
+            if s.triggers.is_empty() {
+                self.warn(
+                    Code::NoTriggers,
+                    &tp,
+                    "no triggers: the scenario is never suggested, only started by id",
+                );
+            }
+            if !self.count(s.triggers.len(), self.limits.max_triggers, &tp, "triggers") {
+                continue;
+            }
+            for (j, t) in s.triggers.iter().enumerate() {
+                self.trigger(t, &tp.index(j));
+            }
+        }
+    }
+
+    fn trigger(&mut self, t: &Trigger, p: &Pointer) {
+        let w = t.weight();
+        if !w.is_finite() || w < 0.0 {
+            self.error(
+                Code::OutOfRange,
+                &p.key("weight"),
+                "weight must be a finite number of at least 0",
+            );
+        }
+        match t {
+            Trigger::Screen { patterns, .. } => {
+                if patterns.is_empty() {
+                    self.error(
+                        Code::Schema,
+                        &p.key("patterns"),
+                        "list at least one screen pattern",
+                    );
+                }
+                self.count(
+                    patterns.len(),
+                    self.limits.max_phrases,
+                    &p.key("patterns"),
+                    "patterns",
+                );
+                for (i, pat) in patterns.iter().enumerate() {
+                    if pat.trim().is_empty()
+                        || pat
+                            .split('/')
+                            .any(|seg| seg.contains('*') && seg != "*" && seg != "**")
+                    {
+                        self.error(Code::Schema, &p.key("patterns").index(i), "screen patterns are `/`-separated segments; `*` and `**` must stand alone in a segment");
+                    }
+                }
+            }
+            Trigger::Event { names, codes, .. } => {
+                if names.is_empty() {
+                    self.error(
+                        Code::Schema,
+                        &p.key("names"),
+                        "list at least one event name",
+                    );
+                }
+                self.count(
+                    names.len() + codes.len(),
+                    self.limits.max_phrases,
+                    p,
+                    "event names and codes",
+                );
+            }
+            Trigger::Condition { rule, .. } => self.rule(rule, &p.key("rule"), Scope::Context),
+            Trigger::Text {
+                keywords, patterns, ..
+            } => {
+                if keywords
+                    .values()
+                    .chain(patterns.values())
+                    .all(Vec::is_empty)
+                {
+                    self.error(
+                        Code::Schema,
+                        p,
+                        "a text trigger needs at least one keyword or pattern",
+                    );
+                }
+                self.phrases(keywords, &p.key("keywords"), false);
+                self.phrases(patterns, &p.key("patterns"), true);
+            }
+        }
+    }
+
+    fn interventions(&mut self) {
+        let p = Pointer::root().key("interventions");
+        let list = &self.doc.interventions;
+        self.count(
+            list.len(),
+            self.limits.max_declarations,
+            &p,
+            "interventions",
+        );
+        self.unique_ids(
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| (v.id.as_str(), p.index(i).key("id"))),
+            "intervention",
+        );
+        for (i, v) in list.iter().enumerate() {
+            let ip = p.index(i);
+            if v.events.is_empty() {
+                self.error(
+                    Code::Schema,
+                    &ip.key("events"),
+                    "list at least one event name",
+                );
+            }
+            if let Some(when) = &v.when {
+                self.rule(when, &ip.key("when"), Scope::Intervention);
+            }
+            self.text(&v.message, &ip.key("message"), Scope::Intervention);
+            if let Some(edu) = &v.education {
+                self.text(edu, &ip.key("education"), Scope::Intervention);
+            }
+            if let Some(call) = &v.hold_action {
+                self.action_call(
+                    &call.action,
+                    &call.params,
+                    &ip.key("hold_action"),
+                    Scope::Intervention,
+                );
+            }
+            if let Some(h) = &v.human {
+                if h.channels.is_empty() {
+                    self.error(
+                        Code::Schema,
+                        &ip.key("human").key("channels"),
+                        "list at least one channel",
+                    );
+                }
+                self.id(&h.reason, &ip.key("human").key("reason"));
+            }
+            if let Some(f) = &v.flow {
+                self.flow_ref(f, &ip.key("flow"));
+            }
+        }
+    }
+
+    fn flows(&mut self) {
+        let p = Pointer::root().key("flows");
+        let flows = &self.doc.flows;
+        if !self.count(flows.len(), self.limits.max_flows, &p, "flows") {
+            return;
+        }
+        self.unique_ids(
+            flows
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.id.as_str(), p.index(i).key("id"))),
+            "flow",
+        );
+        for (i, f) in flows.iter().enumerate() {
+            self.flow(f, &p.index(i));
+        }
+    }
+
+    fn flow(&mut self, flow: &'a Flow, p: &Pointer) {
+        if let Some(title) = &flow.title {
+            self.text(title, &p.key("title"), Scope::Context);
+        }
+        if let Some(policy) = &flow.escalation_policy {
+            self.policy(policy, &p.key("escalation_policy"));
+        }
+        let sp = p.key("steps");
+        if flow.steps.is_empty() {
+            self.error(Code::EmptyFlow, &sp, "a flow needs at least one step");
+            return;
+        }
+        if !self.count(
+            flow.steps.len(),
+            self.limits.max_steps_per_flow,
+            &sp,
+            "steps",
+        ) {
+            return;
+        }
+        self.unique_ids(
+            flow.steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), sp.index(i).key("id"))),
+            "step",
+        );
+        for (i, step) in flow.steps.iter().enumerate() {
+            self.step(&step.kind, &sp.index(i));
+        }
+        self.graph(flow, p);
+    }
+
+    fn step(&mut self, kind: &StepKind, p: &Pointer) {
+        let s = Scope::Context;
+        match kind {
+            StepKind::Message { text, .. } => self.text(text, &p.key("text"), s),
+            StepKind::Choice { text, options } => {
+                self.text(text, &p.key("text"), s);
+                let op = p.key("options");
+                if self.count(options.len(), self.limits.max_options, &op, "options") {
+                    self.unique_ids(
+                        options
+                            .iter()
+                            .enumerate()
+                            .map(|(i, o)| (o.id.as_str(), op.index(i).key("id"))),
+                        "option",
+                    );
+                    for (i, o) in options.iter().enumerate() {
+                        self.text(&o.label, &op.index(i).key("label"), s);
+                    }
+                }
+            }
+            StepKind::Check { branches, .. } => {
+                let bp = p.key("branches");
+                if self.count(branches.len(), self.limits.max_options, &bp, "branches") {
+                    for (i, b) in branches.iter().enumerate() {
+                        self.rule(&b.when, &bp.index(i).key("when"), s);
+                    }
+                }
+            }
+            StepKind::Action {
+                text,
+                action,
+                params,
+                save_as,
+                ..
+            } => {
+                if let Some(t) = text {
+                    self.text(t, &p.key("text"), s);
+                }
+                self.action_call(action, params, p, s);
+                if let Some(k) = save_as {
+                    self.id(k, &p.key("save_as"));
+                }
+            }
+            StepKind::Input {
+                text,
+                save_as,
+                pattern,
+                max_length,
+                error,
+                ..
+            } => {
+                self.text(text, &p.key("text"), s);
+                self.id(save_as, &p.key("save_as"));
+                if let Some(pat) = pattern {
+                    self.regex(pat, &p.key("pattern"));
+                }
+                if *max_length == Some(0) {
+                    self.error(Code::OutOfRange, &p.key("max_length"), "must be at least 1");
+                }
+                if let Some(e) = error {
+                    self.text(e, &p.key("error"), s);
+                }
+            }
+            StepKind::Resolution { text, .. } => self.text(text, &p.key("text"), s),
+            StepKind::Escalation {
+                text,
+                channels,
+                reason,
+                ..
+            } => {
+                self.text(text, &p.key("text"), s);
+                self.channels(channels, &p.key("channels"));
+                self.id(reason, &p.key("reason"));
+            }
+            StepKind::Flow { flow, .. } => self.flow_ref(flow, &p.key("flow")),
+        }
+    }
+
+    /// Graph checks of one flow: dangling references, dead ends, unreachable
+    /// steps, cycles with no exit, and whether an outcome can be reached at all.
+    fn graph(&mut self, flow: &Flow, p: &Pointer) {
+        let sp = p.key("steps");
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in flow.steps.iter().enumerate() {
+            index.entry(s.id.as_str()).or_insert(i);
+        }
+        let n = flow.steps.len();
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut outcome = vec![false; n];
+        for (i, step) in flow.steps.iter().enumerate() {
+            let here = sp.index(i);
+            let mut refs: Vec<(&str, Pointer)> = Vec::new();
+            match &step.kind {
+                StepKind::Message { next, .. } => {
+                    refs.extend(next.as_deref().map(|n| (n, here.key("next"))))
+                }
+                StepKind::Choice { options, .. } => refs.extend(
+                    options
+                        .iter()
+                        .enumerate()
+                        .map(|(j, o)| (o.next.as_str(), here.key("options").index(j).key("next"))),
+                ),
+                StepKind::Check {
+                    branches,
+                    otherwise,
+                } => {
+                    refs.extend(branches.iter().enumerate().map(|(j, b)| {
+                        (b.next.as_str(), here.key("branches").index(j).key("next"))
+                    }));
+                    refs.push((otherwise, here.key("otherwise")));
+                }
+                StepKind::Action {
+                    on_success,
+                    on_failure,
+                    on_cancelled,
+                    ..
+                } => {
+                    refs.push((on_success, here.key("on_success")));
+                    refs.push((on_failure, here.key("on_failure")));
+                    refs.extend(
+                        on_cancelled
+                            .as_deref()
+                            .map(|n| (n, here.key("on_cancelled"))),
+                    );
+                }
+                StepKind::Input { next, .. } => refs.push((next, here.key("next"))),
+                StepKind::Resolution { .. } | StepKind::Escalation { .. } => outcome[i] = true,
+                StepKind::Flow {
+                    mode: FlowMode::Goto,
+                    next,
+                    ..
+                } => {
+                    outcome[i] = true;
+                    if next.is_some() {
+                        self.warn(
+                            Code::UnknownField,
+                            &here.key("next"),
+                            "`next` is only used with mode `call`; a `goto` never returns",
+                        );
+                    }
+                }
+                StepKind::Flow {
+                    mode: FlowMode::Call,
+                    next,
+                    ..
+                } => refs.extend(next.as_deref().map(|n| (n, here.key("next")))),
+            }
+            if refs.is_empty() && !outcome[i] {
+                let why = match &step.kind {
+                    StepKind::Choice { .. } => "a choice needs at least one option",
+                    StepKind::Flow { .. } => {
+                        "a `call` needs `next`, where the flow continues after the call returns"
+                    }
+                    _ => "this step is not a resolution or escalation but has no `next`",
+                };
+                self.error(
+                    Code::DeadEnd,
+                    &here,
+                    format!("step `{}` is a dead end: {why}", step.id),
+                );
+            }
+            for (target, rp) in refs {
+                match index.get(target) {
+                    Some(&t) => edges[i].push(t),
+                    None => self.error(
+                        Code::DanglingNext,
+                        &rp,
+                        format!("no step `{}` in flow `{}`", truncate(target), flow.id),
+                    ),
+                }
+            }
+        }
+
+        let start = match &flow.start {
+            None => 0,
+            Some(s) => match index.get(s.as_str()) {
+                Some(&i) => i,
+                None => {
+                    self.error(
+                        Code::DanglingNext,
+                        &p.key("start"),
+                        format!("start step `{}` is not in flow `{}`", truncate(s), flow.id),
+                    );
+                    return;
+                }
+            },
+        };
+
+        let mut reachable = vec![false; n];
+        let mut stack = vec![start];
+        reachable[start] = true;
+        while let Some(i) = stack.pop() {
+            for &t in &edges[i] {
+                if !reachable[t] {
+                    reachable[t] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        for (i, r) in reachable.iter().enumerate() {
+            if !r {
+                self.warn(
+                    Code::UnreachableStep,
+                    &sp.index(i),
+                    format!(
+                        "step `{}` cannot be reached from the start of flow `{}`",
+                        flow.steps[i].id, flow.id
+                    ),
+                );
+            }
+        }
+
+        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, targets) in edges.iter().enumerate() {
+            for &t in targets {
+                reverse[t].push(i);
+            }
+        }
+        let mut can_finish = outcome.clone();
+        let mut stack: Vec<usize> = (0..n).filter(|&i| outcome[i]).collect();
+        while let Some(i) = stack.pop() {
+            for &s in &reverse[i] {
+                if !can_finish[s] {
+                    can_finish[s] = true;
+                    stack.push(s);
+                }
+            }
+        }
+        if !can_finish[start] {
+            self.error(
+                Code::NoOutcome,
+                p,
+                format!(
+                    "no resolution or human escalation can be reached from the start of flow `{}`",
+                    flow.id
+                ),
+            );
+        }
+        for component in strongly_connected(&edges) {
+            let cyclic =
+                component.len() > 1 || component.first().is_some_and(|&c| edges[c].contains(&c));
+            let Some(&first) = component.iter().min() else {
+                continue;
+            };
+            if cyclic && reachable[first] && !can_finish[first] {
+                let mut ids: Vec<&str> = component
+                    .iter()
+                    .map(|&c| flow.steps[c].id.as_str())
+                    .collect();
+                ids.sort_unstable();
+                self.error(
+                    Code::CycleNoExit,
+                    &sp.index(first),
+                    format!(
+                        "steps {} loop with no way out to a resolution or escalation",
+                        ids.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn flow_usage(&mut self) {
+        let doc = self.doc;
+        let mut used: HashSet<&str> = HashSet::new();
+        used.extend(doc.scenarios.iter().map(|s| s.flow.as_str()));
+        used.extend(doc.interventions.iter().filter_map(|v| v.flow.as_deref()));
+        for f in &doc.flows {
+            for s in &f.steps {
+                if let StepKind::Flow { flow, .. } = &s.kind {
+                    if flow != &f.id {
+                        used.insert(flow);
+                    }
+                }
+            }
+        }
+        let p = Pointer::root().key("flows");
+        for (i, f) in doc.flows.iter().enumerate() {
+            if !used.contains(f.id.as_str()) {
+                self.warn(
+                    Code::UnusedFlow,
+                    &p.index(i),
+                    format!(
+                        "flow `{}` is not started by any scenario, intervention or flow step",
+                        f.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Flows that `call` each other in a cycle would never return.
+    fn call_cycles(&mut self) {
+        let flows = &self.doc.flows;
+        // calls[i] = (callee flow index, pointer of the calling step)
+        let mut calls: Vec<Vec<(usize, Pointer)>> = vec![Vec::new(); flows.len()];
+        for (i, f) in flows.iter().enumerate() {
+            for (j, s) in f.steps.iter().enumerate() {
+                if let StepKind::Flow {
+                    flow,
+                    mode: FlowMode::Call,
+                    ..
+                } = &s.kind
+                {
+                    if let Some(&t) = self.flows.get(flow.as_str()) {
+                        calls[i].push((
+                            t,
+                            Pointer::root()
+                                .key("flows")
+                                .index(i)
+                                .key("steps")
+                                .index(j)
+                                .key("flow"),
+                        ));
+                    }
+                }
+            }
+        }
+        let adjacency: Vec<Vec<usize>> = calls
+            .iter()
+            .map(|c| c.iter().map(|(t, _)| *t).collect())
+            .collect();
+        for component in strongly_connected(&adjacency) {
+            let members: HashSet<usize> = component.iter().copied().collect();
+            let cyclic = component.len() > 1
+                || component
+                    .first()
+                    .is_some_and(|&c| adjacency[c].contains(&c));
+            if !cyclic {
+                continue;
+            }
+            let Some(&first) = component.iter().min() else {
+                continue;
+            };
+            if let Some((_, at)) = calls[first].iter().find(|(t, _)| members.contains(t)) {
+                let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id.as_str()).collect();
+                ids.sort_unstable();
+                self.error(
+                    Code::RecursiveFlow,
+                    at,
+                    format!("flows {} call each other in a cycle", ids.join(", ")),
+                );
+            }
+        }
+    }
+}
+
+fn has_prefix(path: &str, prefix: &str) -> bool {
+    path.len() > prefix.len() && path.starts_with(prefix) && path.as_bytes()[prefix.len()] == b'.'
+}
+
+/// Keeps content excerpts in messages short.
+fn truncate(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Strongly connected components (Tarjan), iterative so that deep graphs
+/// cannot overflow the stack. Each component lists node indices.
+pub(crate) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    let mut next_index = 0usize;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, position in its edge list)
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut pos)) = work.last_mut() {
+            if let Some(&w) = edges[v].get(*pos) {
+                *pos += 1;
+                if w >= n {
+                    continue;
+                }
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(component);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scc_finds_cycles_and_singletons() {
+        let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![]];
+        let mut comps: Vec<Vec<usize>> = strongly_connected(&edges)
+            .into_iter()
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        comps.sort();
+        assert_eq!(comps, vec![vec![0, 1, 2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn scc_handles_long_chains_without_recursion() {
+        let n = 200_000;
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
+            .collect();
+        let comps = strongly_connected(&edges);
+        assert_eq!(comps.len(), 1);
+        assert_eq!(comps[0].len(), n);
+    }
+
+    #[test]
+    fn invalid_json_has_a_position() {
+        let report = lint("{\n  \"schema_version\": \"1.0\",\n  oops\n}");
+        let d = &report.diagnostics[0];
+        assert_eq!(d.code, Code::InvalidJson);
+        assert_eq!(d.position, Some((3, 3)));
+    }
+}

@@ -6,6 +6,11 @@
 use std::sync::Arc;
 
 use datalogic_rs::{Engine, Logic};
+
+/// Error type of the JsonLogic engine, exposed for conformance tests.
+pub use datalogic_rs::Error as EngineError;
+/// Kinds of [`EngineError`].
+pub use datalogic_rs::ErrorKind as EngineErrorKind;
 use serde_json::Value;
 
 /// Operators whose arguments after the first are evaluated per item, where

@@ -2,6 +2,7 @@
 //! (RFC 6902) over `base.json`, or raw `source` text, with the exact findings
 //! expected (code, severity, JSON pointer). The fixtures are data so that the
 //! CLI and the platform bindings can replay them too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 use std::collections::BTreeSet;
 
@@ -21,10 +22,7 @@ fn limits_from(v: Option<&Value>) -> Limits {
     let mut limits = Limits::default();
     if let Some(Value::Object(map)) = v {
         for (key, value) in map {
-            let n = value
-                .as_u64()
-                .unwrap_or_else(|| panic!("limit {key} must be a number"))
-                as usize;
+            let n = value.as_u64().unwrap_or_else(|| panic!("limit {key} must be a number")) as usize;
             match key.as_str() {
                 "max_source_bytes" => limits.max_source_bytes = n,
                 "max_steps_per_flow" => limits.max_steps_per_flow = n,
@@ -40,30 +38,20 @@ fn limits_from(v: Option<&Value>) -> Limits {
 fn fixtures() -> Vec<Fixture> {
     let base: Value = serde_json::from_str(&read("tests/lint/base.json")).expect("base.json");
     let mut out = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(repo_path("tests/lint"))
-        .expect("tests/lint")
-        .flatten()
-        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(repo_path("tests/lint")).expect("tests/lint").flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry
-            .file_name()
-            .to_string_lossy()
-            .trim_end_matches(".json")
-            .to_owned();
+        let name = entry.file_name().to_string_lossy().trim_end_matches(".json").to_owned();
         if name == "base" {
             continue;
         }
-        let fx: Value =
-            serde_json::from_str(&read(&format!("tests/lint/{name}.json"))).expect("fixture json");
+        let fx: Value = serde_json::from_str(&read(&format!("tests/lint/{name}.json"))).expect("fixture json");
         let source = match (fx.get("source"), fx.get("patch")) {
             (Some(Value::String(s)), _) => s.clone(),
             (_, Some(patch)) => {
-                let patch: json_patch::Patch =
-                    serde_json::from_value(patch.clone()).expect("patch");
+                let patch: json_patch::Patch = serde_json::from_value(patch.clone()).expect("patch");
                 let mut doc = base.clone();
-                json_patch::patch(&mut doc, &patch)
-                    .unwrap_or_else(|e| panic!("{name}: patch does not apply: {e}"));
+                json_patch::patch(&mut doc, &patch).unwrap_or_else(|e| panic!("{name}: patch does not apply: {e}"));
                 serde_json::to_string_pretty(&doc).expect("serialize")
             }
             _ => panic!("{name}: needs `patch` or `source`"),
@@ -73,11 +61,7 @@ fn fixtures() -> Vec<Fixture> {
             .expect("expect")
             .iter()
             .map(|e| {
-                let s = |k: &str| {
-                    e[k].as_str()
-                        .unwrap_or_else(|| panic!("{name}: expect.{k}"))
-                        .to_owned()
-                };
+                let s = |k: &str| e[k].as_str().unwrap_or_else(|| panic!("{name}: expect.{k}")).to_owned();
                 (s("code"), s("severity"), s("path"))
             })
             .collect();
@@ -86,10 +70,7 @@ fn fixtures() -> Vec<Fixture> {
             source,
             limits: limits_from(fx.get("limits")),
             expect,
-            load_accepts: fx
-                .get("load_accepts")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            load_accepts: fx.get("load_accepts").and_then(Value::as_bool).unwrap_or(false),
         });
     }
     out
@@ -98,11 +79,7 @@ fn fixtures() -> Vec<Fixture> {
 #[test]
 fn base_fixture_is_clean() {
     let report = inscene::lint(&read("tests/lint/base.json"));
-    assert!(
-        report.diagnostics.is_empty(),
-        "base.json must lint clean: {:#?}",
-        report.diagnostics
-    );
+    assert!(report.diagnostics.is_empty(), "base.json must lint clean: {:#?}", report.diagnostics);
     Catalog::from_json(&read("tests/lint/base.json")).expect("base.json loads");
 }
 
@@ -114,35 +91,16 @@ fn each_fixture_yields_exactly_its_findings() {
         let got: BTreeSet<(String, String, String)> = report
             .diagnostics
             .iter()
-            .map(|d| {
-                (
-                    d.code.as_str().to_owned(),
-                    d.severity.to_string(),
-                    d.path.clone(),
-                )
-            })
+            .map(|d| (d.code.as_str().to_owned(), d.severity.to_string(), d.path.clone()))
             .collect();
         if got != fx.expect {
-            failures.push(format!(
-                "{}:\n  expected {:?}\n  got      {:?}",
-                fx.name, fx.expect, got
-            ));
+            failures.push(format!("{}:\n  expected {:?}\n  got      {:?}", fx.name, fx.expect, got));
         }
         for d in &report.diagnostics {
-            assert!(
-                !d.message.is_empty(),
-                "{}: empty message for {}",
-                fx.name,
-                d.code
-            );
+            assert!(!d.message.is_empty(), "{}: empty message for {}", fx.name, d.code);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} fixture(s) differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} fixture(s) differ:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -157,40 +115,27 @@ fn loading_agrees_with_the_linter() {
                     "{}: loaded despite errors {expected_errors:?}",
                     fx.name
                 );
-                let warned: BTreeSet<&str> =
-                    catalog.warnings().iter().map(|d| d.code.as_str()).collect();
+                let warned: BTreeSet<&str> = catalog.warnings().iter().map(|d| d.code.as_str()).collect();
                 for (code, severity, _) in &fx.expect {
                     if severity == "warning" && code != "content.unknown_field" {
-                        assert!(
-                            warned.contains(code.as_str()),
-                            "{}: load did not keep warning {code}",
-                            fx.name
-                        );
+                        assert!(warned.contains(code.as_str()), "{}: load did not keep warning {code}", fx.name);
                     }
                 }
             }
             Err(err) => {
-                assert!(
-                    !expected_errors.is_empty(),
-                    "{}: rejected valid content: {err}",
-                    fx.name
-                );
+                assert!(!expected_errors.is_empty(), "{}: rejected valid content: {err}", fx.name);
                 let inscene::Error::InvalidContent { diagnostics } = &err else {
                     panic!("{}: wrong error {err:?}", fx.name)
                 };
                 for (code, _, path) in &expected_errors {
                     assert!(
-                        diagnostics
-                            .iter()
-                            .any(|d| d.code.as_str() == code && &d.path == path),
+                        diagnostics.iter().any(|d| d.code.as_str() == code && &d.path == path),
                         "{}: load error lacks {code} at {path}: {err}",
                         fx.name
                     );
                 }
                 assert!(
-                    expected_errors
-                        .iter()
-                        .any(|(c, _, p)| c == err.code() && Some(p.as_str()) == err.path()),
+                    expected_errors.iter().any(|(c, _, p)| c == err.code() && Some(p.as_str()) == err.path()),
                     "{}: Error::code/path ({}, {:?}) is not one of the expected errors",
                     fx.name,
                     err.code(),
@@ -203,27 +148,22 @@ fn loading_agrees_with_the_linter() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let covered: BTreeSet<String> = fixtures()
-        .into_iter()
-        .flat_map(|f| f.expect.into_iter().map(|e| e.0))
-        .collect();
-    let missing: Vec<&str> = Code::ALL
-        .iter()
-        .map(|c| c.as_str())
-        .filter(|c| !covered.contains(*c))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "codes without a broken-content fixture: {missing:?}"
-    );
+    let covered: BTreeSet<String> = fixtures().into_iter().flat_map(|f| f.expect.into_iter().map(|e| e.0)).collect();
+    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|c| !covered.contains(*c)).collect();
+    assert!(missing.is_empty(), "codes without a broken-content fixture: {missing:?}");
 }
 
 #[test]
 fn invalid_json_reports_line_and_column() {
-    let fx = fixtures()
-        .into_iter()
-        .find(|f| f.name == "invalid_json")
-        .expect("fixture");
+    let fx = fixtures().into_iter().find(|f| f.name == "invalid_json").expect("fixture");
     let report = inscene::lint(&fx.source);
     assert_eq!(report.diagnostics[0].position, Some((2, 14)));
+}
+
+#[test]
+fn readme_lists_every_code() {
+    let readme = read("README.md");
+    let missing: Vec<&str> =
+        Code::ALL.iter().map(|c| c.as_str()).filter(|c| !readme.contains(&format!("`{c}`"))).collect();
+    assert!(missing.is_empty(), "README.md does not document: {missing:?}");
 }

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::condition::{Condition, Evaluator};
 use crate::content::{
-    self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode,
-    HumanOffer, Locales, LocalizedText, Priority, RiskLevel, StepKind, Trigger,
+    self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
+    LocalizedText, Priority, RiskLevel, StepKind, Trigger,
 };
 use crate::error::{Code, Diagnostic, Error, Pointer, Result, Severity};
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
@@ -212,9 +212,7 @@ impl Catalog {
         let evaluator = Evaluator::new();
         let (doc, diagnostics) = lint::analyze(source, limits, &evaluator, Depth::Load);
         match doc {
-            Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                compile(doc, evaluator, diagnostics)
-            }
+            Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => compile(doc, evaluator, diagnostics),
             _ => Err(Error::InvalidContent { diagnostics }),
         }
     }
@@ -303,27 +301,16 @@ impl Flow {
 
     /// A step's index by id.
     pub fn step_ix(&self, id: &str) -> Option<StepIx> {
-        self.steps
-            .iter()
-            .position(|s| s.id.as_str() == id)
-            .map(|i| StepIx(i as u32))
+        self.steps.iter().position(|s| s.id.as_str() == id).map(|i| StepIx(i as u32))
     }
 }
 
 /// Turns a lint-clean document into a catalog. The linter has proven every
 /// reference; should one still be missing, this reports it instead of panicking.
 fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> Result<Catalog> {
-    let flow_index: HashMap<FlowId, FlowIx> = doc
-        .flows
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32)))
-        .collect();
-    let mut cx = Compiler {
-        evaluator: &evaluator,
-        flow_index: &flow_index,
-        problems: Vec::new(),
-    };
+    let flow_index: HashMap<FlowId, FlowIx> =
+        doc.flows.iter().enumerate().map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32))).collect();
+    let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, problems: Vec::new() };
 
     let urgency = doc
         .urgency
@@ -331,11 +318,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         .enumerate()
         .filter_map(|(i, r)| {
             let p = Pointer::root().key("urgency").index(i).key("when");
-            Some(UrgencyRule {
-                id: r.id.clone(),
-                when: cx.condition(&r.when, &p)?,
-                priority: r.priority,
-            })
+            Some(UrgencyRule { id: r.id.clone(), when: cx.condition(&r.when, &p)?, priority: r.priority })
         })
         .collect();
 
@@ -350,10 +333,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
                 }
             }
         }
-        let audience = s
-            .audience
-            .as_ref()
-            .and_then(|a| cx.condition(a, &p.key("audience")));
+        let audience = s.audience.as_ref().and_then(|a| cx.condition(a, &p.key("audience")));
         let Some(flow) = cx.flow(&s.flow, &p.key("flow")) else {
             continue;
         };
@@ -374,10 +354,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
     let mut interventions = Vec::with_capacity(doc.interventions.len());
     for (i, v) in doc.interventions.into_iter().enumerate() {
         let p = Pointer::root().key("interventions").index(i);
-        let when = v
-            .when
-            .as_ref()
-            .and_then(|w| cx.condition(w, &p.key("when")));
+        let when = v.when.as_ref().and_then(|w| cx.condition(w, &p.key("when")));
         let flow = v.flow.as_ref().and_then(|f| cx.flow(f, &p.key("flow")));
         interventions.push(Intervention {
             id: InterventionId::checked(&v.id),
@@ -386,9 +363,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
             risk: v.risk,
             message: v.message,
             education: v.education,
-            hold_action: v
-                .hold_action
-                .map(|c| (ActionId::checked(&c.action), c.params)),
+            hold_action: v.hold_action.map(|c| (ActionId::checked(&c.action), c.params)),
             human: v.human,
             flow,
         });
@@ -397,12 +372,8 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
     let mut flows = Vec::with_capacity(doc.flows.len());
     for (i, f) in doc.flows.into_iter().enumerate() {
         let p = Pointer::root().key("flows").index(i);
-        let index: HashMap<&str, StepIx> = f
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(j, s)| (s.id.as_str(), StepIx(j as u32)))
-            .collect();
+        let index: HashMap<&str, StepIx> =
+            f.steps.iter().enumerate().map(|(j, s)| (s.id.as_str(), StepIx(j as u32))).collect();
         let start = match &f.start {
             Some(s) => cx.step(&index, s, &p.key("start")),
             None => Some(StepIx(0)),
@@ -410,20 +381,11 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         let mut steps = Vec::with_capacity(f.steps.len());
         for (j, s) in f.steps.iter().enumerate() {
             if let Some(kind) = cx.compile_step(&s.kind, &index, &p.key("steps").index(j)) {
-                steps.push(Step {
-                    id: StepId::checked(&s.id),
-                    kind,
-                });
+                steps.push(Step { id: StepId::checked(&s.id), kind });
             }
         }
         if let Some(start) = start {
-            flows.push(Flow {
-                id: FlowId::checked(&f.id),
-                title: f.title,
-                start,
-                policy: f.escalation_policy,
-                steps,
-            });
+            flows.push(Flow { id: FlowId::checked(&f.id), title: f.title, start, policy: f.escalation_policy, steps });
         }
     }
 
@@ -432,19 +394,11 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         diagnostics.extend(warnings);
         return Err(Error::InvalidContent { diagnostics });
     }
-    let scenario_index = scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.clone(), i))
-        .collect();
+    let scenario_index = scenarios.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
     Ok(Catalog {
         meta: doc.catalog,
         locales: doc.locales,
-        actions: doc
-            .actions
-            .iter()
-            .map(|a| ActionId::checked(&a.id))
-            .collect(),
+        actions: doc.actions.iter().map(|a| ActionId::checked(&a.id)).collect(),
         policy: doc.escalation_policy,
         crisis: doc.crisis,
         urgency,
@@ -453,13 +407,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         flows,
         scenario_index,
         flow_index,
-        pii_fields: doc
-            .context
-            .fields
-            .iter()
-            .filter(|f| f.pii)
-            .map(|f| f.path.clone())
-            .collect(),
+        pii_fields: doc.context.fields.iter().filter(|f| f.pii).map(|f| f.path.clone()).collect(),
         evaluator,
         warnings,
     })
@@ -508,18 +456,10 @@ impl Compiler<'_> {
         found
     }
 
-    fn compile_step(
-        &mut self,
-        kind: &StepKind,
-        ix: &HashMap<&str, StepIx>,
-        p: &Pointer,
-    ) -> Option<CompiledStep> {
+    fn compile_step(&mut self, kind: &StepKind, ix: &HashMap<&str, StepIx>, p: &Pointer) -> Option<CompiledStep> {
         Some(match kind.clone() {
             StepKind::Message { text, next } => match next {
-                Some(n) => CompiledStep::Message {
-                    text,
-                    next: self.step(ix, &n, &p.key("next"))?,
-                },
+                Some(n) => CompiledStep::Message { text, next: self.step(ix, &n, &p.key("next"))? },
                 None => {
                     self.problem(Code::DeadEnd, p, "message step has no `next`".to_owned());
                     return None;
@@ -529,38 +469,20 @@ impl Compiler<'_> {
                 let mut out = Vec::with_capacity(options.len());
                 for (i, o) in options.into_iter().enumerate() {
                     let next = self.step(ix, &o.next, &p.key("options").index(i).key("next"))?;
-                    out.push(ChoiceOption {
-                        id: o.id,
-                        label: o.label,
-                        next,
-                    });
+                    out.push(ChoiceOption { id: o.id, label: o.label, next });
                 }
                 CompiledStep::Choice { text, options: out }
             }
-            StepKind::Check {
-                branches,
-                otherwise,
-            } => {
+            StepKind::Check { branches, otherwise } => {
                 let mut out = Vec::with_capacity(branches.len());
                 for (i, b) in branches.iter().enumerate() {
                     let bp = p.key("branches").index(i);
                     let c = self.condition(&b.when, &bp.key("when"))?;
                     out.push((c, self.step(ix, &b.next, &bp.key("next"))?));
                 }
-                CompiledStep::Check {
-                    branches: out,
-                    otherwise: self.step(ix, &otherwise, &p.key("otherwise"))?,
-                }
+                CompiledStep::Check { branches: out, otherwise: self.step(ix, &otherwise, &p.key("otherwise"))? }
             }
-            StepKind::Action {
-                text,
-                action,
-                params,
-                save_as,
-                on_success,
-                on_failure,
-                on_cancelled,
-            } => {
+            StepKind::Action { text, action, params, save_as, on_success, on_failure, on_cancelled } => {
                 let on_failure_ix = self.step(ix, &on_failure, &p.key("on_failure"))?;
                 let on_cancelled = match on_cancelled {
                     Some(c) => self.step(ix, &c, &p.key("on_cancelled"))?,
@@ -576,14 +498,7 @@ impl Compiler<'_> {
                     on_cancelled,
                 }
             }
-            StepKind::Input {
-                text,
-                save_as,
-                pattern,
-                max_length,
-                error,
-                next,
-            } => CompiledStep::Input {
+            StepKind::Input { text, save_as, pattern, max_length, error, next } => CompiledStep::Input {
                 text,
                 save_as,
                 pattern,
@@ -592,40 +507,19 @@ impl Compiler<'_> {
                 next: self.step(ix, &next, &p.key("next"))?,
             },
             StepKind::Resolution { text, feedback } => CompiledStep::Resolution { text, feedback },
-            StepKind::Escalation {
-                text,
-                channels,
-                queue,
-                priority,
-                reason,
-            } => CompiledStep::Escalation {
-                text,
-                channels,
-                queue,
-                priority,
-                reason,
-            },
-            StepKind::Flow {
-                flow,
-                mode: FlowMode::Goto,
-                ..
-            } => CompiledStep::Goto {
-                flow: self.flow(&flow, &p.key("flow"))?,
-            },
-            StepKind::Flow {
-                flow,
-                mode: FlowMode::Call,
-                next,
-            } => {
+            StepKind::Escalation { text, channels, queue, priority, reason } => {
+                CompiledStep::Escalation { text, channels, queue, priority, reason }
+            }
+            StepKind::Flow { flow, mode: FlowMode::Goto, .. } => {
+                CompiledStep::Goto { flow: self.flow(&flow, &p.key("flow"))? }
+            }
+            StepKind::Flow { flow, mode: FlowMode::Call, next } => {
                 let flow = self.flow(&flow, &p.key("flow"))?;
                 let Some(next) = next else {
                     self.problem(Code::DeadEnd, p, "a `call` needs `next`".to_owned());
                     return None;
                 };
-                CompiledStep::Call {
-                    flow,
-                    next: self.step(ix, &next, &p.key("next"))?,
-                }
+                CompiledStep::Call { flow, next: self.step(ix, &next, &p.key("next"))? }
             }
         })
     }

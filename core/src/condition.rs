@@ -49,9 +49,7 @@ impl Default for Evaluator {
 impl Evaluator {
     /// An evaluator with the standard JsonLogic operators.
     pub fn new() -> Self {
-        Evaluator {
-            engine: Engine::new(),
-        }
+        Evaluator { engine: Engine::new() }
     }
 
     /// Compiles `rule`; the error text says what the engine rejected.
@@ -73,20 +71,13 @@ impl Evaluator {
                 _ => {}
             }
         }
-        self.engine
-            .compile(rule)
-            .map(|logic| Condition {
-                logic: Arc::new(logic),
-            })
-            .map_err(|e| e.to_string())
+        self.engine.compile(rule).map(|logic| Condition { logic: Arc::new(logic) }).map_err(|e| e.to_string())
     }
 
     /// Evaluates `condition` against `data` with JsonLogic truthiness.
     pub fn is_true(&self, condition: &Condition, data: &Value) -> Result<bool, String> {
         let mut session = self.engine.session();
-        let value = session
-            .eval_borrowed(&condition.logic, data)
-            .map_err(|e| e.to_string())?;
+        let value = session.eval_borrowed(&condition.logic, data).map_err(|e| e.to_string())?;
         Ok(self.engine.truthy(value))
     }
 
@@ -145,9 +136,7 @@ pub fn var_paths(rule: &Value) -> Vec<String> {
                             }
                             _ => stack.extend(a),
                         },
-                        ("val", Value::Array(a))
-                            if !a.is_empty() && a.iter().all(Value::is_string) =>
-                        {
+                        ("val", Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {
                             let parts: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
                             out.push(parts.join("."));
                         }
@@ -171,28 +160,16 @@ mod tests {
     #[test]
     fn compiles_and_evaluates_with_truthiness() {
         let ev = Evaluator::new();
-        let c = ev
-            .compile(&json!({">=": [{"var": "risk.fraud_score"}, 0.9]}))
-            .unwrap();
-        assert!(
-            ev.is_true(&c, &json!({"risk": {"fraud_score": 0.95}}))
-                .unwrap()
-        );
-        assert!(
-            !ev.is_true(&c, &json!({"risk": {"fraud_score": 0.2}}))
-                .unwrap()
-        );
+        let c = ev.compile(&json!({">=": [{"var": "risk.fraud_score"}, 0.9]})).unwrap();
+        assert!(ev.is_true(&c, &json!({"risk": {"fraud_score": 0.95}})).unwrap());
+        assert!(!ev.is_true(&c, &json!({"risk": {"fraud_score": 0.2}})).unwrap());
         let c = ev.compile(&json!({"var": "user.segments"})).unwrap();
         assert!(!ev.is_true(&c, &json!({"user": {"segments": []}})).unwrap());
     }
 
     #[test]
     fn rejects_unknown_operators() {
-        assert!(
-            Evaluator::new()
-                .compile(&json!({"frobnicate": [1]}))
-                .is_err()
-        );
+        assert!(Evaluator::new().compile(&json!({"frobnicate": [1]})).is_err());
     }
 
     #[test]
@@ -211,14 +188,6 @@ mod tests {
         ]});
         let mut paths = var_paths(&rule);
         paths.sort();
-        assert_eq!(
-            paths,
-            [
-                "entities.order.status",
-                "events",
-                "risk.score",
-                "user.vip_tier"
-            ]
-        );
+        assert_eq!(paths, ["entities.order.status", "events", "risk.score", "user.vip_tier"]);
     }
 }

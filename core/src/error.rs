@@ -156,16 +156,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() {
-            "/"
-        } else {
-            &self.path
-        };
-        write!(
-            f,
-            "{} {} at {}: {}",
-            self.severity, self.code, path, self.message
-        )
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{} {} at {}: {}", self.severity, self.code, path, self.message)
     }
 }
 
@@ -237,20 +229,16 @@ impl Error {
     /// `content.dangling_next`, not as a generic failure.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::InvalidContent { diagnostics } => diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map_or("content.invalid", |d| d.code.as_str()),
+            Error::InvalidContent { diagnostics } => {
+                diagnostics.iter().find(|d| d.is_error()).map_or("content.invalid", |d| d.code.as_str())
+            }
         }
     }
 
     /// JSON pointer to the offending content, where content is at fault.
     pub fn path(&self) -> Option<&str> {
         match self {
-            Error::InvalidContent { diagnostics } => diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map(|d| d.path.as_str()),
+            Error::InvalidContent { diagnostics } => diagnostics.iter().find(|d| d.is_error()).map(|d| d.path.as_str()),
         }
     }
 }

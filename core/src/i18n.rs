@@ -7,11 +7,9 @@ use crate::content::Locales;
 /// Whether `tag` is a plausible BCP 47 language tag (`en`, `zh-Hans`, `pt-BR`, `yue-Hant-HK`).
 pub fn is_locale_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
-    let lang_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    lang_ok
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    let lang_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    lang_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The order in which locales are tried for a requested locale: the locale
@@ -42,15 +40,10 @@ pub fn fallback_chain(locales: &Locales, requested: &str) -> Vec<String> {
 }
 
 /// Picks the text for the first locale of `chain` that `text` has.
-pub fn pick<'a>(
-    text: &'a BTreeMap<String, String>,
-    chain: &[String],
-) -> Option<(&'a str, &'a str)> {
-    chain.iter().find_map(|l| {
-        text.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(l))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-    })
+pub fn pick<'a>(text: &'a BTreeMap<String, String>, chain: &[String]) -> Option<(&'a str, &'a str)> {
+    chain
+        .iter()
+        .find_map(|l| text.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// A piece of a parsed text template.
@@ -87,10 +80,7 @@ pub fn parse_template(text: &str) -> Result<Vec<Segment>, TemplateError> {
                 literal.push('}');
             }
             '}' => {
-                return Err(TemplateError {
-                    offset: i,
-                    reason: "stray `}` (write `}}` for a literal brace)",
-                });
+                return Err(TemplateError { offset: i, reason: "stray `}` (write `}}` for a literal brace)" });
             }
             '{' => {
                 let start = i + 1;
@@ -129,12 +119,9 @@ pub fn parse_template(text: &str) -> Result<Vec<Segment>, TemplateError> {
 
 fn is_placeholder_name(name: &str) -> bool {
     !name.is_empty()
-        && name.split('.').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        })
+        && name
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
 }
 
 #[cfg(test)]
@@ -151,19 +138,13 @@ mod tests {
 
     #[test]
     fn chain_walks_declared_fallbacks_then_parents_then_default() {
-        assert_eq!(
-            fallback_chain(&locales(), "zh-Hant-HK"),
-            ["zh-Hant-HK", "zh-Hant", "zh-Hans", "zh", "en"]
-        );
+        assert_eq!(fallback_chain(&locales(), "zh-Hant-HK"), ["zh-Hant-HK", "zh-Hant", "zh-Hans", "zh", "en"]);
         assert_eq!(fallback_chain(&locales(), "en"), ["en"]);
     }
 
     #[test]
     fn pick_uses_first_available_locale() {
-        let text = BTreeMap::from([
-            ("en".to_owned(), "Hi".to_owned()),
-            ("zh-Hans".to_owned(), "你好".to_owned()),
-        ]);
+        let text = BTreeMap::from([("en".to_owned(), "Hi".to_owned()), ("zh-Hans".to_owned(), "你好".to_owned())]);
         let chain = fallback_chain(&locales(), "zh-Hant");
         assert_eq!(pick(&text, &chain), Some(("zh-Hans", "你好")));
     }

@@ -11,9 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::condition::{self, Evaluator};
-use crate::content::{
-    self, CatalogDoc, Channel, EscalationPolicy, Flow, FlowMode, LocalizedText, StepKind, Trigger,
-};
+use crate::content::{self, CatalogDoc, Channel, EscalationPolicy, Flow, FlowMode, LocalizedText, StepKind, Trigger};
 use crate::context::{ANSWERS_ROOT, BUILTIN_CONTAINERS, BUILTIN_FIELDS, EVENT_ROOT};
 use crate::error::{Code, Diagnostic, Pointer, Severity};
 use crate::i18n;
@@ -91,13 +89,7 @@ pub(crate) fn analyze(
 }
 
 fn diag(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Diagnostic {
-    Diagnostic {
-        code,
-        severity,
-        message: message.into(),
-        path: path.as_str().to_owned(),
-        position: None,
-    }
+    Diagnostic { code, severity, message: message.into(), path: path.as_str().to_owned(), position: None }
 }
 
 #[derive(Deserialize)]
@@ -105,23 +97,14 @@ struct VersionProbe {
     schema_version: Option<Value>,
 }
 
-fn parse(
-    source: &str,
-    limits: &Limits,
-    depth: Depth,
-    out: &mut Vec<Diagnostic>,
-) -> Option<CatalogDoc> {
+fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>) -> Option<CatalogDoc> {
     let root = Pointer::root();
     if source.len() > limits.max_source_bytes {
         out.push(diag(
             Code::TooLarge,
             Severity::Error,
             &root,
-            format!(
-                "content is {} bytes; the limit is {}",
-                source.len(),
-                limits.max_source_bytes
-            ),
+            format!("content is {} bytes; the limit is {}", source.len(), limits.max_source_bytes),
         ));
         return None;
     }
@@ -137,10 +120,7 @@ fn parse(
         }
     };
     let vp = root.key("schema_version");
-    let supported = format!(
-        "this SDK reads schema_version \"{}.x\"",
-        content::SCHEMA_MAJOR
-    );
+    let supported = format!("this SDK reads schema_version \"{}.x\"", content::SCHEMA_MAJOR);
     match probe.schema_version {
         None => {
             out.push(diag(
@@ -153,8 +133,7 @@ fn parse(
         }
         Some(Value::String(v)) => {
             let major = v.split('.').next().and_then(|m| m.parse::<u64>().ok());
-            let well_formed =
-                v.split('.').count() == 2 && v.split('.').all(|p| p.parse::<u64>().is_ok());
+            let well_formed = v.split('.').count() == 2 && v.split('.').all(|p| p.parse::<u64>().is_ok());
             if !well_formed || major != Some(content::SCHEMA_MAJOR) {
                 out.push(diag(
                     Code::UnsupportedVersion,
@@ -185,12 +164,7 @@ fn parse(
             let value: Value = match serde_json::from_str(source) {
                 Ok(v) => v,
                 Err(e) => {
-                    out.push(diag(
-                        Code::InvalidJson,
-                        Severity::Error,
-                        &root,
-                        e.to_string(),
-                    ));
+                    out.push(diag(Code::InvalidJson, Severity::Error, &root, e.to_string()));
                     return None;
                 }
             };
@@ -213,8 +187,7 @@ fn parse(
                 p = match seg {
                     serde_path_to_error::Segment::Seq { index } => p.index(*index),
                     serde_path_to_error::Segment::Map { key } => p.key(key),
-                    serde_path_to_error::Segment::Enum { .. }
-                    | serde_path_to_error::Segment::Unknown => p,
+                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => p,
                 };
             }
             let inner = e.into_inner();
@@ -296,10 +269,7 @@ impl<'a> Linter<'a> {
         }
         let mut fields = HashMap::new();
         for f in &doc.context.fields {
-            let open = matches!(
-                f.kind,
-                content::FieldType::Object | content::FieldType::List
-            );
+            let open = matches!(f.kind, content::FieldType::Object | content::FieldType::List);
             fields.entry(f.path.as_str()).or_insert(open);
         }
         let mut answer_keys = BTreeSet::new();
@@ -309,9 +279,7 @@ impl<'a> Linter<'a> {
                     StepKind::Input { save_as, .. } => {
                         answer_keys.insert(save_as.as_str());
                     }
-                    StepKind::Action {
-                        save_as: Some(k), ..
-                    } => {
+                    StepKind::Action { save_as: Some(k), .. } => {
                         answer_keys.insert(k.as_str());
                     }
                     _ => {}
@@ -319,18 +287,7 @@ impl<'a> Linter<'a> {
             }
         }
         let supported_locales = doc.locales.supported.iter().map(String::as_str).collect();
-        Linter {
-            doc,
-            limits,
-            evaluator,
-            depth,
-            out,
-            fields,
-            answer_keys,
-            flows,
-            actions,
-            supported_locales,
-        }
+        Linter { doc, limits, evaluator, depth, out, fields, answer_keys, flows, actions, supported_locales }
     }
 
     fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
@@ -388,20 +345,14 @@ impl<'a> Linter<'a> {
 
     fn count(&mut self, n: usize, max: usize, p: &Pointer, what: &str) -> bool {
         if n > max {
-            self.error(
-                Code::LimitExceeded,
-                p,
-                format!("{n} {what}; the limit is {max}"),
-            );
+            self.error(Code::LimitExceeded, p, format!("{n} {what}; the limit is {max}"));
             return false;
         }
         true
     }
 
     fn locale_declared(&self, l: &str) -> bool {
-        self.supported_locales
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(l))
+        self.supported_locales.iter().any(|s| s.eq_ignore_ascii_case(l))
     }
 
     fn text(&mut self, text: &LocalizedText, p: &Pointer, scope: Scope) {
@@ -420,10 +371,7 @@ impl<'a> Linter<'a> {
                 self.error(
                     Code::LimitExceeded,
                     &lp,
-                    format!(
-                        "text has {chars} characters; the limit is {}",
-                        self.limits.max_text_chars
-                    ),
+                    format!("text has {chars} characters; the limit is {}", self.limits.max_text_chars),
                 );
                 continue;
             }
@@ -444,22 +392,14 @@ impl<'a> Linter<'a> {
             .collect();
         for l in missing {
             if !l.eq_ignore_ascii_case(default) {
-                self.warn(
-                    Code::MissingTranslation,
-                    p,
-                    format!("no `{l}` translation; users in `{l}` see a fallback"),
-                );
+                self.warn(Code::MissingTranslation, p, format!("no `{l}` translation; users in `{l}` see a fallback"));
             }
         }
     }
 
     fn template(&mut self, s: &str, p: &Pointer, scope: Scope) {
         match i18n::parse_template(s) {
-            Err(e) => self.error(
-                Code::InvalidPlaceholder,
-                p,
-                format!("{} (at byte {})", e.reason, e.offset),
-            ),
+            Err(e) => self.error(Code::InvalidPlaceholder, p, format!("{} (at byte {})", e.reason, e.offset)),
             Ok(segments) => {
                 for seg in segments {
                     if let i18n::Segment::Placeholder(name) = seg {
@@ -467,7 +407,9 @@ impl<'a> Linter<'a> {
                             self.error(
                                 Code::UnknownPlaceholder,
                                 p,
-                                format!("placeholder `{{{name}}}` names no declared context field, answer or built-in field"),
+                                format!(
+                                    "placeholder `{{{name}}}` names no declared context field, answer or built-in field"
+                                ),
                             );
                         }
                     }
@@ -477,27 +419,21 @@ impl<'a> Linter<'a> {
     }
 
     fn known_path(&self, path: &str, scope: Scope) -> bool {
-        if let Some(rest) = path
-            .strip_prefix(ANSWERS_ROOT)
-            .and_then(|r| r.strip_prefix('.'))
-        {
+        if let Some(rest) = path.strip_prefix(ANSWERS_ROOT).and_then(|r| r.strip_prefix('.')) {
             let key = rest.split('.').next().unwrap_or(rest);
             return self.answer_keys.contains(key);
         }
         if scope == Scope::Intervention && (path == EVENT_ROOT || path.starts_with("event.")) {
             return true;
         }
-        if BUILTIN_FIELDS.contains(&path) || BUILTIN_CONTAINERS.iter().any(|c| has_prefix(path, c))
-        {
+        if BUILTIN_FIELDS.contains(&path) || BUILTIN_CONTAINERS.iter().any(|c| has_prefix(path, c)) {
             return true;
         }
         if self.fields.contains_key(path) {
             return true;
         }
         // A sub-path of an open (object or list) field, or an object holding declared fields.
-        self.fields
-            .iter()
-            .any(|(f, open)| (*open && has_prefix(path, f)) || has_prefix(f, path))
+        self.fields.iter().any(|(f, open)| (*open && has_prefix(path, f)) || has_prefix(f, path))
     }
 
     fn rule(&mut self, rule: &Value, p: &Pointer, scope: Scope) {
@@ -533,24 +469,14 @@ impl<'a> Linter<'a> {
             self.error(
                 Code::LimitExceeded,
                 p,
-                format!(
-                    "pattern is {} bytes; the limit is {}",
-                    pattern.len(),
-                    self.limits.max_regex_bytes
-                ),
+                format!("pattern is {} bytes; the limit is {}", pattern.len(), self.limits.max_regex_bytes),
             );
             return;
         }
-        let parsed = regex_syntax::ParserBuilder::new()
-            .nest_limit(self.limits.max_regex_nesting)
-            .build()
-            .parse(pattern);
+        let parsed =
+            regex_syntax::ParserBuilder::new().nest_limit(self.limits.max_regex_nesting).build().parse(pattern);
         if let Err(e) = parsed {
-            self.error(
-                Code::InvalidRegex,
-                p,
-                format!("invalid regular expression: {}", one_line(&e.to_string())),
-            );
+            self.error(Code::InvalidRegex, p, format!("invalid regular expression: {}", one_line(&e.to_string())));
             return;
         }
         if self.depth == Depth::Full {
@@ -562,22 +488,14 @@ impl<'a> Linter<'a> {
                 self.error(
                     Code::InvalidRegex,
                     p,
-                    format!(
-                        "regular expression does not compile within limits: {}",
-                        one_line(&e.to_string())
-                    ),
+                    format!("regular expression does not compile within limits: {}", one_line(&e.to_string())),
                 );
             }
         }
     }
 
     /// Keywords and patterns per locale (text triggers and crisis screening).
-    fn phrases(
-        &mut self,
-        by_locale: &std::collections::BTreeMap<String, Vec<String>>,
-        p: &Pointer,
-        regex: bool,
-    ) {
+    fn phrases(&mut self, by_locale: &std::collections::BTreeMap<String, Vec<String>>, p: &Pointer, regex: bool) {
         for (locale, items) in by_locale {
             let lp = p.key(locale);
             if !self.locale_declared(locale) {
@@ -600,11 +518,7 @@ impl<'a> Linter<'a> {
                     self.error(
                         Code::LimitExceeded,
                         &ip,
-                        format!(
-                            "keyword is {} bytes; the limit is {}",
-                            item.len(),
-                            self.limits.max_regex_bytes
-                        ),
+                        format!("keyword is {} bytes; the limit is {}", item.len(), self.limits.max_regex_bytes),
                     );
                 }
             }
@@ -613,11 +527,7 @@ impl<'a> Linter<'a> {
 
     fn channels(&mut self, channels: &Option<Vec<Channel>>, p: &Pointer) {
         if channels.as_ref().is_some_and(Vec::is_empty) {
-            self.error(
-                Code::Schema,
-                p,
-                "list at least one channel, or leave the field out for the default",
-            );
+            self.error(Code::Schema, p, "list at least one channel, or leave the field out for the default");
         }
     }
 
@@ -630,11 +540,7 @@ impl<'a> Linter<'a> {
     ) {
         let ap = p.key("action");
         let Some(&ix) = self.actions.get(action) else {
-            self.error(
-                Code::UnknownAction,
-                &ap,
-                format!("action `{}` is not declared in `actions`", truncate(action)),
-            );
+            self.error(Code::UnknownAction, &ap, format!("action `{}` is not declared in `actions`", truncate(action)));
             return;
         };
         let def = &self.doc.actions[ix];
@@ -653,22 +559,14 @@ impl<'a> Linter<'a> {
         }
         for d in &def.params {
             if d.required && !params.contains_key(&d.name) {
-                self.error(
-                    Code::MissingActionParam,
-                    &pp,
-                    format!("action `{action}` requires parameter `{}`", d.name),
-                );
+                self.error(Code::MissingActionParam, &pp, format!("action `{action}` requires parameter `{}`", d.name));
             }
         }
     }
 
     fn flow_ref(&mut self, flow: &str, p: &Pointer) {
         if !self.flows.contains_key(flow) {
-            self.error(
-                Code::DanglingFlow,
-                p,
-                format!("no flow has id `{}`", truncate(flow)),
-            );
+            self.error(Code::DanglingFlow, p, format!("no flow has id `{}`", truncate(flow)));
         }
     }
 
@@ -677,40 +575,25 @@ impl<'a> Linter<'a> {
     fn locales(&mut self) {
         let l = &self.doc.locales;
         let p = Pointer::root().key("locales");
-        self.count(
-            l.supported.len(),
-            self.limits.max_locales,
-            &p.key("supported"),
-            "locales",
-        );
+        self.count(l.supported.len(), self.limits.max_locales, &p.key("supported"), "locales");
         let mut seen = HashSet::new();
         for (i, tag) in l.supported.iter().enumerate() {
             if !i18n::is_locale_tag(tag) {
                 self.error(
                     Code::InvalidLocale,
                     &p.key("supported").index(i),
-                    format!(
-                        "`{}` is not a locale tag like `en` or `zh-Hans`",
-                        truncate(tag)
-                    ),
+                    format!("`{}` is not a locale tag like `en` or `zh-Hans`", truncate(tag)),
                 );
             }
             if !seen.insert(tag.to_ascii_lowercase()) {
-                self.error(
-                    Code::DuplicateId,
-                    &p.key("supported").index(i),
-                    format!("locale `{tag}` is listed twice"),
-                );
+                self.error(Code::DuplicateId, &p.key("supported").index(i), format!("locale `{tag}` is listed twice"));
             }
         }
         if !self.locale_declared(&l.default) {
             self.error(
                 Code::InvalidLocale,
                 &p.key("default"),
-                format!(
-                    "default locale `{}` is not in locales.supported",
-                    truncate(&l.default)
-                ),
+                format!("default locale `{}` is not in locales.supported", truncate(&l.default)),
             );
         }
         for (from, tos) in &l.fallbacks {
@@ -719,10 +602,7 @@ impl<'a> Linter<'a> {
                 self.error(
                     Code::InvalidLocale,
                     &fp,
-                    format!(
-                        "fallbacks are given for `{}`, which is not in locales.supported",
-                        truncate(from)
-                    ),
+                    format!("fallbacks are given for `{}`, which is not in locales.supported", truncate(from)),
                 );
             }
             for (i, to) in tos.iter().enumerate() {
@@ -740,12 +620,7 @@ impl<'a> Linter<'a> {
     fn context_fields(&mut self) {
         let p = Pointer::root().key("context").key("fields");
         let fields = &self.doc.context.fields;
-        self.count(
-            fields.len(),
-            self.limits.max_declarations,
-            &p,
-            "context fields",
-        );
+        self.count(fields.len(), self.limits.max_declarations, &p, "context fields");
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, f) in fields.iter().enumerate() {
             let fp = p.index(i).key("path");
@@ -753,31 +628,17 @@ impl<'a> Linter<'a> {
                 self.error(
                     Code::InvalidId,
                     &fp,
-                    format!(
-                        "`{}` is not a dotted path like `entities.order.id`",
-                        truncate(&f.path)
-                    ),
+                    format!("`{}` is not a dotted path like `entities.order.id`", truncate(&f.path)),
                 );
             }
-            if f.path == ANSWERS_ROOT
-                || f.path.starts_with("answers.")
-                || BUILTIN_FIELDS.contains(&f.path.as_str())
-            {
-                self.error(
-                    Code::DuplicateId,
-                    &fp,
-                    format!("`{}` is reserved or built in; do not declare it", f.path),
-                );
+            if f.path == ANSWERS_ROOT || f.path.starts_with("answers.") || BUILTIN_FIELDS.contains(&f.path.as_str()) {
+                self.error(Code::DuplicateId, &fp, format!("`{}` is reserved or built in; do not declare it", f.path));
             }
             if let Some(first) = seen.insert(f.path.as_str(), i) {
                 self.error(
                     Code::DuplicateId,
                     &fp,
-                    format!(
-                        "context field `{}` is already declared at {}",
-                        f.path,
-                        p.index(first)
-                    ),
+                    format!("context field `{}` is already declared at {}", f.path, p.index(first)),
                 );
             }
         }
@@ -787,20 +648,11 @@ impl<'a> Linter<'a> {
         let p = Pointer::root().key("actions");
         let actions = &self.doc.actions;
         self.count(actions.len(), self.limits.max_declarations, &p, "actions");
-        self.unique_ids(
-            actions
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.id.as_str(), p.index(i).key("id"))),
-            "action",
-        );
+        self.unique_ids(actions.iter().enumerate().map(|(i, a)| (a.id.as_str(), p.index(i).key("id"))), "action");
         for (i, a) in actions.iter().enumerate() {
             let pp = p.index(i).key("params");
             self.unique_ids(
-                a.params
-                    .iter()
-                    .enumerate()
-                    .map(|(j, d)| (d.name.as_str(), pp.index(j).key("name"))),
+                a.params.iter().enumerate().map(|(j, d)| (d.name.as_str(), pp.index(j).key("name"))),
                 "parameter",
             );
         }
@@ -816,9 +668,7 @@ impl<'a> Linter<'a> {
                 self.error(Code::OutOfRange, &p.key(name), "must be at least 1");
             }
         }
-        if let (Some(offer), Some(force)) =
-            (policy.offer_after_unhelpful, policy.force_after_unhelpful)
-        {
+        if let (Some(offer), Some(force)) = (policy.offer_after_unhelpful, policy.force_after_unhelpful) {
             if force < offer {
                 self.warn(
                     Code::OutOfRange,
@@ -831,10 +681,7 @@ impl<'a> Linter<'a> {
         if let Some(segments) = &policy.segments {
             let sp = p.key("segments");
             self.unique_ids(
-                segments
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.segment.as_str(), sp.index(i).key("segment"))),
+                segments.iter().enumerate().map(|(i, s)| (s.segment.as_str(), sp.index(i).key("segment"))),
                 "segment",
             );
             for (i, s) in segments.iter().enumerate() {
@@ -856,17 +703,8 @@ impl<'a> Linter<'a> {
         self.phrases(&crisis.keywords, &p.key("keywords"), false);
         self.phrases(&crisis.patterns, &p.key("patterns"), true);
         self.phrases(&crisis.exclude, &p.key("exclude"), true);
-        if crisis
-            .keywords
-            .values()
-            .chain(crisis.patterns.values())
-            .all(Vec::is_empty)
-        {
-            self.error(
-                Code::Schema,
-                &p,
-                "crisis screening needs at least one keyword or pattern",
-            );
+        if crisis.keywords.values().chain(crisis.patterns.values()).all(Vec::is_empty) {
+            self.error(Code::Schema, &p, "crisis screening needs at least one keyword or pattern");
         }
         self.text(&crisis.resources, &p.key("resources"), Scope::Context);
         self.channels(&crisis.channels, &p.key("channels"));
@@ -875,19 +713,8 @@ impl<'a> Linter<'a> {
     fn urgency(&mut self) {
         let p = Pointer::root().key("urgency");
         let rules = &self.doc.urgency;
-        self.count(
-            rules.len(),
-            self.limits.max_declarations,
-            &p,
-            "urgency rules",
-        );
-        self.unique_ids(
-            rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.id.as_str(), p.index(i).key("id"))),
-            "urgency rule",
-        );
+        self.count(rules.len(), self.limits.max_declarations, &p, "urgency rules");
+        self.unique_ids(rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), p.index(i).key("id"))), "urgency rule");
         for (i, r) in rules.iter().enumerate() {
             self.rule(&r.when, &p.index(i).key("when"), Scope::Context);
         }
@@ -899,13 +726,7 @@ impl<'a> Linter<'a> {
         if !self.count(scenarios.len(), self.limits.max_scenarios, &p, "scenarios") {
             return;
         }
-        self.unique_ids(
-            scenarios
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.as_str(), p.index(i).key("id"))),
-            "scenario",
-        );
+        self.unique_ids(scenarios.iter().enumerate().map(|(i, s)| (s.id.as_str(), p.index(i).key("id"))), "scenario");
         for (i, s) in scenarios.iter().enumerate() {
             let sp = p.index(i);
             self.text(&s.title, &sp.key("title"), Scope::Context);
@@ -913,11 +734,7 @@ impl<'a> Linter<'a> {
                 self.text(summary, &sp.key("summary"), Scope::Context);
             }
             if s.priority > 100 {
-                self.error(
-                    Code::OutOfRange,
-                    &sp.key("priority"),
-                    format!("priority {} is above 100", s.priority),
-                );
+                self.error(Code::OutOfRange, &sp.key("priority"), format!("priority {} is above 100", s.priority));
             }
             if let Some(audience) = &s.audience {
                 self.rule(audience, &sp.key("audience"), Scope::Context);
@@ -925,11 +742,7 @@ impl<'a> Linter<'a> {
             self.flow_ref(&s.flow, &sp.key("flow"));
             let tp = sp.key("triggers");
             if s.triggers.is_empty() {
-                self.warn(
-                    Code::NoTriggers,
-                    &tp,
-                    "no triggers: the scenario is never suggested, only started by id",
-                );
+                self.warn(Code::NoTriggers, &tp, "no triggers: the scenario is never suggested, only started by id");
             }
             if !self.count(s.triggers.len(), self.limits.max_triggers, &tp, "triggers") {
                 continue;
@@ -943,66 +756,35 @@ impl<'a> Linter<'a> {
     fn trigger(&mut self, t: &Trigger, p: &Pointer) {
         let w = t.weight();
         if !w.is_finite() || w < 0.0 {
-            self.error(
-                Code::OutOfRange,
-                &p.key("weight"),
-                "weight must be a finite number of at least 0",
-            );
+            self.error(Code::OutOfRange, &p.key("weight"), "weight must be a finite number of at least 0");
         }
         match t {
             Trigger::Screen { patterns, .. } => {
                 if patterns.is_empty() {
-                    self.error(
-                        Code::Schema,
-                        &p.key("patterns"),
-                        "list at least one screen pattern",
-                    );
+                    self.error(Code::Schema, &p.key("patterns"), "list at least one screen pattern");
                 }
-                self.count(
-                    patterns.len(),
-                    self.limits.max_phrases,
-                    &p.key("patterns"),
-                    "patterns",
-                );
+                self.count(patterns.len(), self.limits.max_phrases, &p.key("patterns"), "patterns");
                 for (i, pat) in patterns.iter().enumerate() {
-                    if pat.trim().is_empty()
-                        || pat
-                            .split('/')
-                            .any(|seg| seg.contains('*') && seg != "*" && seg != "**")
+                    if pat.trim().is_empty() || pat.split('/').any(|seg| seg.contains('*') && seg != "*" && seg != "**")
                     {
-                        self.error(Code::Schema, &p.key("patterns").index(i), "screen patterns are `/`-separated segments; `*` and `**` must stand alone in a segment");
+                        self.error(
+                            Code::Schema,
+                            &p.key("patterns").index(i),
+                            "screen patterns are `/`-separated segments; `*` and `**` must stand alone in a segment",
+                        );
                     }
                 }
             }
             Trigger::Event { names, codes, .. } => {
                 if names.is_empty() {
-                    self.error(
-                        Code::Schema,
-                        &p.key("names"),
-                        "list at least one event name",
-                    );
+                    self.error(Code::Schema, &p.key("names"), "list at least one event name");
                 }
-                self.count(
-                    names.len() + codes.len(),
-                    self.limits.max_phrases,
-                    p,
-                    "event names and codes",
-                );
+                self.count(names.len() + codes.len(), self.limits.max_phrases, p, "event names and codes");
             }
             Trigger::Condition { rule, .. } => self.rule(rule, &p.key("rule"), Scope::Context),
-            Trigger::Text {
-                keywords, patterns, ..
-            } => {
-                if keywords
-                    .values()
-                    .chain(patterns.values())
-                    .all(Vec::is_empty)
-                {
-                    self.error(
-                        Code::Schema,
-                        p,
-                        "a text trigger needs at least one keyword or pattern",
-                    );
+            Trigger::Text { keywords, patterns, .. } => {
+                if keywords.values().chain(patterns.values()).all(Vec::is_empty) {
+                    self.error(Code::Schema, p, "a text trigger needs at least one keyword or pattern");
                 }
                 self.phrases(keywords, &p.key("keywords"), false);
                 self.phrases(patterns, &p.key("patterns"), true);
@@ -1013,26 +795,12 @@ impl<'a> Linter<'a> {
     fn interventions(&mut self) {
         let p = Pointer::root().key("interventions");
         let list = &self.doc.interventions;
-        self.count(
-            list.len(),
-            self.limits.max_declarations,
-            &p,
-            "interventions",
-        );
-        self.unique_ids(
-            list.iter()
-                .enumerate()
-                .map(|(i, v)| (v.id.as_str(), p.index(i).key("id"))),
-            "intervention",
-        );
+        self.count(list.len(), self.limits.max_declarations, &p, "interventions");
+        self.unique_ids(list.iter().enumerate().map(|(i, v)| (v.id.as_str(), p.index(i).key("id"))), "intervention");
         for (i, v) in list.iter().enumerate() {
             let ip = p.index(i);
             if v.events.is_empty() {
-                self.error(
-                    Code::Schema,
-                    &ip.key("events"),
-                    "list at least one event name",
-                );
+                self.error(Code::Schema, &ip.key("events"), "list at least one event name");
             }
             if let Some(when) = &v.when {
                 self.rule(when, &ip.key("when"), Scope::Intervention);
@@ -1042,20 +810,11 @@ impl<'a> Linter<'a> {
                 self.text(edu, &ip.key("education"), Scope::Intervention);
             }
             if let Some(call) = &v.hold_action {
-                self.action_call(
-                    &call.action,
-                    &call.params,
-                    &ip.key("hold_action"),
-                    Scope::Intervention,
-                );
+                self.action_call(&call.action, &call.params, &ip.key("hold_action"), Scope::Intervention);
             }
             if let Some(h) = &v.human {
                 if h.channels.is_empty() {
-                    self.error(
-                        Code::Schema,
-                        &ip.key("human").key("channels"),
-                        "list at least one channel",
-                    );
+                    self.error(Code::Schema, &ip.key("human").key("channels"), "list at least one channel");
                 }
                 self.id(&h.reason, &ip.key("human").key("reason"));
             }
@@ -1071,13 +830,7 @@ impl<'a> Linter<'a> {
         if !self.count(flows.len(), self.limits.max_flows, &p, "flows") {
             return;
         }
-        self.unique_ids(
-            flows
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.id.as_str(), p.index(i).key("id"))),
-            "flow",
-        );
+        self.unique_ids(flows.iter().enumerate().map(|(i, f)| (f.id.as_str(), p.index(i).key("id"))), "flow");
         for (i, f) in flows.iter().enumerate() {
             self.flow(f, &p.index(i));
         }
@@ -1095,21 +848,10 @@ impl<'a> Linter<'a> {
             self.error(Code::EmptyFlow, &sp, "a flow needs at least one step");
             return;
         }
-        if !self.count(
-            flow.steps.len(),
-            self.limits.max_steps_per_flow,
-            &sp,
-            "steps",
-        ) {
+        if !self.count(flow.steps.len(), self.limits.max_steps_per_flow, &sp, "steps") {
             return;
         }
-        self.unique_ids(
-            flow.steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.as_str(), sp.index(i).key("id"))),
-            "step",
-        );
+        self.unique_ids(flow.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), sp.index(i).key("id"))), "step");
         for (i, step) in flow.steps.iter().enumerate() {
             self.step(&step.kind, &sp.index(i));
         }
@@ -1125,10 +867,7 @@ impl<'a> Linter<'a> {
                 let op = p.key("options");
                 if self.count(options.len(), self.limits.max_options, &op, "options") {
                     self.unique_ids(
-                        options
-                            .iter()
-                            .enumerate()
-                            .map(|(i, o)| (o.id.as_str(), op.index(i).key("id"))),
+                        options.iter().enumerate().map(|(i, o)| (o.id.as_str(), op.index(i).key("id"))),
                         "option",
                     );
                     for (i, o) in options.iter().enumerate() {
@@ -1144,13 +883,7 @@ impl<'a> Linter<'a> {
                     }
                 }
             }
-            StepKind::Action {
-                text,
-                action,
-                params,
-                save_as,
-                ..
-            } => {
+            StepKind::Action { text, action, params, save_as, .. } => {
                 if let Some(t) = text {
                     self.text(t, &p.key("text"), s);
                 }
@@ -1159,14 +892,7 @@ impl<'a> Linter<'a> {
                     self.id(k, &p.key("save_as"));
                 }
             }
-            StepKind::Input {
-                text,
-                save_as,
-                pattern,
-                max_length,
-                error,
-                ..
-            } => {
+            StepKind::Input { text, save_as, pattern, max_length, error, .. } => {
                 self.text(text, &p.key("text"), s);
                 self.id(save_as, &p.key("save_as"));
                 if let Some(pat) = pattern {
@@ -1180,12 +906,7 @@ impl<'a> Linter<'a> {
                 }
             }
             StepKind::Resolution { text, .. } => self.text(text, &p.key("text"), s),
-            StepKind::Escalation {
-                text,
-                channels,
-                reason,
-                ..
-            } => {
+            StepKind::Escalation { text, channels, reason, .. } => {
                 self.text(text, &p.key("text"), s);
                 self.channels(channels, &p.key("channels"));
                 self.id(reason, &p.key("reason"));
@@ -1209,45 +930,30 @@ impl<'a> Linter<'a> {
             let here = sp.index(i);
             let mut refs: Vec<(&str, Pointer)> = Vec::new();
             match &step.kind {
-                StepKind::Message { next, .. } => {
-                    refs.extend(next.as_deref().map(|n| (n, here.key("next"))))
-                }
+                StepKind::Message { next, .. } => refs.extend(next.as_deref().map(|n| (n, here.key("next")))),
                 StepKind::Choice { options, .. } => refs.extend(
                     options
                         .iter()
                         .enumerate()
                         .map(|(j, o)| (o.next.as_str(), here.key("options").index(j).key("next"))),
                 ),
-                StepKind::Check {
-                    branches,
-                    otherwise,
-                } => {
-                    refs.extend(branches.iter().enumerate().map(|(j, b)| {
-                        (b.next.as_str(), here.key("branches").index(j).key("next"))
-                    }));
+                StepKind::Check { branches, otherwise } => {
+                    refs.extend(
+                        branches
+                            .iter()
+                            .enumerate()
+                            .map(|(j, b)| (b.next.as_str(), here.key("branches").index(j).key("next"))),
+                    );
                     refs.push((otherwise, here.key("otherwise")));
                 }
-                StepKind::Action {
-                    on_success,
-                    on_failure,
-                    on_cancelled,
-                    ..
-                } => {
+                StepKind::Action { on_success, on_failure, on_cancelled, .. } => {
                     refs.push((on_success, here.key("on_success")));
                     refs.push((on_failure, here.key("on_failure")));
-                    refs.extend(
-                        on_cancelled
-                            .as_deref()
-                            .map(|n| (n, here.key("on_cancelled"))),
-                    );
+                    refs.extend(on_cancelled.as_deref().map(|n| (n, here.key("on_cancelled"))));
                 }
                 StepKind::Input { next, .. } => refs.push((next, here.key("next"))),
                 StepKind::Resolution { .. } | StepKind::Escalation { .. } => outcome[i] = true,
-                StepKind::Flow {
-                    mode: FlowMode::Goto,
-                    next,
-                    ..
-                } => {
+                StepKind::Flow { mode: FlowMode::Goto, next, .. } => {
                     outcome[i] = true;
                     if next.is_some() {
                         self.warn(
@@ -1257,25 +963,17 @@ impl<'a> Linter<'a> {
                         );
                     }
                 }
-                StepKind::Flow {
-                    mode: FlowMode::Call,
-                    next,
-                    ..
-                } => refs.extend(next.as_deref().map(|n| (n, here.key("next")))),
+                StepKind::Flow { mode: FlowMode::Call, next, .. } => {
+                    refs.extend(next.as_deref().map(|n| (n, here.key("next"))))
+                }
             }
             if refs.is_empty() && !outcome[i] {
                 let why = match &step.kind {
                     StepKind::Choice { .. } => "a choice needs at least one option",
-                    StepKind::Flow { .. } => {
-                        "a `call` needs `next`, where the flow continues after the call returns"
-                    }
+                    StepKind::Flow { .. } => "a `call` needs `next`, where the flow continues after the call returns",
                     _ => "this step is not a resolution or escalation but has no `next`",
                 };
-                self.error(
-                    Code::DeadEnd,
-                    &here,
-                    format!("step `{}` is a dead end: {why}", step.id),
-                );
+                self.error(Code::DeadEnd, &here, format!("step `{}` is a dead end: {why}", step.id));
             }
             for (target, rp) in refs {
                 match index.get(target) {
@@ -1320,10 +1018,7 @@ impl<'a> Linter<'a> {
                 self.warn(
                     Code::UnreachableStep,
                     &sp.index(i),
-                    format!(
-                        "step `{}` cannot be reached from the start of flow `{}`",
-                        flow.steps[i].id, flow.id
-                    ),
+                    format!("step `{}` cannot be reached from the start of flow `{}`", flow.steps[i].id, flow.id),
                 );
             }
         }
@@ -1348,31 +1043,21 @@ impl<'a> Linter<'a> {
             self.error(
                 Code::NoOutcome,
                 p,
-                format!(
-                    "no resolution or human escalation can be reached from the start of flow `{}`",
-                    flow.id
-                ),
+                format!("no resolution or human escalation can be reached from the start of flow `{}`", flow.id),
             );
         }
         for component in strongly_connected(&edges) {
-            let cyclic =
-                component.len() > 1 || component.first().is_some_and(|&c| edges[c].contains(&c));
+            let cyclic = component.len() > 1 || component.first().is_some_and(|&c| edges[c].contains(&c));
             let Some(&first) = component.iter().min() else {
                 continue;
             };
             if cyclic && reachable[first] && !can_finish[first] {
-                let mut ids: Vec<&str> = component
-                    .iter()
-                    .map(|&c| flow.steps[c].id.as_str())
-                    .collect();
+                let mut ids: Vec<&str> = component.iter().map(|&c| flow.steps[c].id.as_str()).collect();
                 ids.sort_unstable();
                 self.error(
                     Code::CycleNoExit,
                     &sp.index(first),
-                    format!(
-                        "steps {} loop with no way out to a resolution or escalation",
-                        ids.join(", ")
-                    ),
+                    format!("steps {} loop with no way out to a resolution or escalation", ids.join(", ")),
                 );
             }
         }
@@ -1398,10 +1083,7 @@ impl<'a> Linter<'a> {
                 self.warn(
                     Code::UnusedFlow,
                     &p.index(i),
-                    format!(
-                        "flow `{}` is not started by any scenario, intervention or flow step",
-                        f.id
-                    ),
+                    format!("flow `{}` is not started by any scenario, intervention or flow step", f.id),
                 );
             }
         }
@@ -1414,36 +1096,17 @@ impl<'a> Linter<'a> {
         let mut calls: Vec<Vec<(usize, Pointer)>> = vec![Vec::new(); flows.len()];
         for (i, f) in flows.iter().enumerate() {
             for (j, s) in f.steps.iter().enumerate() {
-                if let StepKind::Flow {
-                    flow,
-                    mode: FlowMode::Call,
-                    ..
-                } = &s.kind
-                {
+                if let StepKind::Flow { flow, mode: FlowMode::Call, .. } = &s.kind {
                     if let Some(&t) = self.flows.get(flow.as_str()) {
-                        calls[i].push((
-                            t,
-                            Pointer::root()
-                                .key("flows")
-                                .index(i)
-                                .key("steps")
-                                .index(j)
-                                .key("flow"),
-                        ));
+                        calls[i].push((t, Pointer::root().key("flows").index(i).key("steps").index(j).key("flow")));
                     }
                 }
             }
         }
-        let adjacency: Vec<Vec<usize>> = calls
-            .iter()
-            .map(|c| c.iter().map(|(t, _)| *t).collect())
-            .collect();
+        let adjacency: Vec<Vec<usize>> = calls.iter().map(|c| c.iter().map(|(t, _)| *t).collect()).collect();
         for component in strongly_connected(&adjacency) {
             let members: HashSet<usize> = component.iter().copied().collect();
-            let cyclic = component.len() > 1
-                || component
-                    .first()
-                    .is_some_and(|&c| adjacency[c].contains(&c));
+            let cyclic = component.len() > 1 || component.first().is_some_and(|&c| adjacency[c].contains(&c));
             if !cyclic {
                 continue;
             }
@@ -1453,11 +1116,7 @@ impl<'a> Linter<'a> {
             if let Some((_, at)) = calls[first].iter().find(|(t, _)| members.contains(t)) {
                 let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id.as_str()).collect();
                 ids.sort_unstable();
-                self.error(
-                    Code::RecursiveFlow,
-                    at,
-                    format!("flows {} call each other in a cycle", ids.join(", ")),
-                );
+                self.error(Code::RecursiveFlow, at, format!("flows {} call each other in a cycle", ids.join(", ")));
             }
         }
     }
@@ -1469,19 +1128,11 @@ fn has_prefix(path: &str, prefix: &str) -> bool {
 
 /// Keeps content excerpts in messages short.
 fn truncate(s: &str) -> String {
-    if s.chars().count() <= 60 {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    }
+    if s.chars().count() <= 60 { s.to_owned() } else { format!("{}…", s.chars().take(60).collect::<String>()) }
 }
 
 fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Strongly connected components (Tarjan), iterative so that deep graphs
@@ -1564,9 +1215,7 @@ mod tests {
     #[test]
     fn scc_handles_long_chains_without_recursion() {
         let n = 200_000;
-        let edges: Vec<Vec<usize>> = (0..n)
-            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
-            .collect();
+        let edges: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
         let comps = strongly_connected(&edges);
         assert_eq!(comps.len(), 1);
         assert_eq!(comps[0].len(), n);
@@ -1578,5 +1227,139 @@ mod tests {
         let d = &report.diagnostics[0];
         assert_eq!(d.code, Code::InvalidJson);
         assert_eq!(d.position, Some((3, 3)));
+    }
+}
+
+/// 1-based line and column (in characters) where the value named by the RFC
+/// 6901 `pointer` starts in `source`, for editors and CLI output. `None` when
+/// the pointer does not resolve or the text is not valid JSON up to that value.
+///
+/// ```
+/// let src = "{\n  \"a\": [1, {\"b\": true}]\n}";
+/// assert_eq!(inscene::lint::position_of(src, "/a/1/b"), Some((2, 18)));
+/// ```
+pub fn position_of(source: &str, pointer: &str) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut at = skip_ws(bytes, 0);
+    if !pointer.is_empty() {
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            at = match bytes.get(at)? {
+                b'{' => find_member(bytes, at, &token)?,
+                b'[' => find_element(bytes, at, token.parse().ok()?)?,
+                _ => return None,
+            };
+        }
+    }
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Some((line, source.get(line_start..at)?.chars().count() + 1))
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+/// End (exclusive) of the string starting at `i` (which is `"`).
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match b.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// End (exclusive) of the value starting at `i`, without recursion.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = skip_string(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while b.get(j).is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()) {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
+}
+
+fn find_member(b: &[u8], open: usize, key: &str) -> Option<usize> {
+    let mut i = skip_ws(b, open + 1);
+    while *b.get(i)? == b'"' {
+        let end = skip_string(b, i)?;
+        let name: String = serde_json::from_slice(&b[i..end]).ok()?;
+        i = skip_ws(b, end);
+        if *b.get(i)? != b':' {
+            return None;
+        }
+        let value = skip_ws(b, i + 1);
+        if name == key {
+            return Some(value);
+        }
+        i = skip_ws(b, skip_value(b, value)?);
+        if *b.get(i)? == b',' {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    None
+}
+
+fn find_element(b: &[u8], open: usize, index: usize) -> Option<usize> {
+    let mut i = skip_ws(b, open + 1);
+    for n in 0.. {
+        if *b.get(i)? == b']' {
+            return None;
+        }
+        if n == index {
+            return Some(i);
+        }
+        i = skip_ws(b, skip_value(b, i)?);
+        if *b.get(i)? == b',' {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::position_of;
+
+    #[test]
+    fn resolves_members_elements_and_escapes() {
+        let src = "{\"x\": \"a}\\\"]\", \"list\": [ {\"k\": 1}, {\"k\": [2, 3]} ],\n \"a/b\": null}";
+        assert_eq!(position_of(src, ""), Some((1, 1)));
+        assert_eq!(position_of(src, "/list/1/k/1"), Some((1, 46)));
+        assert_eq!(position_of(src, "/a~1b"), Some((2, 9)));
+        assert_eq!(position_of(src, "/list/5"), None);
+        assert_eq!(position_of(src, "/missing"), None);
+        assert_eq!(position_of("{\"a\": 1", "/b"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Helpers shared by the conformance tests: where the repository's test data
 //! and the shared JsonLogic suites live.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 use std::path::PathBuf;
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project. Works on a fresh machine of our kind:
+# it installs the Rust pieces it needs itself. `.ci/run` calls this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (native, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (core on wasm32)"
+cargo clippy -p inscene --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "guard: core depends on no FFI crate"
+if cargo tree -p inscene -e normal --locked | grep -E 'uniffi|wasm-bindgen'; then
+  echo "core must not depend on uniffi or wasm-bindgen" >&2
+  exit 1
+fi
+
+step "tests (unit, conformance, CLI as a process, doctests)"
+cargo test --workspace --locked
+
+step "JsonLogic community suites (figure)"
+cargo test -p inscene-conformance --test jsonlogic_compat --locked -q -- --nocapture 2>&1 | grep "jsonlogic-compat"

@@ -25,8 +25,13 @@ if cargo tree -p inscene -e normal --locked | grep -E 'uniffi|wasm-bindgen'; the
   exit 1
 fi
 
-step "tests (unit, conformance, CLI as a process, doctests)"
-cargo test --workspace --locked
-
-step "JsonLogic community suites (figure)"
+step "JsonLogic community suites (compatibility figure; known differences are pinned in the test)"
 cargo test -p inscene-conformance --test jsonlogic_compat --locked -q -- --nocapture 2>&1 | grep "jsonlogic-compat"
+
+step "tests (unit, conformance, CLI as a process, doctests)"
+log=$(mktemp)
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line over every test binary and doctest run above.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"

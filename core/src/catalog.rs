@@ -14,9 +14,12 @@ use crate::content::{
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
 };
 use crate::error::{Code, Diagnostic, Error, Pointer, Result, Severity};
+use crate::escalation::{CrisisIndex, build_crisis_index};
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
 use crate::limits::Limits;
 use crate::lint::{self, Depth};
+use crate::resolve::{ResolveIndex, TriggerRef, value_on_empty};
+use crate::text::{LazyRegex, PhraseIndexBuilder};
 
 /// Index of a flow in a [`Catalog`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,6 +46,8 @@ pub struct Catalog {
     pii_fields: Vec<String>,
     evaluator: Evaluator,
     warnings: Vec<Diagnostic>,
+    resolve_index: ResolveIndex,
+    crisis_index: Option<CrisisIndex>,
 }
 
 /// A compiled urgency rule.
@@ -156,7 +161,7 @@ pub enum CompiledStep {
     Input {
         text: LocalizedText,
         save_as: String,
-        pattern: Option<String>,
+        pattern: Option<LazyRegex>,
         max_length: u32,
         error: Option<LocalizedText>,
         next: StepIx,
@@ -212,7 +217,7 @@ impl Catalog {
         let evaluator = Evaluator::new();
         let (doc, diagnostics) = lint::analyze(source, limits, &evaluator, Depth::Load);
         match doc {
-            Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => compile(doc, evaluator, diagnostics),
+            Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => compile(doc, evaluator, diagnostics, limits),
             _ => Err(Error::InvalidContent { diagnostics }),
         }
     }
@@ -287,6 +292,14 @@ impl Catalog {
         &self.evaluator
     }
 
+    pub(crate) fn resolve_index(&self) -> &ResolveIndex {
+        &self.resolve_index
+    }
+
+    pub(crate) fn crisis_index(&self) -> Option<&CrisisIndex> {
+        self.crisis_index.as_ref()
+    }
+
     /// Warnings found while loading (errors would have rejected the content).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
@@ -307,10 +320,10 @@ impl Flow {
 
 /// Turns a lint-clean document into a catalog. The linter has proven every
 /// reference; should one still be missing, this reports it instead of panicking.
-fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> Result<Catalog> {
+fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, limits: &Limits) -> Result<Catalog> {
     let flow_index: HashMap<FlowId, FlowIx> =
         doc.flows.iter().enumerate().map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32))).collect();
-    let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, problems: Vec::new() };
+    let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, limits, problems: Vec::new() };
 
     let urgency = doc
         .urgency
@@ -322,14 +335,35 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         })
         .collect();
 
+    let mut index = ResolveIndex::default();
+    let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
+    let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
     for (i, s) in doc.scenarios.into_iter().enumerate() {
         let p = Pointer::root().key("scenarios").index(i);
         let mut trigger_conditions = BTreeMap::new();
         for (j, t) in s.triggers.iter().enumerate() {
-            if let Trigger::Condition { rule, .. } = t {
-                if let Some(c) = cx.condition(rule, &p.key("triggers").index(j).key("rule")) {
-                    trigger_conditions.insert(j, c);
+            let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
+            let tp = p.key("triggers").index(j);
+            match t {
+                Trigger::Screen { patterns, .. } => patterns.iter().for_each(|pat| index.add_screen(pat, tref)),
+                Trigger::Event { names, .. } => names.iter().for_each(|n| index.add_event(n, tref)),
+                Trigger::Condition { rule, .. } => {
+                    if let Some(c) = cx.condition(rule, &tp.key("rule")) {
+                        index.add_condition(rule, value_on_empty(&evaluator, &c), tref);
+                        trigger_conditions.insert(j, c);
+                    }
+                }
+                Trigger::Text { keywords, patterns, .. } => {
+                    keywords.values().flatten().for_each(|k| {
+                        phrases.keyword(tref, k);
+                    });
+                    for (locale, list) in patterns {
+                        for (k, pat) in list.iter().enumerate() {
+                            phrases.pattern(tref, pat);
+                            pattern_pointers.push(tp.key("patterns").key(locale).index(k));
+                        }
+                    }
                 }
             }
         }
@@ -350,6 +384,26 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
             flow,
         });
     }
+
+    let (phrase_index, pattern_errors) = phrases.build();
+    for e in pattern_errors {
+        let at = pattern_pointers.get(e.pattern).cloned().unwrap_or_default();
+        cx.problem(Code::InvalidRegex, &at, format!("invalid regular expression: {}", e.message));
+    }
+    index.phrases = Some(phrase_index);
+    let crisis_index = doc.crisis.as_ref().map(|c| {
+        let (ci, errors) = build_crisis_index(c, limits);
+        for (at, message) in errors {
+            cx.problems.push(Diagnostic {
+                code: Code::InvalidRegex,
+                severity: Severity::Error,
+                message: format!("invalid regular expression: {message}"),
+                path: at,
+                position: None,
+            });
+        }
+        ci
+    });
 
     let mut interventions = Vec::with_capacity(doc.interventions.len());
     for (i, v) in doc.interventions.into_iter().enumerate() {
@@ -410,11 +464,14 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>) -> 
         pii_fields: doc.context.fields.iter().filter(|f| f.pii).map(|f| f.path.clone()).collect(),
         evaluator,
         warnings,
+        resolve_index: index,
+        crisis_index,
     })
 }
 
 struct Compiler<'a> {
     evaluator: &'a Evaluator,
+    limits: &'a Limits,
     flow_index: &'a HashMap<FlowId, FlowIx>,
     problems: Vec<Diagnostic>,
 }
@@ -501,7 +558,7 @@ impl Compiler<'_> {
             StepKind::Input { text, save_as, pattern, max_length, error, next } => CompiledStep::Input {
                 text,
                 save_as,
-                pattern,
+                pattern: pattern.map(|p| LazyRegex::whole(&p, self.limits.max_regex_compiled_bytes)),
                 max_length: max_length.unwrap_or(DEFAULT_MAX_INPUT_CHARS),
                 error,
                 next: self.step(ix, &next, &p.key("next"))?,

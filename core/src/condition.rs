@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use datalogic_rs::{Engine, Logic};
+use datalogic_rs::{Engine, Logic, ParsedData, Session};
 
 /// Error type of the JsonLogic engine, exposed for conformance tests.
 pub use datalogic_rs::Error as EngineError;
@@ -81,11 +81,38 @@ impl Evaluator {
         Ok(self.engine.truthy(value))
     }
 
+    /// Prepares `data` once for evaluating many conditions against it.
+    pub fn scope(&self, data: &Value) -> Scope<'_> {
+        let parsed = serde_json::to_string(data).ok().and_then(|s| ParsedData::from_json(&s).ok());
+        Scope { engine: &self.engine, session: self.engine.session(), data: parsed }
+    }
+
     /// Evaluates `rule` against `data` and returns the JSON result (used by the compatibility suite).
     pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, datalogic_rs::Error> {
         let logic = self.engine.compile(rule)?;
         let mut session = self.engine.session();
         session.eval_into::<Value, _>(&logic, data)
+    }
+}
+
+/// Data prepared for evaluating many conditions; see [`Evaluator::scope`].
+pub struct Scope<'e> {
+    engine: &'e Engine,
+    session: Session<'e>,
+    data: Option<ParsedData>,
+}
+
+impl Scope<'_> {
+    /// Whether `condition` holds. A rule that fails to evaluate (type errors,
+    /// thrown values) does not hold: content cannot crash a session.
+    pub fn holds(&mut self, condition: &Condition) -> bool {
+        let Some(data) = &self.data else { return false };
+        let result = match self.session.eval_borrowed(&condition.logic, data) {
+            Ok(v) => self.engine.truthy(v),
+            Err(_) => false,
+        };
+        self.session.reset();
+        result
     }
 }
 
@@ -117,6 +144,37 @@ pub fn measure(rule: &Value, max_nodes: usize) -> RuleSize {
     size
 }
 
+/// The literal data paths a rule reads, or `None` when it reads data in a way
+/// that cannot be listed (a computed `var`, `missing`, `exists`, the whole data).
+pub fn exact_var_paths(rule: &Value) -> Option<Vec<String>> {
+    let mut dynamic = false;
+    let mut stack = vec![rule];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) if map.len() == 1 => {
+                for (op, args) in map {
+                    match (op.as_str(), args) {
+                        ("var" | "val", Value::String(p)) if !p.is_empty() => {}
+                        ("var", Value::Array(a))
+                            if a.first().is_some_and(|p| p.as_str().is_some_and(|p| !p.is_empty())) =>
+                        {
+                            stack.extend(a.iter().skip(1))
+                        }
+                        ("val", Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {}
+                        ("var" | "val" | "missing" | "missing_some" | "exists", _) => dynamic = true,
+                        (op, Value::Array(a)) if ITERATORS.contains(&op) => stack.extend(a.first()),
+                        _ => stack.push(args),
+                    }
+                }
+            }
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    if dynamic { None } else { Some(var_paths(rule)) }
+}
+
 /// The literal data paths a rule reads with `var` or `val` outside iterator
 /// bodies, e.g. `entities.order.status`. Computed paths are skipped.
 pub fn var_paths(rule: &Value) -> Vec<String> {
@@ -128,7 +186,7 @@ pub fn var_paths(rule: &Value) -> Vec<String> {
             Value::Object(map) if map.len() == 1 => {
                 for (op, args) in map {
                     match (op.as_str(), args) {
-                        ("var", Value::String(p)) if !p.is_empty() => out.push(p.clone()),
+                        ("var" | "val", Value::String(p)) if !p.is_empty() => out.push(p.clone()),
                         ("var", Value::Array(a)) => match a.first() {
                             Some(Value::String(p)) if !p.is_empty() => {
                                 out.push(p.clone());
@@ -189,5 +247,21 @@ mod tests {
         let mut paths = var_paths(&rule);
         paths.sort();
         assert_eq!(paths, ["entities.order.status", "events", "risk.score", "user.vip_tier"]);
+        assert!(exact_var_paths(&rule).is_some());
+        assert!(exact_var_paths(&json!({"var": {"cat": ["a", "b"]}})).is_none());
+        assert!(exact_var_paths(&json!({"missing": ["a"]})).is_none());
+        assert!(exact_var_paths(&json!({"var": ""})).is_none());
+    }
+
+    #[test]
+    fn scope_evaluates_many_rules_on_one_parse() {
+        let ev = Evaluator::new();
+        let yes = ev.compile(&json!({"==": [{"var": "a.b"}, 1]})).unwrap();
+        let bad = ev.compile(&json!({"+": [{"var": "a"}, {"throw": "x"}]})).unwrap();
+        let mut scope = ev.scope(&json!({"a": {"b": 1}}));
+        for _ in 0..3 {
+            assert!(scope.holds(&yes));
+            assert!(!scope.holds(&bad));
+        }
     }
 }

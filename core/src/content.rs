@@ -247,7 +247,7 @@ pub struct EscalationPolicy {
     /// Offer a human when the scenario's risk is at least this level (default `high`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_at_risk: Option<RiskLevel>,
-    /// Escalate at once when the scenario's risk is at least this level (default `critical`).
+    /// Escalate at once when the scenario's risk is at least this level (default: never; risk alone only offers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_at_risk: Option<RiskLevel>,
     /// Preferred channels, best first (default `chat`, then `ticket`).

@@ -1,8 +1,34 @@
 //! The context model: what the host app tells the SDK about the user's situation.
 //!
+//! A context is one JSON object (version 1):
+//!
+//! ```json
+//! {
+//!   "context_version": 1,
+//!   "locale": "zh-Hans", "languages": ["zh-Hans", "en"],
+//!   "platform": "android", "app_version": "8.2.0",
+//!   "screen": "orders/detail",
+//!   "timezone_offset_minutes": 480,
+//!   "events": [{ "name": "login_failed", "at": 1795000000, "data": { "code": "1004" } }],
+//!   "entities": { "order": { "id": "20261122001", "status": "deleted" } },
+//!   "user": { "segments": ["elderly"], "age_band": "70+", "vip_tier": 0, "account_status": "active" },
+//!   "risk": { "fraud_score": 0.12 },
+//!   "query": "my order disappeared"
+//! }
+//! ```
+//!
+//! Every field is optional. Unknown fields are kept and visible to conditions.
 //! Content may reference the built-in fields below without declaring them; any
 //! other field (entities, user attributes, risk scores) must be declared in the
-//! catalog's `context.fields` so that content can be checked against what hosts send.
+//! catalog's `context.fields`. Time is never read from a clock: callers pass
+//! `now` (seconds since the Unix epoch) and the core derives `now` and `today`.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// Version of the context model this crate reads.
+pub const CONTEXT_VERSION: u64 = 1;
 
 /// Built-in context fields every host may send, by dotted path.
 pub const BUILTIN_FIELDS: &[&str] = &[
@@ -27,3 +53,293 @@ pub const ANSWERS_ROOT: &str = "answers";
 
 /// Root under which an intervention's triggering event is visible (`event.data.amount`).
 pub const EVENT_ROOT: &str = "event";
+
+/// Bounds on what a host may send, so a runaway host cannot stall the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextLimits {
+    /// Largest context JSON, in bytes.
+    pub max_bytes: usize,
+    /// Most recent events considered.
+    pub max_events: usize,
+    /// Longest free-text query, in characters.
+    pub max_query_chars: usize,
+}
+
+impl Default for ContextLimits {
+    fn default() -> Self {
+        ContextLimits { max_bytes: 256 * 1024, max_events: 200, max_query_chars: 2_000 }
+    }
+}
+
+/// A recent event the host reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextEvent {
+    /// Event name, e.g. `login_failed`.
+    pub name: String,
+    /// When it happened, seconds since the Unix epoch, if known.
+    pub at: Option<i64>,
+    /// The event's `data.code` as text, if any (error codes are compared as text).
+    pub code: Option<String>,
+}
+
+/// A validated context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    raw: Map<String, Value>,
+    events: Vec<ContextEvent>,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidContext { field: field.to_owned(), message: message.into() }
+}
+
+impl Context {
+    /// Parses and validates a context with the default limits.
+    ///
+    /// ```
+    /// let ctx = inscene::context::Context::from_json(r#"{"screen": "orders", "query": "where is my order"}"#).unwrap();
+    /// assert_eq!(ctx.screen(), Some("orders"));
+    /// let err = inscene::context::Context::from_json(r#"{"screen": 5}"#).unwrap_err();
+    /// assert_eq!(err.code(), "context.invalid");
+    /// ```
+    pub fn from_json(json: &str) -> Result<Context> {
+        Self::from_json_with(json, &ContextLimits::default())
+    }
+
+    /// Parses and validates a context with the given limits.
+    pub fn from_json_with(json: &str, limits: &ContextLimits) -> Result<Context> {
+        if json.len() > limits.max_bytes {
+            return Err(invalid("", format!("context is {} bytes; the limit is {}", json.len(), limits.max_bytes)));
+        }
+        let value: Value = serde_json::from_str(json).map_err(|e| invalid("", format!("not valid JSON: {e}")))?;
+        Self::from_value(value, limits)
+    }
+
+    /// Validates a context already parsed as JSON.
+    pub fn from_value(value: Value, limits: &ContextLimits) -> Result<Context> {
+        let Value::Object(mut raw) = value else {
+            return Err(invalid("", "a context must be a JSON object"));
+        };
+        if let Some(v) = raw.get("context_version") {
+            match v.as_u64() {
+                Some(CONTEXT_VERSION) => {}
+                _ => {
+                    return Err(invalid("context_version", format!("this SDK reads context_version {CONTEXT_VERSION}")));
+                }
+            }
+        }
+        for field in ["locale", "platform", "app_version", "screen", "query"] {
+            if let Some(v) = raw.get(field) {
+                if !v.is_string() && !v.is_null() {
+                    return Err(invalid(field, "must be a string"));
+                }
+            }
+        }
+        for field in ["entities", "user", "risk"] {
+            if let Some(v) = raw.get(field) {
+                if !v.is_object() && !v.is_null() {
+                    return Err(invalid(field, "must be an object"));
+                }
+            }
+        }
+        if let Some(v) = raw.get("timezone_offset_minutes") {
+            if !v.as_i64().is_some_and(|m| (-1440..=1440).contains(&m)) {
+                return Err(invalid("timezone_offset_minutes", "must be a whole number of minutes within a day"));
+            }
+        }
+        for field in ["languages", "user.segments"] {
+            let v = match field {
+                "languages" => raw.get("languages"),
+                _ => raw.get("user").and_then(|u| u.get("segments")),
+            };
+            if let Some(v) = v {
+                if !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)) {
+                    return Err(invalid(field, "must be a list of strings"));
+                }
+            }
+        }
+        if let Some(Value::String(q)) = raw.get("query") {
+            let chars = q.chars().count();
+            if chars > limits.max_query_chars {
+                return Err(invalid(
+                    "query",
+                    format!("query has {chars} characters; the limit is {}", limits.max_query_chars),
+                ));
+            }
+        }
+        // Events: keep the newest `max_events`, validated.
+        let mut events = Vec::new();
+        if let Some(v) = raw.get_mut("events") {
+            let Value::Array(list) = v else {
+                return Err(invalid("events", "must be a list of events"));
+            };
+            if list.len() > limits.max_events {
+                let excess = list.len() - limits.max_events;
+                list.drain(..excess);
+            }
+            for (i, e) in list.iter().enumerate() {
+                let name = e
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid(&format!("events.{i}.name"), "every event needs a name"))?;
+                let at =
+                    match e.get("at") {
+                        None | Some(Value::Null) => None,
+                        Some(v) => Some(v.as_i64().ok_or_else(|| {
+                            invalid(&format!("events.{i}.at"), "must be seconds since the Unix epoch")
+                        })?),
+                    };
+                let code = match e.get("data").and_then(|d| d.get("code")) {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                };
+                events.push(ContextEvent { name: name.to_owned(), at, code });
+            }
+        }
+        Ok(Context { raw, events })
+    }
+
+    /// The context as JSON, as the host sent it (after trimming old events).
+    pub fn raw(&self) -> &Map<String, Value> {
+        &self.raw
+    }
+
+    fn str_field(&self, field: &str) -> Option<&str> {
+        self.raw.get(field).and_then(Value::as_str)
+    }
+
+    /// Current screen or route.
+    pub fn screen(&self) -> Option<&str> {
+        self.str_field("screen")
+    }
+
+    /// The user's free-text question.
+    pub fn query(&self) -> Option<&str> {
+        self.str_field("query").filter(|q| !q.trim().is_empty())
+    }
+
+    /// Preferred locale.
+    pub fn locale(&self) -> Option<&str> {
+        self.str_field("locale")
+    }
+
+    /// Preferred languages, best first (the locale first if given).
+    pub fn languages(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.locale().into_iter().collect();
+        if let Some(Value::Array(list)) = self.raw.get("languages") {
+            out.extend(list.iter().filter_map(Value::as_str).filter(|l| !out.contains(l)).collect::<Vec<_>>());
+        }
+        out
+    }
+
+    /// User segments such as `elderly` or `vip_gold`.
+    pub fn segments(&self) -> Vec<&str> {
+        match self.raw.get("user").and_then(|u| u.get("segments")) {
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Recent events, oldest first.
+    pub fn events(&self) -> &[ContextEvent] {
+        &self.events
+    }
+
+    /// Offset of the user's local time from UTC, in minutes.
+    pub fn timezone_offset_minutes(&self) -> i64 {
+        self.raw.get("timezone_offset_minutes").and_then(Value::as_i64).unwrap_or(0)
+    }
+
+    /// The value at a dotted path (`entities.order.id`), if present.
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        let mut parts = path.split('.');
+        let mut v = self.raw.get(parts.next()?)?;
+        for p in parts {
+            v = match v {
+                Value::Object(m) => m.get(p)?,
+                Value::Array(a) => a.get(p.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
+    /// The data conditions see: the context plus `now`, `today` and `answers`.
+    pub fn evaluation_data(&self, now: i64, answers: &Map<String, Value>) -> Value {
+        let mut data = self.raw.clone();
+        data.insert("now".into(), now.into());
+        data.insert("today".into(), local_date(now, self.timezone_offset_minutes()).into());
+        data.insert(ANSWERS_ROOT.into(), Value::Object(answers.clone()));
+        Value::Object(data)
+    }
+}
+
+/// The local calendar date `YYYY-MM-DD` of a Unix time at a UTC offset.
+pub fn local_date(unix_seconds: i64, offset_minutes: i64) -> String {
+    let local = unix_seconds.saturating_add(offset_minutes.saturating_mul(60));
+    let days = local.div_euclid(86_400);
+    // Howard Hinnant's civil-from-days algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_dates() {
+        assert_eq!(local_date(0, 0), "1970-01-01");
+        assert_eq!(local_date(1_795_478_400, 0), "2026-11-24");
+        // 23:30 UTC on 2026-11-23 is already the 24th in UTC+8.
+        assert_eq!(local_date(1_795_478_400 - 1_800, 480), "2026-11-24");
+        assert_eq!(local_date(1_795_478_400 - 1_800, 0), "2026-11-23");
+        assert_eq!(local_date(951_782_400, 0), "2000-02-29");
+    }
+
+    #[test]
+    fn rejects_wrong_types_with_the_field_named() {
+        for (json, field) in [
+            (r#"[]"#, ""),
+            (r#"{"screen": 1}"#, "screen"),
+            (r#"{"user": {"segments": "elderly"}}"#, "user.segments"),
+            (r#"{"events": [{"at": 1}]}"#, "events.0.name"),
+            (r#"{"context_version": 2}"#, "context_version"),
+            (r#"{"timezone_offset_minutes": 99999}"#, "timezone_offset_minutes"),
+        ] {
+            match Context::from_json(json) {
+                Err(Error::InvalidContext { field: f, .. }) => assert_eq!(f, field, "{json}"),
+                other => panic!("{json}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn keeps_unknown_fields_and_newest_events() {
+        let limits = ContextLimits { max_events: 2, ..ContextLimits::default() };
+        let ctx = Context::from_json_with(
+            r#"{"custom": {"x": 1}, "events": [{"name": "a"}, {"name": "b"}, {"name": "c", "data": {"code": 1004}}]}"#,
+            &limits,
+        )
+        .unwrap();
+        assert_eq!(ctx.get("custom.x"), Some(&Value::from(1)));
+        let names: Vec<&str> = ctx.events().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(ctx.events()[1].code.as_deref(), Some("1004"));
+    }
+
+    #[test]
+    fn oversized_query_is_rejected() {
+        let json = format!(r#"{{"query": "{}"}}"#, "x".repeat(2_001));
+        assert_eq!(Context::from_json(&json).unwrap_err().code(), "context.invalid");
+    }
+}

@@ -213,6 +213,41 @@ pub enum Error {
         /// Every finding, errors first.
         diagnostics: Vec<Diagnostic>,
     },
+    /// The context the host sent is malformed or too large.
+    #[error("invalid context at `{field}`: {message}")]
+    InvalidContext {
+        /// Dotted path of the offending field (`""` for the whole context).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No scenario (or flow) with this id in the catalog.
+    #[error("no scenario `{id}` in the catalog")]
+    UnknownScenario {
+        /// The id asked for.
+        id: String,
+    },
+    /// The input does not fit the current step (e.g. an option id on an input step); state is unchanged.
+    #[error("input does not fit the current step: {message}")]
+    InvalidInput {
+        /// What was expected.
+        message: String,
+    },
+    /// The user's value failed the step's validation; state is unchanged and the step's error text applies.
+    #[error("value rejected: {message}")]
+    InputRejected {
+        /// Why, without repeating the value.
+        message: String,
+    },
+    /// The session has ended (resolved, escalated or abandoned); only feedback is accepted.
+    #[error("the session has ended")]
+    SessionEnded,
+    /// A snapshot cannot be restored.
+    #[error("cannot restore snapshot: {message}")]
+    InvalidSnapshot {
+        /// Why.
+        message: String,
+    },
 }
 
 fn content_summary(diagnostics: &[Diagnostic]) -> String {
@@ -232,6 +267,12 @@ impl Error {
             Error::InvalidContent { diagnostics } => {
                 diagnostics.iter().find(|d| d.is_error()).map_or("content.invalid", |d| d.code.as_str())
             }
+            Error::InvalidContext { .. } => "context.invalid",
+            Error::UnknownScenario { .. } => "session.unknown_scenario",
+            Error::InvalidInput { .. } => "session.invalid_input",
+            Error::InputRejected { .. } => "session.input_rejected",
+            Error::SessionEnded => "session.ended",
+            Error::InvalidSnapshot { .. } => "session.invalid_snapshot",
         }
     }
 
@@ -239,6 +280,7 @@ impl Error {
     pub fn path(&self) -> Option<&str> {
         match self {
             Error::InvalidContent { diagnostics } => diagnostics.iter().find(|d| d.is_error()).map(|d| d.path.as_str()),
+            _ => None,
         }
     }
 }

@@ -39,6 +39,21 @@ pub fn fallback_chain(locales: &Locales, requested: &str) -> Vec<String> {
     chain
 }
 
+/// The lookup order for a user who prefers `languages` (best first): each
+/// language's own chain in turn, then the catalog default.
+pub fn chain_for(locales: &Locales, languages: &[&str]) -> Vec<String> {
+    let mut chain: Vec<String> = Vec::new();
+    for lang in languages {
+        for l in fallback_chain(locales, lang) {
+            if !l.eq_ignore_ascii_case(&locales.default) && !chain.iter().any(|c| c.eq_ignore_ascii_case(&l)) {
+                chain.push(l);
+            }
+        }
+    }
+    chain.push(locales.default.clone());
+    chain
+}
+
 /// Picks the text for the first locale of `chain` that `text` has.
 pub fn pick<'a>(text: &'a BTreeMap<String, String>, chain: &[String]) -> Option<(&'a str, &'a str)> {
     chain
@@ -117,6 +132,38 @@ pub fn parse_template(text: &str) -> Result<Vec<Segment>, TemplateError> {
     Ok(segments)
 }
 
+/// Fills a template's placeholders from `data` (looked up by dotted path).
+/// Strings go in as they are, numbers and booleans as text; a missing value
+/// leaves the place empty. The result is plain text: hosts must render it as
+/// text, never as markup. A malformed template is returned as written.
+pub fn render(text: &str, data: &serde_json::Value) -> String {
+    let Ok(segments) = parse_template(text) else { return text.to_owned() };
+    let mut out = String::with_capacity(text.len());
+    for seg in segments {
+        match seg {
+            Segment::Text(t) => out.push_str(&t),
+            Segment::Placeholder(path) => {
+                let mut v = Some(data);
+                for part in path.split('.') {
+                    v = v.and_then(|v| match v {
+                        serde_json::Value::Object(m) => m.get(part),
+                        serde_json::Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+                        _ => None,
+                    });
+                }
+                match v {
+                    Some(serde_json::Value::String(s)) => out.push_str(s),
+                    Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                        out.push_str(&v.to_string())
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
 fn is_placeholder_name(name: &str) -> bool {
     !name.is_empty()
         && name
@@ -143,6 +190,12 @@ mod tests {
     }
 
     #[test]
+    fn chain_for_several_languages_keeps_default_last() {
+        assert_eq!(chain_for(&locales(), &["zh-Hant", "en"]), ["zh-Hant", "zh-Hans", "zh", "en"]);
+        assert_eq!(chain_for(&locales(), &[]), ["en"]);
+    }
+
+    #[test]
     fn pick_uses_first_available_locale() {
         let text = BTreeMap::from([("en".to_owned(), "Hi".to_owned()), ("zh-Hans".to_owned(), "你好".to_owned())]);
         let chain = fallback_chain(&locales(), "zh-Hant");
@@ -160,6 +213,12 @@ mod tests {
                 Segment::Text(" {not} done".into()),
             ]
         );
+    }
+
+    #[test]
+    fn render_fills_values_as_plain_text() {
+        let data = serde_json::json!({"o": {"id": "<b>1</b>", "n": 3}, "a": [true]});
+        assert_eq!(render("#{o.id} x{o.n} {a.0} [{missing}]", &data), "#<b>1</b> x3 true []");
     }
 
     #[test]

@@ -16,10 +16,14 @@ pub mod condition;
 pub mod content;
 pub mod context;
 pub mod error;
+pub mod escalation;
+pub mod events;
 pub mod i18n;
 pub mod id;
 pub mod limits;
 pub mod lint;
+pub mod resolve;
+pub mod text;
 
 pub use catalog::Catalog;
 pub use error::{Code, Diagnostic, Error, Result, Severity};

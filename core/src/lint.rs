@@ -464,13 +464,18 @@ impl<'a> Linter<'a> {
         }
     }
 
-    fn regex(&mut self, pattern: &str, p: &Pointer) {
+    /// Checks a regex. Trigger and crisis patterns (`indexed`) are parsed by the
+    /// catalog's text index at load, so the load-time lint leaves them to it.
+    fn regex(&mut self, pattern: &str, p: &Pointer, indexed: bool) {
         if pattern.len() > self.limits.max_regex_bytes {
             self.error(
                 Code::LimitExceeded,
                 p,
                 format!("pattern is {} bytes; the limit is {}", pattern.len(), self.limits.max_regex_bytes),
             );
+            return;
+        }
+        if indexed && self.depth == Depth::Load {
             return;
         }
         let parsed =
@@ -513,7 +518,7 @@ impl<'a> Linter<'a> {
                 if item.trim().is_empty() {
                     self.error(Code::Schema, &ip, "empty phrase: it would match every text");
                 } else if regex {
-                    self.regex(item, &ip);
+                    self.regex(item, &ip, true);
                 } else if item.len() > self.limits.max_regex_bytes {
                     self.error(
                         Code::LimitExceeded,
@@ -896,7 +901,7 @@ impl<'a> Linter<'a> {
                 self.text(text, &p.key("text"), s);
                 self.id(save_as, &p.key("save_as"));
                 if let Some(pat) = pattern {
-                    self.regex(pat, &p.key("pattern"));
+                    self.regex(pat, &p.key("pattern"), false);
                 }
                 if *max_length == Some(0) {
                     self.error(Code::OutOfRange, &p.key("max_length"), "must be at least 1");

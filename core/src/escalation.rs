@@ -1,0 +1,292 @@
+//! Escalation: a human is never out of reach.
+//!
+//! This module holds the policy that decides when a human is offered or forced
+//! (merged from built-in defaults, the catalog and the flow), crisis screening
+//! of free text, urgency rules that raise priority, and proactive
+//! interventions raised by host events.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::catalog::{Catalog, Flow};
+use crate::condition::Scope;
+use crate::content::{Channel, CrisisScreening, EscalationPolicy, HumanMode, Priority, RiskLevel, SegmentRule};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::i18n;
+use crate::limits::Limits;
+use crate::text::{PatternError, PhraseIndex, PhraseIndexBuilder};
+
+/// Channels used when neither content nor segment says otherwise.
+pub const DEFAULT_CHANNELS: &[Channel] = &[Channel::Chat, Channel::Ticket];
+
+/// The escalation policy in force for one flow, with every default filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectivePolicy {
+    /// Keep "talk to a human" visible on every step.
+    pub always_offer_human: bool,
+    /// Offer a human after this many "didn't help" answers.
+    pub offer_after_unhelpful: u32,
+    /// Escalate after this many "didn't help" answers.
+    pub force_after_unhelpful: u32,
+    /// Offer a human when a step is reached this many times.
+    pub offer_on_visit: u32,
+    /// Offer a human when scenario risk is at least this.
+    pub offer_at_risk: Option<RiskLevel>,
+    /// Escalate at once when scenario risk is at least this.
+    pub force_at_risk: Option<RiskLevel>,
+    /// Channel preference.
+    pub channels: Vec<Channel>,
+    /// Default agent queue.
+    pub queue: Option<String>,
+    /// Segment rules.
+    pub segments: Vec<SegmentRule>,
+}
+
+/// Merges the flow's overrides over the catalog policy over built-in defaults.
+pub fn effective_policy(catalog: &Catalog, flow: Option<&Flow>) -> EffectivePolicy {
+    let base: &EscalationPolicy = catalog.policy();
+    let over = flow.and_then(|f| f.policy.as_ref());
+    macro_rules! pick {
+        ($field:ident) => {
+            over.and_then(|o| o.$field.clone()).or_else(|| base.$field.clone())
+        };
+    }
+    EffectivePolicy {
+        always_offer_human: pick!(always_offer_human).unwrap_or(true),
+        offer_after_unhelpful: pick!(offer_after_unhelpful).unwrap_or(2).max(1),
+        force_after_unhelpful: pick!(force_after_unhelpful).unwrap_or(3).max(1),
+        offer_on_visit: pick!(offer_on_visit).unwrap_or(2).max(1),
+        offer_at_risk: Some(pick!(offer_at_risk).unwrap_or(RiskLevel::High)),
+        force_at_risk: pick!(force_at_risk),
+        channels: pick!(channels).filter(|c| !c.is_empty()).unwrap_or_else(|| DEFAULT_CHANNELS.to_vec()),
+        queue: pick!(queue),
+        segments: pick!(segments).unwrap_or_default(),
+    }
+}
+
+impl EffectivePolicy {
+    /// The segment rules that apply to a user, in policy order.
+    pub fn segment_rules<'a>(&'a self, segments: &[&str]) -> Vec<&'a SegmentRule> {
+        self.segments.iter().filter(|r| segments.contains(&r.segment.as_str())).collect()
+    }
+
+    /// Whether any applicable segment asks for an immediate handover.
+    pub fn immediate_for(&self, segments: &[&str]) -> bool {
+        self.segment_rules(segments).iter().any(|r| r.mode == HumanMode::Immediate)
+    }
+}
+
+/// Who a crisis phrase speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CrisisRole {
+    Hit,
+    Exclude,
+}
+
+/// Crisis phrases of a catalog, ready to scan text.
+#[derive(Debug)]
+pub(crate) struct CrisisIndex {
+    phrases: PhraseIndex<CrisisRole>,
+}
+
+/// Builds the crisis index; pattern errors come back with their JSON pointers.
+pub(crate) fn build_crisis_index(crisis: &CrisisScreening, limits: &Limits) -> (CrisisIndex, Vec<(String, String)>) {
+    let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
+    let mut pointers = Vec::new();
+    for words in crisis.keywords.values() {
+        for w in words {
+            b.keyword(CrisisRole::Hit, w);
+        }
+    }
+    for (field, role) in [("patterns", CrisisRole::Hit), ("exclude", CrisisRole::Exclude)] {
+        let map = if role == CrisisRole::Hit { &crisis.patterns } else { &crisis.exclude };
+        for (locale, list) in map {
+            for (i, p) in list.iter().enumerate() {
+                b.pattern(role, p);
+                pointers.push(format!("/crisis/{field}/{}/{i}", locale.replace('~', "~0").replace('/', "~1")));
+            }
+        }
+    }
+    let (phrases, errors) = b.build();
+    let errors = errors
+        .into_iter()
+        .map(|PatternError { pattern, message }| (pointers.get(pattern).cloned().unwrap_or_default(), message))
+        .collect();
+    (CrisisIndex { phrases }, errors)
+}
+
+/// A crisis detected in the user's text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrisisHit {
+    /// Crisis resources, localized for the user.
+    pub resources: String,
+    /// Locale of `resources`.
+    pub locale: String,
+    /// Channels for the crisis contact, best first.
+    pub channels: Vec<Channel>,
+    /// Agent queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Always `urgent`.
+    pub priority: Priority,
+}
+
+/// Screens `text` for crisis language. A phrase that lies inside a benign
+/// look-alike (an `exclude` match) does not count.
+pub fn screen_crisis(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
+    let (crisis, index) = (catalog.crisis()?, catalog.crisis_index()?);
+    let hits = index.phrases.scan(text);
+    let excluded: Vec<(usize, usize)> =
+        hits.iter().filter(|(_, h)| h.owner == CrisisRole::Exclude).map(|(_, h)| h.span).collect();
+    let real = hits
+        .iter()
+        .filter(|(_, h)| h.owner == CrisisRole::Hit)
+        .any(|(_, h)| !excluded.iter().any(|&(s, e)| s <= h.span.0 && h.span.1 <= e));
+    if !real {
+        return None;
+    }
+    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    let (locale, resources) = i18n::pick(&crisis.resources, &chain).unwrap_or(("", ""));
+    Some(CrisisHit {
+        resources: resources.to_owned(),
+        locale: locale.to_owned(),
+        channels: crisis
+            .channels
+            .clone()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| vec![Channel::Voice, Channel::Chat]),
+        queue: crisis.queue.clone(),
+        priority: Priority::Urgent,
+    })
+}
+
+/// The highest priority the urgency rules demand, and the ids of the rules that hold.
+pub fn urgency(catalog: &Catalog, scope: &mut Scope<'_>) -> Option<(Priority, Vec<String>)> {
+    let mut best: Option<Priority> = None;
+    let mut ids = Vec::new();
+    for rule in catalog.urgency() {
+        if scope.holds(&rule.when) {
+            best = best.max(Some(rule.priority));
+            ids.push(rule.id.clone());
+        }
+    }
+    best.map(|p| (p, ids))
+}
+
+/// An in-app action the host is asked to perform.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionRequest {
+    /// Declared action id.
+    pub action: String,
+    /// Parameters with placeholders filled in.
+    pub params: Map<String, Value>,
+}
+
+/// A human contact being offered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HumanContact {
+    /// Channels, best first.
+    pub channels: Vec<Channel>,
+    /// Agent queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Priority.
+    pub priority: Priority,
+    /// Stable reason code.
+    pub reason: String,
+}
+
+/// A proactive intervention to show now, interrupting the current flow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterventionView {
+    /// Intervention id.
+    pub id: String,
+    /// Risk level.
+    pub risk: RiskLevel,
+    /// Warning text, localized, plain text.
+    pub message: String,
+    /// Education text, localized, plain text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<String>,
+    /// Action the host must perform at once (e.g. hold the payment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold_action: Option<ActionRequest>,
+    /// Human contact offered right now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub human: Option<HumanContact>,
+    /// Flow to continue with, as a scenario-free flow id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+    /// Analytics event (`intervention`).
+    pub event: Event,
+}
+
+/// Fills placeholders in action parameters; non-string values pass through.
+pub(crate) fn render_params(params: &BTreeMap<String, Value>, data: &Value) -> Map<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => Value::String(i18n::render(s, data)),
+                other => other.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// Checks a host event against the catalog's interventions. `event` is
+/// `{"name": "...", "data": {...}}`; conditions see the context plus `event`.
+/// Returns the riskiest matching intervention, if any.
+pub fn on_event(catalog: &Catalog, ctx: &Context, event: &Value, now: i64) -> Result<Option<InterventionView>> {
+    let name = event
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::InvalidContext { field: "event.name".into(), message: "an event needs a name".into() })?;
+    let mut data = ctx.evaluation_data(now, &Map::new());
+    if let Value::Object(m) = &mut data {
+        m.insert("event".into(), event.clone());
+    }
+    let mut scope = catalog.evaluator().scope(&data);
+    // The riskiest matching intervention; among equals, the first in the catalog.
+    let mut best: Option<&crate::catalog::Intervention> = None;
+    for candidate in catalog.interventions().iter().filter(|i| i.events.iter().any(|e| e == name)) {
+        if best.is_none_or(|b| candidate.risk > b.risk) && candidate.when.as_ref().is_none_or(|c| scope.holds(c)) {
+            best = Some(candidate);
+        }
+    }
+    let Some(found) = best else { return Ok(None) };
+    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    let text = |t: &crate::content::LocalizedText| {
+        i18n::pick(t, &chain).map(|(_, s)| i18n::render(s, &data)).unwrap_or_default()
+    };
+    let hold_action = found
+        .hold_action
+        .as_ref()
+        .map(|(id, params)| ActionRequest { action: id.to_string(), params: render_params(params, &data) });
+    let human = found.human.as_ref().map(|h| HumanContact {
+        channels: h.channels.clone(),
+        queue: h.queue.clone(),
+        priority: h.priority,
+        reason: h.reason.clone(),
+    });
+    let flow = found.flow.map(|f| catalog.flow(f).id.to_string());
+    let mut ev = Event::new("intervention", now).with("intervention", found.id.to_string()).with("trigger_event", name);
+    if let Some(h) = &hold_action {
+        ev = ev.with("hold_action", h.action.clone());
+    }
+    Ok(Some(InterventionView {
+        id: found.id.to_string(),
+        risk: found.risk,
+        message: text(&found.message),
+        education: found.education.as_ref().map(text),
+        hold_action,
+        human,
+        flow,
+        event: ev,
+    }))
+}

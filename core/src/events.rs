@@ -1,0 +1,42 @@
+//! Analytics events: plain data the engine emits and the host forwards.
+//!
+//! Every event has a `type` and `at` (the `now` the host passed); sessions add
+//! `session`, `catalog_version`, `scenario`, `flow` and `step`. Together they
+//! are enough to compute deflection (resolved without a human) and per-step
+//! drop-off. Types: `suggested`, `started`, `step_viewed`, `answered`,
+//! `action_requested`, `action_result`, `human_offered`, `escalated`,
+//! `resolved`, `abandoned`, `feedback`, `intervention`, `recovered`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One analytics event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Event type, e.g. `step_viewed`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Seconds since the Unix epoch, as passed by the host.
+    pub at: i64,
+    /// Everything else, flat.
+    #[serde(flatten)]
+    pub fields: Map<String, Value>,
+}
+
+impl Event {
+    /// An event of `kind` at time `at`.
+    pub fn new(kind: &str, at: i64) -> Self {
+        Event { kind: kind.to_owned(), at, fields: Map::new() }
+    }
+
+    /// Adds a field.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.fields.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+}

@@ -1,0 +1,456 @@
+//! Resolution: context -> ranked, explainable suggestions of solution flows.
+//!
+//! Triggers are indexed when the catalog loads: screens by exact route and by
+//! the first literal segment of a pattern, events by name, conditions by the
+//! context paths they read, and free text in one automaton ([`crate::text`]).
+//! A resolve looks up only what the context contains, so its cost follows what
+//! matches, not how many scenarios the catalog holds.
+//!
+//! A condition reading none of the paths present in the context evaluates as it
+//! would on empty data; that value is computed once at load, so such rules are
+//! only evaluated when something they read is present.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::catalog::Catalog;
+use crate::condition::{Condition, Evaluator, exact_var_paths};
+use crate::content::{RiskLevel, Trigger};
+use crate::context::Context;
+use crate::escalation::{self, CrisisHit};
+use crate::events::Event;
+use crate::i18n;
+use crate::text::{Phrase, PhraseIndex};
+
+/// Most suggestions returned unless the caller asks for fewer.
+pub const DEFAULT_MAX_SUGGESTIONS: usize = 5;
+
+/// Deepest context nesting considered when listing the paths a context holds.
+const MAX_PATH_DEPTH: usize = 8;
+
+/// A trigger of a scenario, by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct TriggerRef {
+    pub scenario: u32,
+    pub trigger: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Lit(String),
+    One,
+    Any,
+}
+
+/// Trigger indexes of a catalog, built once at load.
+#[derive(Debug, Default)]
+pub(crate) struct ResolveIndex {
+    screens_exact: HashMap<String, Vec<TriggerRef>>,
+    screens_glob: HashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
+    screens_glob_any: Vec<(Vec<Seg>, String, TriggerRef)>,
+    events: HashMap<String, Vec<TriggerRef>>,
+    conditions_by_path: HashMap<String, Vec<TriggerRef>>,
+    conditions_always: Vec<TriggerRef>,
+    pub phrases: Option<PhraseIndex<TriggerRef>>,
+}
+
+impl ResolveIndex {
+    pub fn add_screen(&mut self, pattern: &str, t: TriggerRef) {
+        let segs: Vec<Seg> = pattern
+            .split('/')
+            .map(|s| match s {
+                "*" => Seg::One,
+                "**" => Seg::Any,
+                lit => Seg::Lit(lit.to_owned()),
+            })
+            .collect();
+        match segs.first() {
+            _ if segs.iter().all(|s| matches!(s, Seg::Lit(_))) => {
+                self.screens_exact.entry(pattern.to_owned()).or_default().push(t)
+            }
+            Some(Seg::Lit(first)) => {
+                self.screens_glob.entry(first.clone()).or_default().push((segs.clone(), pattern.to_owned(), t))
+            }
+            _ => self.screens_glob_any.push((segs, pattern.to_owned(), t)),
+        }
+    }
+
+    pub fn add_event(&mut self, name: &str, t: TriggerRef) {
+        self.events.entry(name.to_owned()).or_default().push(t);
+    }
+
+    /// Indexes a condition trigger by the paths it reads; `empty_value` is what it gives on empty data.
+    pub fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
+        match exact_var_paths(rule) {
+            Some(paths) if !empty_value => {
+                let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
+                keys.sort();
+                keys.dedup();
+                for k in keys {
+                    self.conditions_by_path.entry(k).or_default().push(t);
+                }
+            }
+            _ => self.conditions_always.push(t),
+        }
+    }
+}
+
+/// The longest leading part of a path made of names, not list positions.
+fn index_key(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').take_while(|p| p.parse::<usize>().is_err()).collect();
+    if parts.is_empty() { path.to_owned() } else { parts.join(".") }
+}
+
+/// Paths present in `data` (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
+fn present_paths(data: &Map<String, Value>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut stack: Vec<(String, &Value, usize)> = data.iter().map(|(k, v)| (k.clone(), v, 1)).collect();
+    while let Some((path, v, depth)) = stack.pop() {
+        if v.is_null() {
+            continue;
+        }
+        if let (Value::Object(m), true) = (v, depth < MAX_PATH_DEPTH) {
+            stack.extend(m.iter().map(|(k, v)| (format!("{path}.{k}"), v, depth + 1)));
+        }
+        out.insert(path);
+    }
+    out
+}
+
+fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
+    match (segs.first(), route.first()) {
+        (None, None) => true,
+        (Some(Seg::Any), _) => (0..=route.len()).any(|skip| glob_match(&segs[1..], &route[skip..])),
+        (Some(Seg::One), Some(_)) => glob_match(&segs[1..], &route[1..]),
+        (Some(Seg::Lit(l)), Some(r)) if l == r => glob_match(&segs[1..], &route[1..]),
+        _ => false,
+    }
+}
+
+/// Why a trigger fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// Position of the trigger in the scenario's `triggers`.
+    pub trigger: usize,
+    /// `screen`, `event`, `condition` or `text`.
+    pub kind: &'static str,
+    /// What matched: the screen pattern, event name and code, keyword or pattern.
+    pub detail: String,
+    /// The trigger's weight.
+    pub weight: f64,
+}
+
+/// One ranked suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// Scenario id.
+    pub scenario: String,
+    /// Flow it starts.
+    pub flow: String,
+    /// Rank score: summed trigger weights scaled by the scenario's priority.
+    pub score: f64,
+    /// Localized title.
+    pub title: String,
+    /// Localized summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Product tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Risk level.
+    pub risk: RiskLevel,
+    /// Every trigger that fired.
+    pub reasons: Vec<Reason>,
+}
+
+/// What [`resolve`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resolution {
+    /// Suggestions, best first.
+    pub suggestions: Vec<Suggestion>,
+    /// Set when the query holds crisis language: show the resources and start
+    /// a crisis escalation instead of any flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crisis: Option<CrisisHit>,
+    /// Analytics event for the host to forward (`suggested`).
+    pub event: Event,
+}
+
+/// Options of a resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// Most suggestions returned.
+    pub max_suggestions: usize,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        ResolveOptions { max_suggestions: DEFAULT_MAX_SUGGESTIONS }
+    }
+}
+
+type Fired = BTreeMap<u32, BTreeMap<u16, Reason>>;
+
+fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str, detail: String) {
+    let weight = catalog
+        .scenarios()
+        .get(t.scenario as usize)
+        .and_then(|s| s.triggers.get(t.trigger as usize))
+        .map_or(0.0, Trigger::weight);
+    fired.entry(t.scenario).or_default().entry(t.trigger).or_insert(Reason {
+        trigger: t.trigger as usize,
+        kind,
+        detail,
+        weight,
+    });
+}
+
+/// Resolves a context into ranked suggestions. `now` is the current time in
+/// seconds since the Unix epoch (the core never reads a clock).
+///
+/// ```
+/// # let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/sample-shop.json")).unwrap();
+/// let catalog = inscene::Catalog::from_json(&json).unwrap();
+/// let ctx = inscene::context::Context::from_json(r#"{"query": "my order disappeared"}"#).unwrap();
+/// let found = inscene::resolve::resolve(&catalog, &ctx, 1_795_000_000, &Default::default());
+/// assert_eq!(found.suggestions[0].scenario, "order_missing");
+/// ```
+pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Resolution {
+    if let Some(hit) = ctx.query().and_then(|q| escalation::screen_crisis(catalog, ctx, q)) {
+        let event = Event::new("suggested", now).with("crisis", Value::Bool(true));
+        return Resolution { suggestions: Vec::new(), crisis: Some(hit), event };
+    }
+    let index = catalog.resolve_index();
+    let mut fired: Fired = BTreeMap::new();
+
+    if let Some(screen) = ctx.screen() {
+        for &t in index.screens_exact.get(screen).into_iter().flatten() {
+            fire(&mut fired, catalog, t, "screen", screen.to_owned());
+        }
+        let route: Vec<&str> = screen.split('/').collect();
+        let globs =
+            route.first().and_then(|f| index.screens_glob.get(*f)).into_iter().flatten().chain(&index.screens_glob_any);
+        for (segs, pattern, t) in globs {
+            if glob_match(segs, &route) {
+                fire(&mut fired, catalog, *t, "screen", pattern.clone());
+            }
+        }
+    }
+
+    for e in ctx.events() {
+        for &t in index.events.get(&e.name).into_iter().flatten() {
+            if let Some(detail) = event_fires(catalog, t, e, now) {
+                fire(&mut fired, catalog, t, "event", detail);
+            }
+        }
+    }
+
+    if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
+        for (phrase, hit) in phrases.scan(query) {
+            let detail = match phrase {
+                Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(k).unwrap_or("")),
+                Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(p).unwrap_or("")),
+            };
+            fire(&mut fired, catalog, hit.owner, "text", detail);
+        }
+    }
+
+    let data = ctx.evaluation_data(now, &Map::new());
+    let mut scope = catalog.evaluator().scope(&data);
+    let present = match &data {
+        Value::Object(m) => present_paths(m),
+        _ => HashSet::new(),
+    };
+    let mut conditions: Vec<TriggerRef> = index.conditions_always.clone();
+    for p in &present {
+        if let Some(list) = index.conditions_by_path.get(p) {
+            conditions.extend(list);
+        }
+    }
+    conditions.sort_unstable();
+    conditions.dedup();
+    for t in conditions {
+        if let Some(c) = condition_of(catalog, t) {
+            if scope.holds(c) {
+                fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
+            }
+        }
+    }
+
+    let suggestions = rank(catalog, ctx, fired, &mut scope, options);
+    let ids: Vec<Value> = suggestions.iter().map(|s| Value::String(s.scenario.clone())).collect();
+    let event = Event::new("suggested", now).with("scenarios", Value::Array(ids));
+    Resolution { suggestions, crisis: None, event }
+}
+
+fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
+    catalog.scenarios().get(t.scenario as usize)?.trigger_conditions.get(&(t.trigger as usize))
+}
+
+fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEvent, now: i64) -> Option<String> {
+    let Trigger::Event { codes, within_seconds, .. } =
+        catalog.scenarios().get(t.scenario as usize)?.triggers.get(t.trigger as usize)?
+    else {
+        return None;
+    };
+    if !codes.is_empty() && !e.code.as_ref().is_some_and(|c| codes.contains(c)) {
+        return None;
+    }
+    if let Some(within) = within_seconds {
+        let at = e.at?;
+        if now.saturating_sub(at) > i64::try_from(*within).unwrap_or(i64::MAX) || at > now.saturating_add(300) {
+            return None;
+        }
+    }
+    Some(match &e.code {
+        Some(code) => format!("{} code {code}", e.name),
+        None => e.name.clone(),
+    })
+}
+
+fn rank(
+    catalog: &Catalog,
+    ctx: &Context,
+    fired: Fired,
+    scope: &mut crate::condition::Scope<'_>,
+    options: &ResolveOptions,
+) -> Vec<Suggestion> {
+    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    let mut ranked: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::new();
+    for (s, reasons) in fired {
+        let Some(scenario) = catalog.scenarios().get(s as usize) else { continue };
+        if let Some(audience) = &scenario.audience {
+            if !scope.holds(audience) {
+                continue;
+            }
+        }
+        let reasons: Vec<Reason> = reasons.into_values().collect();
+        let weight: f64 = reasons.iter().map(|r| r.weight).sum();
+        let score = weight * (0.5 + f64::from(scenario.priority) / 100.0);
+        if score > 0.0 {
+            ranked.push((score, scenario.priority, s, reasons));
+        }
+    }
+    // Higher score, then higher priority, then catalog order: the same input always ranks the same.
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    ranked.truncate(options.max_suggestions);
+    ranked
+        .into_iter()
+        .filter_map(|(score, _, s, reasons)| {
+            let scenario = catalog.scenarios().get(s as usize)?;
+            Some(Suggestion {
+                scenario: scenario.id.to_string(),
+                flow: catalog.flow(scenario.flow).id.to_string(),
+                score: (score * 1000.0).round() / 1000.0,
+                title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
+                summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
+                product: scenario.product.clone(),
+                risk: scenario.risk,
+                reasons,
+            })
+        })
+        .collect()
+}
+
+/// The naive approach: evaluate every trigger of every scenario one by one.
+/// Kept as the oracle the indexed resolver is tested against, and as the
+/// baseline the benchmarks compare with.
+#[doc(hidden)]
+pub fn resolve_naive(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Vec<Suggestion> {
+    let data = ctx.evaluation_data(now, &Map::new());
+    let mut scope = catalog.evaluator().scope(&data);
+    let query_lower = ctx.query().map(str::to_ascii_lowercase);
+    let route: Vec<&str> = ctx.screen().map(|s| s.split('/').collect()).unwrap_or_default();
+    let mut fired: Fired = BTreeMap::new();
+    for (s, scenario) in catalog.scenarios().iter().enumerate() {
+        for (ti, trigger) in scenario.triggers.iter().enumerate() {
+            let t = TriggerRef { scenario: s as u32, trigger: ti as u16 };
+            match trigger {
+                Trigger::Screen { patterns, .. } => {
+                    for p in patterns {
+                        let segs: Vec<Seg> = p
+                            .split('/')
+                            .map(|x| match x {
+                                "*" => Seg::One,
+                                "**" => Seg::Any,
+                                l => Seg::Lit(l.to_owned()),
+                            })
+                            .collect();
+                        if ctx.screen().is_some() && glob_match(&segs, &route) {
+                            let detail = if segs.iter().all(|s| matches!(s, Seg::Lit(_))) {
+                                ctx.screen().unwrap_or("").to_owned()
+                            } else {
+                                p.clone()
+                            };
+                            fire(&mut fired, catalog, t, "screen", detail);
+                        }
+                    }
+                }
+                Trigger::Event { names, .. } => {
+                    for e in ctx.events().iter().filter(|e| names.contains(&e.name)) {
+                        if let Some(d) = event_fires(catalog, t, e, now) {
+                            fire(&mut fired, catalog, t, "event", d);
+                        }
+                    }
+                }
+                Trigger::Condition { .. } => {
+                    if condition_of(catalog, t).is_some_and(|c| scope.holds(c)) {
+                        fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
+                    }
+                }
+                Trigger::Text { keywords, patterns, .. } => {
+                    let (Some(q), Some(ql)) = (ctx.query(), &query_lower) else { continue };
+                    for k in keywords.values().flatten() {
+                        if !k.is_empty() && ql.contains(&k.to_ascii_lowercase()) {
+                            fire(&mut fired, catalog, t, "text", format!("keyword {k}"));
+                        }
+                    }
+                    for p in patterns.values().flatten() {
+                        if regex::Regex::new(p).is_ok_and(|re| re.is_match(q)) {
+                            fire(&mut fired, catalog, t, "text", format!("pattern {p}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    rank(catalog, ctx, fired, &mut scope, options)
+}
+
+/// Evaluates `rule` on empty data (no context paths present), for the index.
+pub(crate) fn value_on_empty(evaluator: &Evaluator, condition: &Condition) -> bool {
+    evaluator.scope(&Value::Object(Map::new())).holds(condition)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let segs = |p: &str| -> Vec<Seg> {
+            p.split('/')
+                .map(|x| match x {
+                    "*" => Seg::One,
+                    "**" => Seg::Any,
+                    l => Seg::Lit(l.to_owned()),
+                })
+                .collect()
+        };
+        let m = |p: &str, r: &str| glob_match(&segs(p), &r.split('/').collect::<Vec<_>>());
+        assert!(m("orders/**", "orders"));
+        assert!(m("orders/**", "orders/detail/123"));
+        assert!(m("checkout/*/payment", "checkout/42/payment"));
+        assert!(!m("checkout/*/payment", "checkout/payment"));
+        assert!(!m("orders/*", "orders"));
+        assert!(m("**/help", "a/b/help"));
+    }
+
+    #[test]
+    fn index_keys_stop_at_list_positions() {
+        assert_eq!(index_key("entities.order.status"), "entities.order.status");
+        assert_eq!(index_key("events.0.name"), "events");
+    }
+}

@@ -1,0 +1,311 @@
+//! Free-text matching: keywords and regular expressions over the user's text.
+//!
+//! One Aho-Corasick automaton holds every keyword and, for every regular
+//! expression, the literals one of which must appear in any match. The text is
+//! scanned once; only patterns whose literal was seen (or that have no usable
+//! literal) are run, and each is compiled on first use and cached. Cost grows
+//! with what matches, not with how many patterns the catalog has.
+//!
+//! Matching is ASCII case-insensitive and needs no word segmentation, so
+//! Chinese phrases match as written.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+/// Most literal variants kept per pattern before it is treated as literal-free.
+const MAX_LITERALS_PER_PATTERN: usize = 32;
+
+/// A keyword or pattern that matched, with its byte span in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<O> {
+    /// Who owns the phrase (a scenario trigger, the crisis screen, ...).
+    pub owner: O,
+    /// The keyword or pattern as authored.
+    pub phrase: usize,
+    /// Byte range of the match in the scanned text.
+    pub span: (usize, usize),
+}
+
+/// Why a pattern could not be indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    /// Index of the pattern in the order it was added.
+    pub pattern: usize,
+    /// The parser's explanation, on one line.
+    pub message: String,
+}
+
+#[derive(Debug)]
+struct Pattern<O> {
+    owner: O,
+    source: String,
+    compiled: OnceLock<Option<regex::Regex>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Needle {
+    Keyword(usize),
+    Literal(usize),
+}
+
+/// Builder for a [`PhraseIndex`].
+#[derive(Debug)]
+pub struct PhraseIndexBuilder<O> {
+    keywords: Vec<(O, String)>,
+    patterns: Vec<(O, String)>,
+    nest_limit: u32,
+    size_limit: usize,
+}
+
+/// Every keyword and pattern of one kind (scenario triggers, crisis screen), ready to scan text.
+#[derive(Debug)]
+pub struct PhraseIndex<O> {
+    automaton: Option<AhoCorasick>,
+    needles: Vec<Needle>,
+    keywords: Vec<(O, String)>,
+    patterns: Vec<Pattern<O>>,
+    literal_free: Vec<usize>,
+    size_limit: usize,
+}
+
+impl<O: Copy> PhraseIndexBuilder<O> {
+    /// A builder whose regexes obey the given nesting and compiled-size limits.
+    pub fn new(nest_limit: u32, size_limit: usize) -> Self {
+        PhraseIndexBuilder { keywords: Vec::new(), patterns: Vec::new(), nest_limit, size_limit }
+    }
+
+    /// Adds a literal keyword; returns its phrase number.
+    pub fn keyword(&mut self, owner: O, keyword: &str) -> usize {
+        self.keywords.push((owner, keyword.to_owned()));
+        self.keywords.len() - 1
+    }
+
+    /// Adds a regular expression; returns its phrase number.
+    pub fn pattern(&mut self, owner: O, pattern: &str) -> usize {
+        self.patterns.push((owner, pattern.to_owned()));
+        self.patterns.len() - 1
+    }
+
+    /// Builds the automaton. Patterns that do not parse are reported, not indexed.
+    pub fn build(self) -> (PhraseIndex<O>, Vec<PatternError>) {
+        let mut needles: Vec<Needle> = Vec::new();
+        let mut bytes: Vec<Vec<u8>> = Vec::new();
+        for (i, (_, k)) in self.keywords.iter().enumerate() {
+            if !k.is_empty() {
+                needles.push(Needle::Keyword(i));
+                bytes.push(k.as_bytes().to_vec());
+            }
+        }
+        let mut patterns = Vec::with_capacity(self.patterns.len());
+        let mut literal_free = Vec::new();
+        let mut errors = Vec::new();
+        for (i, (owner, source)) in self.patterns.into_iter().enumerate() {
+            // A fresh parser per pattern: a reused one carries top-level flags such as
+            // `(?i)` over into the next pattern.
+            let mut parser = regex_syntax::ParserBuilder::new().nest_limit(self.nest_limit).build();
+            match parser.parse(&source) {
+                Err(e) => {
+                    errors.push(PatternError { pattern: i, message: one_line(&e.to_string()) });
+                    // Keep numbering stable; this pattern simply never matches.
+                    patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
+                    continue;
+                }
+                Ok(hir) => {
+                    match required_literals(&hir) {
+                        Some(lits) => {
+                            for lit in lits {
+                                needles.push(Needle::Literal(i));
+                                bytes.push(lit);
+                            }
+                        }
+                        None => literal_free.push(i),
+                    }
+                    patterns.push(Pattern { owner, source, compiled: OnceLock::new() });
+                }
+            }
+        }
+        let automaton = if bytes.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&bytes).ok()
+        };
+        let index = PhraseIndex {
+            automaton,
+            needles,
+            keywords: self.keywords,
+            patterns,
+            literal_free,
+            size_limit: self.size_limit,
+        };
+        (index, errors)
+    }
+}
+
+/// Literals (lowercased, deduplicated) one of which starts every match of
+/// `hir`, or `None` when no such small set exists.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    // `(?i)` expands to every case variant; the automaton ignores ASCII case, so one suffices.
+    let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+    out.sort();
+    out.dedup();
+    (out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
+}
+
+fn one_line(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// A regular expression compiled on first use and cached (e.g. input validation).
+#[derive(Debug)]
+pub struct LazyRegex {
+    source: String,
+    size_limit: usize,
+    compiled: OnceLock<Option<regex::Regex>>,
+}
+
+impl LazyRegex {
+    /// A pattern that must match the whole text (it is anchored at both ends).
+    pub fn whole(pattern: &str, size_limit: usize) -> Self {
+        LazyRegex { source: format!("^(?:{pattern})$"), size_limit, compiled: OnceLock::new() }
+    }
+
+    /// Whether `text` matches; `None` when the pattern does not compile within limits.
+    pub fn is_match(&self, text: &str) -> Option<bool> {
+        self.compiled
+            .get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(self.size_limit).build().ok())
+            .as_ref()
+            .map(|re| re.is_match(text))
+    }
+}
+
+/// Keyword or pattern number within its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    /// A keyword, by the number [`PhraseIndexBuilder::keyword`] returned.
+    Keyword(usize),
+    /// A pattern, by the number [`PhraseIndexBuilder::pattern`] returned.
+    Pattern(usize),
+}
+
+impl<O: Copy> PhraseIndex<O> {
+    /// Finds every keyword occurrence and every matching pattern in `text`.
+    /// Each pattern is reported at most once (its first match).
+    pub fn scan(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
+        let mut out = Vec::new();
+        let mut candidates: Vec<usize> = self.literal_free.clone();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text.as_bytes()) {
+                match self.needles.get(m.pattern().as_usize()) {
+                    Some(Needle::Keyword(k)) => {
+                        if let Some((owner, _)) = self.keywords.get(*k) {
+                            out.push((
+                                Phrase::Keyword(*k),
+                                Hit { owner: *owner, phrase: *k, span: (m.start(), m.end()) },
+                            ));
+                        }
+                    }
+                    Some(Needle::Literal(p)) => candidates.push(*p),
+                    None => {}
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for p in candidates {
+            let Some(pattern) = self.patterns.get(p) else { continue };
+            if let Some(m) = self.regex(pattern).and_then(|re| re.find(text)) {
+                out.push((Phrase::Pattern(p), Hit { owner: pattern.owner, phrase: p, span: (m.start(), m.end()) }));
+            }
+        }
+        out
+    }
+
+    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a regex::Regex> {
+        pattern
+            .compiled
+            .get_or_init(|| regex::RegexBuilder::new(&pattern.source).size_limit(self.size_limit).build().ok())
+            .as_ref()
+    }
+
+    /// The keyword text of a phrase number.
+    pub fn keyword_text(&self, k: usize) -> Option<&str> {
+        self.keywords.get(k).map(|(_, s)| s.as_str())
+    }
+
+    /// The pattern source of a phrase number.
+    pub fn pattern_text(&self, p: usize) -> Option<&str> {
+        self.patterns.get(p).map(|p| p.source.as_str())
+    }
+
+    /// How many patterns have been compiled so far (the rest are still lazy).
+    pub fn compiled_patterns(&self) -> usize {
+        self.patterns.iter().filter(|p| p.compiled.get().is_some()).count()
+    }
+
+    /// Whether the regex compiled, for checking one pattern directly (input validation).
+    pub fn is_match(&self, p: usize, text: &str) -> bool {
+        self.patterns.get(p).and_then(|pat| self.regex(pat)).is_some_and(|re| re.is_match(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(keywords: &[&str], patterns: &[&str]) -> PhraseIndex<u32> {
+        let mut b = PhraseIndexBuilder::new(16, 1 << 20);
+        for (i, k) in keywords.iter().enumerate() {
+            b.keyword(i as u32, k);
+        }
+        for (i, p) in patterns.iter().enumerate() {
+            b.pattern(100 + i as u32, p);
+        }
+        let (idx, errors) = b.build();
+        assert!(errors.is_empty(), "{errors:?}");
+        idx
+    }
+
+    #[test]
+    fn keywords_match_case_insensitively_and_in_chinese() {
+        let idx = index(&["missing order", "订单不见了"], &[]);
+        let hits = idx.scan("My MISSING ORDER and 我的订单不见了！");
+        let owners: Vec<u32> = hits.iter().map(|(_, h)| h.owner).collect();
+        assert_eq!(owners, [0, 1]);
+    }
+
+    #[test]
+    fn patterns_run_only_when_their_literal_appears() {
+        let idx = index(&[], &[r"(?i)\border\b.*\b(gone|missing)\b", r"refund\s+\d+", r"(?i)disappeared"]);
+        assert_eq!(idx.literal_free, Vec::<usize>::new());
+        assert!(idx.scan("nothing relevant here").is_empty());
+        assert_eq!(idx.compiled_patterns(), 0, "no pattern should compile without its literal");
+        let hits = idx.scan("my Order is gone");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1.owner, 100);
+        assert_eq!(idx.compiled_patterns(), 1);
+    }
+
+    #[test]
+    fn literal_free_patterns_are_always_tried() {
+        let idx = index(&[], &[r"\d{6,}"]);
+        assert_eq!(idx.scan("code 1234567").len(), 1);
+    }
+
+    #[test]
+    fn bad_patterns_are_reported_and_never_match() {
+        let mut b = PhraseIndexBuilder::new(16, 1 << 20);
+        b.pattern(1u32, "(unclosed");
+        b.pattern(2u32, "ok");
+        let (idx, errors) = b.build();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].pattern, 0);
+        assert_eq!(idx.scan("(unclosed ok").len(), 1);
+    }
+}

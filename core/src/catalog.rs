@@ -15,6 +15,7 @@ use crate::content::{
 };
 use crate::error::{Code, Diagnostic, Error, Pointer, Result, Severity};
 use crate::escalation::{CrisisIndex, build_crisis_index};
+use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
 use crate::limits::Limits;
 use crate::lint::{self, Depth};
@@ -48,6 +49,7 @@ pub struct Catalog {
     warnings: Vec<Diagnostic>,
     resolve_index: ResolveIndex,
     crisis_index: Option<CrisisIndex>,
+    redactor: std::sync::OnceLock<Redactor>,
 }
 
 /// A compiled urgency rule.
@@ -292,6 +294,11 @@ impl Catalog {
         &self.evaluator
     }
 
+    /// Personal-data redaction for handoff packets, built on first use.
+    pub fn redactor(&self) -> &Redactor {
+        self.redactor.get_or_init(Redactor::new)
+    }
+
     pub(crate) fn resolve_index(&self) -> &ResolveIndex {
         &self.resolve_index
     }
@@ -466,6 +473,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
         warnings,
         resolve_index: index,
         crisis_index,
+        redactor: std::sync::OnceLock::new(),
     })
 }
 

@@ -124,7 +124,10 @@ impl Context {
             match v.as_u64() {
                 Some(CONTEXT_VERSION) => {}
                 _ => {
-                    return Err(invalid("context_version", format!("this SDK reads context_version {CONTEXT_VERSION}")));
+                    return Err(invalid(
+                        "context_version",
+                        format!("this SDK reads context_version {CONTEXT_VERSION}"),
+                    ));
                 }
             }
         }

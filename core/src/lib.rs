@@ -18,11 +18,13 @@ pub mod context;
 pub mod error;
 pub mod escalation;
 pub mod events;
+pub mod handoff;
 pub mod i18n;
 pub mod id;
 pub mod limits;
 pub mod lint;
 pub mod resolve;
+pub mod session;
 pub mod text;
 
 pub use catalog::Catalog;

@@ -1,0 +1,1009 @@
+//! Sessions: running one flow with one user, step by step.
+//!
+//! A session is a small state machine whose state ([`SessionState`]) is plain
+//! serializable data: ids, answers and counters, never indices, so a snapshot
+//! can be restored against a newer catalog. Every call takes the catalog, the
+//! current context and `now`; none reads a clock or keeps hidden state. Invalid
+//! input returns a typed error and leaves the state unchanged.
+//!
+//! A human is never out of reach: [`Input::AskHuman`] works on every step, and
+//! the escalation policy offers or forces a human after unhelpful answers, on
+//! loops, for vulnerable segments, for risk, on crisis language, and whenever
+//! an escalation step is reached.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::catalog::{Catalog, CompiledStep, Flow, FlowIx, StepIx};
+use crate::content::{Channel, Priority, RiskLevel};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::escalation::{self, ActionRequest, EffectivePolicy};
+use crate::events::Event;
+use crate::handoff::{ActionRecord, CatalogRef, HANDOFF_SCHEMA, HandoffPacket, PathEntry, Speaker, TranscriptLine};
+use crate::i18n;
+
+/// Version of [`SessionState`] snapshots this crate writes and reads.
+pub const STATE_VERSION: u32 = 1;
+
+/// Most automatic steps (checks, flow links) taken for one input before the
+/// session decides the content loops and hands over to a human.
+pub const MAX_AUTOMATIC_STEPS: usize = 64;
+
+/// Most nested flow calls.
+pub const MAX_CALL_DEPTH: usize = 8;
+
+/// Most transcript lines kept (the oldest are dropped).
+pub const MAX_TRANSCRIPT_LINES: usize = 200;
+
+/// Longest free text accepted anywhere, in characters.
+pub const MAX_INPUT_CHARS: usize = 2_000;
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The user is working through the flow.
+    Active,
+    /// A resolution step was reached.
+    Resolved,
+    /// Handed over to a human.
+    Escalated,
+    /// The user left.
+    Abandoned,
+}
+
+/// One level of the flow stack: a flow and the step within it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frame {
+    /// Flow id.
+    pub flow: String,
+    /// Step id: the current step, or in a calling frame the step to return to.
+    pub step: String,
+}
+
+/// How and why the session was handed over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationState {
+    /// Stable reason code.
+    pub reason: String,
+    /// More about it (step reason, segment).
+    pub detail: Option<String>,
+    /// Priority.
+    pub priority: Priority,
+    /// Channels, best first.
+    pub channels: Vec<Channel>,
+    /// Agent queue.
+    pub queue: Option<String>,
+    /// A follow-up contact is requested.
+    pub follow_up: bool,
+    /// Urgency rules that held.
+    pub urgency: Vec<String>,
+    /// Crisis resources to show, when the reason is a crisis.
+    pub crisis_resources: Option<String>,
+    /// When.
+    pub at: i64,
+}
+
+/// The whole state of a session: plain data, serializable with [`Session::snapshot`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// Snapshot format version.
+    pub state_version: u32,
+    /// Session id the host gave.
+    pub session: String,
+    /// Catalog id.
+    pub catalog_id: String,
+    /// Catalog content version the session ran against.
+    pub catalog_version: String,
+    /// Scenario the session started from.
+    pub scenario: Option<String>,
+    /// Scenario risk.
+    pub risk: RiskLevel,
+    /// Flow stack, innermost last. Empty only for a crisis before any flow.
+    pub stack: Vec<Frame>,
+    /// Flow stacks at each step the user saw, for going back.
+    pub back: Vec<Vec<Frame>>,
+    /// Every step the user saw, in order.
+    pub path: Vec<PathEntry>,
+    /// Answers by name.
+    pub answers: Map<String, Value>,
+    /// Actions performed.
+    pub actions: Vec<ActionRecord>,
+    /// Times each step was reached, by `flow/step`.
+    pub visits: BTreeMap<String, u32>,
+    /// "This didn't help" count.
+    pub unhelpful: u32,
+    /// The user asked for a human at least once.
+    pub human_requested: bool,
+    /// Where the session stands.
+    pub status: Status,
+    /// Set once escalated.
+    pub escalation: Option<EscalationState>,
+    /// "Did this help?" answer.
+    pub feedback: Option<bool>,
+    /// What was said.
+    pub transcript: Vec<TranscriptLine>,
+    /// A note for the view, e.g. after recovering from a content change.
+    pub notice: Option<String>,
+    /// When the session started.
+    pub started_at: i64,
+}
+
+/// What the user or host does next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Input {
+    /// Go on from a message.
+    Next,
+    /// Pick an option of a choice step.
+    Choose {
+        /// Option id.
+        option: String,
+    },
+    /// Submit a value to an input step.
+    Submit {
+        /// The value.
+        value: String,
+    },
+    /// Report the result of the action the step asked for.
+    ActionResult {
+        /// What happened.
+        outcome: ActionOutcome,
+        /// Result data, stored under the step's `save_as`.
+        #[serde(default)]
+        data: Option<Value>,
+    },
+    /// "This didn't help."
+    NotHelpful,
+    /// "Talk to a human."
+    AskHuman,
+    /// Go back to the previous step.
+    Back,
+    /// "Did this help?" after a resolution.
+    Feedback {
+        /// Whether it helped.
+        helpful: bool,
+    },
+    /// The user left.
+    Abandon,
+}
+
+/// Result of an in-app action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// It worked.
+    Success,
+    /// It failed.
+    Failure,
+    /// The user cancelled it.
+    Cancelled,
+}
+
+impl ActionOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            ActionOutcome::Success => "success",
+            ActionOutcome::Failure => "failure",
+            ActionOutcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// How a session begins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRequest {
+    /// Session id chosen by the host (the core makes no random ids).
+    pub session: String,
+    /// Scenario to start (from a suggestion).
+    #[serde(default)]
+    pub scenario: Option<String>,
+    /// Or a flow to start directly (e.g. from an intervention).
+    #[serde(default)]
+    pub flow: Option<String>,
+}
+
+/// "Talk to a human", as the view should show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HumanView {
+    /// Always true: a human can always be requested.
+    pub available: bool,
+    /// Show the choice on this step.
+    pub visible: bool,
+    /// Show it prominently: the policy recommends a human now.
+    pub prominent: bool,
+    /// Why it is prominent: `unhelpful`, `loop`, `segment`, `risk`, `urgency`.
+    pub reasons: Vec<String>,
+    /// Channels, best first.
+    pub channels: Vec<Channel>,
+    /// Priority an escalation would get now.
+    pub priority: Priority,
+}
+
+/// A choice option, localized.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionView {
+    /// Option id, to send back with [`Input::Choose`].
+    pub id: String,
+    /// Label, plain text.
+    pub label: String,
+}
+
+/// Input field details.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputView {
+    /// Longest accepted value.
+    pub max_length: u32,
+    /// Error text to show after a rejected value.
+    pub error: Option<String>,
+}
+
+/// The current step, ready to render. All text is plain text: render it as
+/// text, never as markup.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepView {
+    /// Session id.
+    pub session: String,
+    /// Where the session stands.
+    pub status: Status,
+    /// Current flow.
+    pub flow: Option<String>,
+    /// Current step.
+    pub step: Option<String>,
+    /// `message`, `choice`, `input`, `action`, `resolution` or `escalation`.
+    pub kind: &'static str,
+    /// Flow title.
+    pub title: Option<String>,
+    /// Main text.
+    pub text: String,
+    /// Locale of the text.
+    pub locale: String,
+    /// Options of a choice.
+    pub options: Vec<OptionView>,
+    /// Input details.
+    pub input: Option<InputView>,
+    /// The action the host should perform now.
+    pub action: Option<ActionRequest>,
+    /// Ask "did this help?".
+    pub ask_feedback: bool,
+    /// "Talk to a human".
+    pub human: HumanView,
+    /// Whether [`Input::Back`] is possible.
+    pub can_go_back: bool,
+    /// Set once escalated.
+    pub escalation: Option<EscalationState>,
+    /// A note to show (e.g. the content changed and the flow restarted).
+    pub notice: Option<String>,
+}
+
+/// A running session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    state: SessionState,
+}
+
+/// What a step is, by index, for the engine.
+struct At<'c> {
+    flow_ix: FlowIx,
+    flow: &'c Flow,
+    step: &'c crate::catalog::Step,
+}
+
+fn locate<'c>(catalog: &'c Catalog, frame: &Frame) -> Option<At<'c>> {
+    let flow_ix = catalog.flow_ix(&frame.flow)?;
+    let flow = catalog.flow(flow_ix);
+    let step_ix = flow.step_ix(&frame.step)?;
+    Some(At { flow_ix, flow, step: flow.step(step_ix) })
+}
+
+fn frame_at(catalog: &Catalog, flow: FlowIx, step: StepIx) -> Frame {
+    let f = catalog.flow(flow);
+    Frame { flow: f.id.to_string(), step: f.step(step).id.to_string() }
+}
+
+fn risk_priority(risk: RiskLevel) -> Priority {
+    match risk {
+        RiskLevel::Critical => Priority::Urgent,
+        RiskLevel::High => Priority::High,
+        _ => Priority::Normal,
+    }
+}
+
+impl Session {
+    /// Starts a session on a scenario or flow. Returns the session and the
+    /// events to forward. The first step is settled at once: checks run, and a
+    /// crisis in the context's query, an immediate segment rule or a forcing
+    /// risk level hand over to a human before any flow step.
+    pub fn start(catalog: &Catalog, ctx: &Context, request: &StartRequest, now: i64) -> Result<(Session, Vec<Event>)> {
+        let (scenario, flow_ix) = match (&request.scenario, &request.flow) {
+            (Some(id), _) => {
+                let s = catalog.scenario(id).ok_or_else(|| Error::UnknownScenario { id: id.clone() })?;
+                (Some(s), s.flow)
+            }
+            (None, Some(flow)) => {
+                (None, catalog.flow_ix(flow).ok_or_else(|| Error::UnknownScenario { id: flow.clone() })?)
+            }
+            (None, None) => return Err(Error::InvalidInput { message: "start needs a scenario or a flow".into() }),
+        };
+        if request.session.is_empty() || request.session.len() > 128 {
+            return Err(Error::InvalidInput { message: "session id must be 1 to 128 characters".into() });
+        }
+        let flow = catalog.flow(flow_ix);
+        let mut session = Session {
+            state: SessionState {
+                state_version: STATE_VERSION,
+                session: request.session.clone(),
+                catalog_id: catalog.meta().id.clone(),
+                catalog_version: catalog.meta().version.clone(),
+                scenario: scenario.map(|s| s.id.to_string()),
+                risk: scenario.map_or(RiskLevel::None, |s| s.risk),
+                stack: vec![frame_at(catalog, flow_ix, flow.start)],
+                back: Vec::new(),
+                path: Vec::new(),
+                answers: Map::new(),
+                actions: Vec::new(),
+                visits: BTreeMap::new(),
+                unhelpful: 0,
+                human_requested: false,
+                status: Status::Active,
+                escalation: None,
+                feedback: None,
+                transcript: Vec::new(),
+                notice: None,
+                started_at: now,
+            },
+        };
+        let mut events = vec![session.event("started", now)];
+        if let Some(q) = ctx.query() {
+            session.say(Speaker::User, q.to_owned());
+            if session.crisis(catalog, ctx, q, now, &mut events) {
+                return Ok((session, events));
+            }
+        }
+        let policy = session.policy(catalog);
+        let segments = ctx.segments();
+        if let Some(rule) =
+            policy.segment_rules(&segments).into_iter().find(|r| r.mode == crate::content::HumanMode::Immediate)
+        {
+            let detail = rule.segment.clone();
+            session.escalate(catalog, ctx, "segment", Some(detail), None, now, &mut events);
+            return Ok((session, events));
+        }
+        if policy.force_at_risk.is_some_and(|r| session.state.risk >= r) {
+            session.escalate(catalog, ctx, "risk", None, None, now, &mut events);
+            return Ok((session, events));
+        }
+        session.settle(catalog, ctx, now, &mut events);
+        Ok((session, events))
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> &SessionState {
+        &self.state
+    }
+
+    /// The state as JSON, to store and [`Session::restore`] later.
+    pub fn snapshot(&self) -> String {
+        serde_json::to_string(&self.state).unwrap_or_default()
+    }
+
+    /// Restores a snapshot. Against a newer catalog whose flows changed, the
+    /// session recovers deterministically: a removed step restarts its flow, a
+    /// removed flow hands over to a human; a `recovered` event reports it.
+    pub fn restore(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
+        if snapshot.len() > 4 * 1024 * 1024 {
+            return Err(Error::InvalidSnapshot { message: "snapshot is larger than 4 MiB".into() });
+        }
+        let state: SessionState =
+            serde_json::from_str(snapshot).map_err(|e| Error::InvalidSnapshot { message: e.to_string() })?;
+        if state.state_version != STATE_VERSION {
+            return Err(Error::InvalidSnapshot {
+                message: format!("state_version {} is not supported", state.state_version),
+            });
+        }
+        if state.catalog_id != catalog.meta().id {
+            return Err(Error::InvalidSnapshot { message: "the snapshot belongs to another catalog".into() });
+        }
+        let mut session = Session { state };
+        let mut events = Vec::new();
+        if session.state.status != Status::Active {
+            return Ok((session, events));
+        }
+        let all_valid = session.state.stack.iter().all(|f| locate(catalog, f).is_some())
+            && session.state.stack.len() <= MAX_CALL_DEPTH + 1;
+        if all_valid && !session.state.stack.is_empty() {
+            return Ok((session, events));
+        }
+        // Recover: keep the outermost frame whose flow still exists and restart it.
+        let flow = session.state.stack.first().and_then(|f| catalog.flow_ix(&f.flow));
+        session.state.back.clear();
+        session.state.catalog_version = catalog.meta().version.clone();
+        match flow {
+            Some(fx) => {
+                session.state.stack = vec![frame_at(catalog, fx, catalog.flow(fx).start)];
+                session.state.notice = Some("content_changed_restarted".into());
+                events.push(session.event("recovered", now).with("recovery", "flow_restarted"));
+                session.settle(catalog, ctx, now, &mut events);
+            }
+            None => {
+                events.push(session.event("recovered", now).with("recovery", "escalated"));
+                session.escalate(catalog, ctx, "content_changed", None, None, now, &mut events);
+            }
+        }
+        Ok((session, events))
+    }
+
+    /// Applies one input. On error the state is unchanged.
+    pub fn apply(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
+        let mut next = self.clone();
+        let events = next.apply_inner(catalog, ctx, input, now)?;
+        *self = next;
+        Ok(events)
+    }
+
+    fn apply_inner(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        match (self.state.status, input) {
+            (Status::Resolved, Input::Feedback { helpful }) => {
+                self.state.feedback = Some(*helpful);
+                events.push(self.event("feedback", now).with("helpful", *helpful));
+                if !helpful {
+                    self.state.unhelpful += 1;
+                    self.escalate(catalog, ctx, "resolution_unhelpful", None, None, now, &mut events);
+                }
+                return Ok(events);
+            }
+            (Status::Resolved | Status::Abandoned, Input::AskHuman) => {
+                self.state.human_requested = true;
+                self.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+                return Ok(events);
+            }
+            (Status::Active, _) => {}
+            _ => return Err(Error::SessionEnded),
+        }
+        let at = self.state.stack.last().and_then(|f| locate(catalog, f));
+        let Some(at) = at else {
+            // The catalog changed under a live session: hand over rather than guess.
+            self.escalate(catalog, ctx, "content_changed", None, None, now, &mut events);
+            return Ok(events);
+        };
+        let called = self.state.stack.len() > 1;
+        match (input, &at.step.kind) {
+            (Input::AskHuman, _) => {
+                self.state.human_requested = true;
+                self.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+            }
+            (Input::Abandon, _) => {
+                self.state.status = Status::Abandoned;
+                events.push(self.event("abandoned", now));
+            }
+            (Input::Back, _) => {
+                let Some(previous) = self.state.back.pop() else {
+                    return Err(Error::InvalidInput { message: "there is no previous step".into() });
+                };
+                self.state.stack = previous;
+                events.push(self.event("back", now));
+                self.arrive(catalog, ctx, now, false, &mut events);
+            }
+            (Input::NotHelpful, _) => {
+                self.state.unhelpful += 1;
+                events.push(self.event("not_helpful", now).with("count", self.state.unhelpful));
+                let policy = self.policy(catalog);
+                if self.state.unhelpful >= policy.force_after_unhelpful {
+                    self.escalate(catalog, ctx, "unhelpful", None, None, now, &mut events);
+                } else if self.state.unhelpful == policy.offer_after_unhelpful {
+                    events.push(self.event("human_offered", now).with("reason", "unhelpful"));
+                }
+            }
+            (Input::Next, CompiledStep::Message { next, .. }) => {
+                self.push_back();
+                self.goto(catalog, at.flow_ix, *next);
+                self.settle(catalog, ctx, now, &mut events);
+            }
+            (Input::Next, CompiledStep::Resolution { .. }) if called => {
+                self.push_back();
+                self.state.stack.pop();
+                self.settle(catalog, ctx, now, &mut events);
+            }
+            (Input::Choose { option }, CompiledStep::Choice { options, .. }) => {
+                let Some(chosen) = options.iter().find(|o| &o.id == option) else {
+                    return Err(Error::InvalidInput { message: "no such option on this step".into() });
+                };
+                let label =
+                    i18n::pick(&chosen.label, &self.chain(catalog, ctx)).map(|(_, l)| l.to_owned()).unwrap_or_default();
+                self.say(Speaker::User, label);
+                events.push(self.event("answered", now).with("option", chosen.id.clone()));
+                self.push_back();
+                self.goto(catalog, at.flow_ix, chosen.next);
+                self.settle(catalog, ctx, now, &mut events);
+            }
+            (Input::Submit { value }, CompiledStep::Input { save_as, pattern, max_length, next, .. }) => {
+                let chars = value.chars().count();
+                if chars > MAX_INPUT_CHARS || chars > *max_length as usize {
+                    return Err(Error::InputRejected { message: format!("longer than {max_length} characters") });
+                }
+                if self.crisis(catalog, ctx, value, now, &mut events) {
+                    self.say(Speaker::User, value.clone());
+                    return Ok(events);
+                }
+                if value.trim().is_empty() {
+                    return Err(Error::InputRejected { message: "empty value".into() });
+                }
+                if let Some(p) = pattern {
+                    if p.is_match(value) != Some(true) {
+                        return Err(Error::InputRejected { message: "does not match the expected format".into() });
+                    }
+                }
+                self.state.answers.insert(save_as.clone(), Value::String(value.clone()));
+                self.say(Speaker::User, value.clone());
+                events.push(self.event("answered", now).with("input", save_as.clone()));
+                self.push_back();
+                self.goto(catalog, at.flow_ix, *next);
+                self.settle(catalog, ctx, now, &mut events);
+            }
+            (
+                Input::ActionResult { outcome, data },
+                CompiledStep::Action { action, params, save_as, on_success, on_failure, on_cancelled, .. },
+            ) => {
+                if data.as_ref().is_some_and(|d| d.to_string().len() > 64 * 1024) {
+                    return Err(Error::InvalidInput { message: "action result data is larger than 64 KiB".into() });
+                }
+                let rendered = escalation::render_params(params, &self.data(ctx, now));
+                self.state.actions.push(ActionRecord {
+                    action: action.to_string(),
+                    params: rendered,
+                    result: outcome.as_str().into(),
+                    at: now,
+                });
+                if let (Some(key), Some(d)) = (save_as, data) {
+                    self.state.answers.insert(key.clone(), d.clone());
+                }
+                self.say(Speaker::System, format!("{action}: {}", outcome.as_str()));
+                events.push(
+                    self.event("action_result", now)
+                        .with("action", action.to_string())
+                        .with("outcome", outcome.as_str()),
+                );
+                let target = match outcome {
+                    ActionOutcome::Success => *on_success,
+                    ActionOutcome::Failure => *on_failure,
+                    ActionOutcome::Cancelled => *on_cancelled,
+                };
+                self.push_back();
+                self.goto(catalog, at.flow_ix, target);
+                self.settle(catalog, ctx, now, &mut events);
+            }
+            (other, kind) => {
+                return Err(Error::InvalidInput {
+                    message: format!("{} does not apply to a {} step", input_name(other), kind_name(kind, called)),
+                });
+            }
+        }
+        Ok(events)
+    }
+
+    /// The current step, localized for the context's languages.
+    pub fn view(&self, catalog: &Catalog, ctx: &Context, now: i64) -> StepView {
+        let chain = self.chain(catalog, ctx);
+        let data = self.data(ctx, now);
+        let pick = |t: &crate::content::LocalizedText| {
+            i18n::pick(t, &chain).map(|(l, s)| (l.to_owned(), i18n::render(s, &data)))
+        };
+        let human = self.human(catalog, ctx, now);
+        let at = self.state.stack.last().and_then(|f| locate(catalog, f));
+        let mut view = StepView {
+            session: self.state.session.clone(),
+            status: self.state.status,
+            flow: self.state.stack.last().map(|f| f.flow.clone()),
+            step: self.state.stack.last().map(|f| f.step.clone()),
+            kind: "escalation",
+            title: at.as_ref().and_then(|a| a.flow.title.as_ref()).and_then(&pick).map(|(_, s)| s),
+            text: String::new(),
+            locale: chain.first().cloned().unwrap_or_default(),
+            options: Vec::new(),
+            input: None,
+            action: None,
+            ask_feedback: false,
+            human,
+            can_go_back: self.state.status == Status::Active && !self.state.back.is_empty(),
+            escalation: self.state.escalation.clone(),
+            notice: self.state.notice.clone(),
+        };
+        let set_text = |view: &mut StepView, t: &crate::content::LocalizedText| {
+            if let Some((l, s)) = pick(t) {
+                view.locale = l;
+                view.text = s;
+            }
+        };
+        if let Some(e) = &self.state.escalation {
+            if let Some(r) = &e.crisis_resources {
+                view.text = r.clone();
+            } else if let Some(CompiledStep::Escalation { text, .. }) = at.as_ref().map(|a| &a.step.kind) {
+                set_text(&mut view, text);
+            }
+            return view;
+        }
+        let Some(at) = at else { return view };
+        let called = self.state.stack.len() > 1;
+        view.kind = kind_name(&at.step.kind, called);
+        match &at.step.kind {
+            CompiledStep::Message { text, .. } | CompiledStep::Resolution { text, .. } => {
+                set_text(&mut view, text);
+                view.ask_feedback = matches!(at.step.kind, CompiledStep::Resolution { feedback: true, .. })
+                    && !called
+                    && self.state.feedback.is_none();
+            }
+            CompiledStep::Choice { text, options } => {
+                set_text(&mut view, text);
+                view.options = options
+                    .iter()
+                    .map(|o| OptionView { id: o.id.clone(), label: pick(&o.label).map(|(_, s)| s).unwrap_or_default() })
+                    .collect();
+            }
+            CompiledStep::Input { text, max_length, error, .. } => {
+                set_text(&mut view, text);
+                view.input = Some(InputView {
+                    max_length: *max_length,
+                    error: error.as_ref().and_then(&pick).map(|(_, s)| s),
+                });
+            }
+            CompiledStep::Action { text, action, params, .. } => {
+                if let Some(t) = text {
+                    set_text(&mut view, t);
+                }
+                view.action = Some(ActionRequest {
+                    action: action.to_string(),
+                    params: escalation::render_params(params, &data),
+                });
+            }
+            CompiledStep::Escalation { text, .. } => set_text(&mut view, text),
+            CompiledStep::Check { .. } | CompiledStep::Goto { .. } | CompiledStep::Call { .. } => {}
+        }
+        view
+    }
+
+    /// The handoff packet, once the session has escalated.
+    pub fn handoff(&self, catalog: &Catalog, ctx: &Context) -> Option<HandoffPacket> {
+        let e = self.state.escalation.as_ref()?;
+        let redactor = catalog.redactor();
+        let pii = catalog.pii_fields();
+        let chain = self.chain(catalog, ctx);
+        let answers = match redactor.value(&Value::Object(self.state.answers.clone()), "", &[]) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        let actions = self
+            .state
+            .actions
+            .iter()
+            .map(|a| ActionRecord {
+                params: match redactor.value(&Value::Object(a.params.clone()), "", &[]) {
+                    Value::Object(m) => m,
+                    _ => Map::new(),
+                },
+                ..a.clone()
+            })
+            .collect();
+        Some(HandoffPacket {
+            schema: HANDOFF_SCHEMA.into(),
+            session: self.state.session.clone(),
+            created_at: e.at,
+            catalog: CatalogRef { id: self.state.catalog_id.clone(), version: self.state.catalog_version.clone() },
+            scenario: self.state.scenario.clone(),
+            flow: self.state.stack.last().map(|f| f.flow.clone()),
+            step: self.state.stack.last().map(|f| f.step.clone()),
+            reason: e.reason.clone(),
+            reason_detail: e.detail.clone(),
+            priority: e.priority,
+            channels: e.channels.clone(),
+            queue: e.queue.clone(),
+            language: chain.first().cloned().unwrap_or_else(|| catalog.locales().default.clone()),
+            follow_up: e.follow_up,
+            urgency: e.urgency.clone(),
+            risk: self.state.risk,
+            path: self.state.path.clone(),
+            answers,
+            actions,
+            unhelpful_count: self.state.unhelpful,
+            context: redactor.value(&Value::Object(ctx.raw().clone()), "", pii),
+            transcript: self
+                .state
+                .transcript
+                .iter()
+                .map(|l| TranscriptLine { speaker: l.speaker, text: redactor.text(&l.text) })
+                .collect(),
+        })
+    }
+
+    // ---- engine ------------------------------------------------------------
+
+    fn event(&self, kind: &str, now: i64) -> Event {
+        let mut e = Event::new(kind, now)
+            .with("session", self.state.session.clone())
+            .with("catalog_version", self.state.catalog_version.clone());
+        if let Some(s) = &self.state.scenario {
+            e = e.with("scenario", s.clone());
+        }
+        if let Some(f) = self.state.stack.last() {
+            e = e.with("flow", f.flow.clone()).with("step", f.step.clone());
+        }
+        e
+    }
+
+    fn say(&mut self, speaker: Speaker, text: String) {
+        if text.is_empty() {
+            return;
+        }
+        self.state.transcript.push(TranscriptLine { speaker, text });
+        if self.state.transcript.len() > MAX_TRANSCRIPT_LINES {
+            let excess = self.state.transcript.len() - MAX_TRANSCRIPT_LINES;
+            self.state.transcript.drain(..excess);
+        }
+    }
+
+    fn chain(&self, catalog: &Catalog, ctx: &Context) -> Vec<String> {
+        i18n::chain_for(catalog.locales(), &ctx.languages())
+    }
+
+    fn data(&self, ctx: &Context, now: i64) -> Value {
+        ctx.evaluation_data(now, &self.state.answers)
+    }
+
+    fn policy(&self, catalog: &Catalog) -> EffectivePolicy {
+        let flow = self.state.stack.last().and_then(|f| catalog.flow_ix(&f.flow)).map(|fx| catalog.flow(fx));
+        escalation::effective_policy(catalog, flow)
+    }
+
+    fn push_back(&mut self) {
+        self.state.back.push(self.state.stack.clone());
+        if self.state.back.len() > 64 {
+            self.state.back.remove(0);
+        }
+    }
+
+    fn goto(&mut self, catalog: &Catalog, flow: FlowIx, step: StepIx) {
+        if let Some(top) = self.state.stack.last_mut() {
+            *top = frame_at(catalog, flow, step);
+        }
+    }
+
+    /// Screens free text; on a hit, hands over at top priority with crisis resources.
+    fn crisis(&mut self, catalog: &Catalog, ctx: &Context, text: &str, now: i64, events: &mut Vec<Event>) -> bool {
+        let Some(hit) = escalation::screen_crisis(catalog, ctx, text) else { return false };
+        self.state.status = Status::Escalated;
+        self.state.escalation = Some(EscalationState {
+            reason: "crisis".into(),
+            detail: None,
+            priority: Priority::Urgent,
+            channels: hit.channels,
+            queue: hit.queue,
+            follow_up: true,
+            urgency: Vec::new(),
+            crisis_resources: Some(hit.resources.clone()),
+            at: now,
+        });
+        self.say(Speaker::Bot, hit.resources);
+        events.push(self.event("escalated", now).with("reason", "crisis").with("priority", "urgent"));
+        true
+    }
+
+    /// Runs automatic steps until one needs the user, then arrives there.
+    fn settle(&mut self, catalog: &Catalog, ctx: &Context, now: i64, events: &mut Vec<Event>) {
+        for _ in 0..MAX_AUTOMATIC_STEPS {
+            let Some(at) = self.state.stack.last().and_then(|f| locate(catalog, f)) else {
+                self.escalate(catalog, ctx, "content_changed", None, None, now, events);
+                return;
+            };
+            match &at.step.kind {
+                CompiledStep::Check { branches, otherwise } => {
+                    let data = self.data(ctx, now);
+                    let mut scope = catalog.evaluator().scope(&data);
+                    let target = branches.iter().find(|(c, _)| scope.holds(c)).map_or(*otherwise, |(_, t)| *t);
+                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.goto(catalog, at.flow_ix, target);
+                }
+                CompiledStep::Goto { flow } => {
+                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.goto(catalog, *flow, catalog.flow(*flow).start);
+                }
+                CompiledStep::Call { flow, next } => {
+                    if self.state.stack.len() > MAX_CALL_DEPTH {
+                        self.escalate(catalog, ctx, "content_loop", None, None, now, events);
+                        return;
+                    }
+                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.goto(catalog, at.flow_ix, *next);
+                    self.state.stack.push(frame_at(catalog, *flow, catalog.flow(*flow).start));
+                }
+                _ => {
+                    self.arrive(catalog, ctx, now, true, events);
+                    return;
+                }
+            }
+        }
+        self.escalate(catalog, ctx, "content_loop", None, None, now, events);
+    }
+
+    /// The user reaches the current step: count the visit, log it, and act on
+    /// outcomes. Going back is not counted: one step back is not a loop.
+    fn arrive(&mut self, catalog: &Catalog, ctx: &Context, now: i64, forward: bool, events: &mut Vec<Event>) {
+        let Some(frame) = self.state.stack.last().cloned() else { return };
+        let Some(at) = locate(catalog, &frame) else { return };
+        let key = format!("{}/{}", frame.flow, frame.step);
+        let visits = {
+            let v = self.state.visits.entry(key).or_insert(0);
+            if forward || *v == 0 {
+                *v += 1;
+            }
+            *v
+        };
+        self.state.path.push(PathEntry { flow: frame.flow.clone(), step: frame.step.clone() });
+        let called = self.state.stack.len() > 1;
+        events
+            .push(self.event("step_viewed", now).with("kind", kind_name(&at.step.kind, called)).with("visit", visits));
+        let view = self.view(catalog, ctx, now);
+        self.say(Speaker::Bot, view.text.clone());
+        let policy = self.policy(catalog);
+        if forward && visits == policy.offer_on_visit {
+            events.push(self.event("human_offered", now).with("reason", "loop"));
+        }
+        match &at.step.kind {
+            CompiledStep::Action { action, .. } => {
+                events.push(self.event("action_requested", now).with("action", action.to_string()));
+            }
+            CompiledStep::Resolution { .. } if !called => {
+                self.state.status = Status::Resolved;
+                events.push(self.event("resolved", now));
+            }
+            CompiledStep::Escalation { channels, queue, priority, reason, .. } => {
+                let step = (channels.clone(), queue.clone(), *priority);
+                self.escalate(catalog, ctx, "content", Some(reason.clone()), Some(step), now, events);
+            }
+            _ => {}
+        }
+    }
+
+    /// Hands over to a human, combining the step's routing with policy, segments, risk and urgency.
+    #[allow(clippy::too_many_arguments)]
+    fn escalate(
+        &mut self,
+        catalog: &Catalog,
+        ctx: &Context,
+        reason: &str,
+        detail: Option<String>,
+        step: Option<(Option<Vec<Channel>>, Option<String>, Priority)>,
+        now: i64,
+        events: &mut Vec<Event>,
+    ) {
+        let human = self.human(catalog, ctx, now);
+        let policy = self.policy(catalog);
+        let segments = ctx.segments();
+        let rules = policy.segment_rules(&segments);
+        let (step_channels, step_queue, step_priority) = step.unwrap_or((None, None, Priority::Normal));
+        // A vulnerable user's channel preference (voice for the elderly) wins over the step's.
+        let channels = rules
+            .iter()
+            .find_map(|r| r.channels.clone())
+            .or(step_channels)
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| human.channels.clone());
+        let mut priority = human.priority.max(step_priority);
+        if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
+            priority = priority.max(Priority::High);
+        }
+        let data = self.data(ctx, now);
+        let mut scope = catalog.evaluator().scope(&data);
+        let urgency = escalation::urgency(catalog, &mut scope).map(|(_, ids)| ids).unwrap_or_default();
+        self.state.status = Status::Escalated;
+        self.state.escalation = Some(EscalationState {
+            reason: reason.to_owned(),
+            detail: detail.clone(),
+            priority,
+            channels: channels.clone(),
+            queue: step_queue.or_else(|| policy.queue.clone()),
+            follow_up: rules.iter().any(|r| r.follow_up),
+            urgency,
+            crisis_resources: None,
+            at: now,
+        });
+        self.say(Speaker::System, format!("escalated: {reason}"));
+        let mut e = self.event("escalated", now).with("reason", reason).with("priority", priority_name(priority));
+        if let Some(d) = detail {
+            e = e.with("detail", d);
+        }
+        if let Some(c) = channels.first() {
+            e = e.with("channel", channel_name(*c));
+        }
+        events.push(e);
+    }
+
+    /// How "talk to a human" should show now.
+    fn human(&self, catalog: &Catalog, ctx: &Context, now: i64) -> HumanView {
+        let policy = self.policy(catalog);
+        let segments = ctx.segments();
+        let rules = policy.segment_rules(&segments);
+        let mut reasons: Vec<String> = Vec::new();
+        let mut priority = Priority::Normal;
+        if self.state.unhelpful >= policy.offer_after_unhelpful {
+            reasons.push("unhelpful".into());
+        }
+        let here = self.state.stack.last().map(|f| format!("{}/{}", f.flow, f.step));
+        if here.and_then(|k| self.state.visits.get(&k).copied()).is_some_and(|v| v >= policy.offer_on_visit) {
+            reasons.push("loop".into());
+        }
+        if !rules.is_empty() {
+            reasons.push("segment".into());
+            priority = priority.max(rules.iter().filter_map(|r| r.priority).max().unwrap_or(Priority::Normal));
+        }
+        if policy.offer_at_risk.is_some_and(|r| self.state.risk >= r) {
+            reasons.push("risk".into());
+        }
+        priority = priority.max(risk_priority(self.state.risk));
+        let data = self.data(ctx, now);
+        let mut scope = catalog.evaluator().scope(&data);
+        if let Some((p, _)) = escalation::urgency(catalog, &mut scope) {
+            reasons.push("urgency".into());
+            priority = priority.max(p);
+        }
+        let channels = rules.iter().find_map(|r| r.channels.clone()).unwrap_or_else(|| policy.channels.clone());
+        let prominent = !reasons.is_empty();
+        HumanView {
+            available: true,
+            visible: policy.always_offer_human || prominent,
+            prominent,
+            reasons,
+            channels,
+            priority,
+        }
+    }
+}
+
+fn kind_name(kind: &CompiledStep, called: bool) -> &'static str {
+    match kind {
+        CompiledStep::Message { .. } => "message",
+        CompiledStep::Resolution { .. } if called => "message",
+        CompiledStep::Choice { .. } => "choice",
+        CompiledStep::Input { .. } => "input",
+        CompiledStep::Action { .. } => "action",
+        CompiledStep::Resolution { .. } => "resolution",
+        CompiledStep::Escalation { .. } => "escalation",
+        CompiledStep::Check { .. } => "check",
+        CompiledStep::Goto { .. } | CompiledStep::Call { .. } => "flow",
+    }
+}
+
+fn input_name(input: &Input) -> &'static str {
+    match input {
+        Input::Next => "next",
+        Input::Choose { .. } => "choose",
+        Input::Submit { .. } => "submit",
+        Input::ActionResult { .. } => "action_result",
+        Input::NotHelpful => "not_helpful",
+        Input::AskHuman => "ask_human",
+        Input::Back => "back",
+        Input::Feedback { .. } => "feedback",
+        Input::Abandon => "abandon",
+    }
+}
+
+fn priority_name(p: Priority) -> &'static str {
+    match p {
+        Priority::Low => "low",
+        Priority::Normal => "normal",
+        Priority::High => "high",
+        Priority::Urgent => "urgent",
+    }
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Chat => "chat",
+        Channel::Voice => "voice",
+        Channel::Video => "video",
+        Channel::Callback => "callback",
+        Channel::Ticket => "ticket",
+    }
+}

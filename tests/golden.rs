@@ -1,0 +1,133 @@
+//! Golden scenario tests: `tests/golden/*.json` replayed through the core.
+//! Each vector is a context, an optional resolve / intervention check, and a
+//! script of inputs with the views, errors, events and handoff expected. The
+//! same files are meant to be replayed by the wasm and binding tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+use inscene::Catalog;
+use inscene::context::Context;
+use inscene::resolve::{ResolveOptions, resolve};
+use inscene::session::{Input, Session, StartRequest};
+use inscene_conformance::{read, repo_path};
+use serde_json::Value;
+
+/// Whether every member of `expected` is in `actual` with an equal (recursively subset) value.
+fn subset(expected: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                match a.get(k) {
+                    Some(av) => subset(ev, av, &format!("{at}/{k}"), problems),
+                    None if ev.is_null() => {}
+                    None => problems.push(format!("{at}/{k}: missing, expected {ev}")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            // Expected elements match the first actual elements: `[{"scenario": "x"}]` pins the top one.
+            if e.len() > a.len() {
+                problems.push(format!("{at}: expected at least {} items, got {}", e.len(), a.len()));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                subset(ev, av, &format!("{at}/{i}"), problems);
+            }
+        }
+        // "~text" means: contains "text".
+        (Value::String(e), Value::String(a)) if e.starts_with('~') && !a.contains(&e[1..]) => {
+            problems.push(format!("{at}: {a:?} does not contain {:?}", &e[1..]));
+        }
+        (Value::String(e), Value::String(_)) if e.starts_with('~') => {}
+        (e, a) if e != a => problems.push(format!("{at}: expected {e}, got {a}")),
+        _ => {}
+    }
+}
+
+fn check(expected: &Value, actual: &Value, what: &str, name: &str) {
+    let mut problems = Vec::new();
+    subset(expected, actual, "", &mut problems);
+    assert!(problems.is_empty(), "{name}: {what} differs:\n  {}\nactual: {actual:#}", problems.join("\n  "));
+}
+
+fn run(name: &str) {
+    let vector: Value = serde_json::from_str(&read(&format!("tests/golden/{name}.json"))).expect("vector json");
+    let catalog = Catalog::from_json(&read(vector["catalog"].as_str().expect("catalog path"))).expect("catalog loads");
+    let now = vector["now"].as_i64().expect("now");
+    let ctx = Context::from_json(&vector["context"].to_string()).expect("context");
+
+    if let Some(expected) = vector.get("resolve") {
+        let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
+        let actual = serde_json::to_value(&found).unwrap();
+        check(expected, &actual, "resolve", name);
+    }
+    if let Some(event) = vector.get("event") {
+        let found = inscene::escalation::on_event(&catalog, &ctx, event, now).expect("on_event");
+        let actual = serde_json::to_value(&found).unwrap();
+        check(&vector["intervention"], &actual, "intervention", name);
+    }
+    let Some(start) = vector.get("start") else { return };
+    let request: StartRequest = serde_json::from_value(start.clone()).expect("start request");
+    let (mut session, mut events) = Session::start(&catalog, &ctx, &request, now).expect("start");
+    let mut t = now;
+    for (i, item) in vector["script"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+        t += 10;
+        if let Some(expected) = item.get("view") {
+            let actual = serde_json::to_value(session.view(&catalog, &ctx, t)).unwrap();
+            check(expected, &actual, &format!("view at script[{i}]"), name);
+        }
+        if item.get("restore").is_some() {
+            let snapshot = session.snapshot();
+            let (restored, more) = Session::restore(&catalog, &ctx, &snapshot, t).expect("restore");
+            assert_eq!(restored, session, "{name}: restore changed the session");
+            events.extend(more);
+        }
+        if let Some(input) = item.get("input") {
+            let input: Input =
+                serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("{name}: script[{i}]: {e}"));
+            let before = session.clone();
+            match (session.apply(&catalog, &ctx, &input, t), item.get("error").and_then(Value::as_str)) {
+                (Ok(more), None) => events.extend(more),
+                (Err(e), Some(code)) => {
+                    assert_eq!(e.code(), code, "{name}: script[{i}]");
+                    assert_eq!(session, before, "{name}: script[{i}]: a rejected input changed the state");
+                }
+                (Ok(_), Some(code)) => panic!("{name}: script[{i}]: expected error {code}"),
+                (Err(e), None) => panic!("{name}: script[{i}]: unexpected error {e} ({})", e.code()),
+            }
+        }
+    }
+    let expect = &vector["expect"];
+    assert_eq!(serde_json::to_value(session.state().status).unwrap(), expect["status"], "{name}: final status");
+    if let Some(kinds) = expect.get("events") {
+        let actual: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+        let expected: Vec<&str> = kinds.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        assert_eq!(actual, expected, "{name}: event sequence");
+    }
+    for e in &events {
+        assert_eq!(
+            e.get("session").and_then(Value::as_str),
+            Some(request.session.as_str()),
+            "{name}: event without session"
+        );
+    }
+    match expect.get("handoff") {
+        Some(expected) => {
+            let packet = session.handoff(&catalog, &ctx).unwrap_or_else(|| panic!("{name}: no handoff packet"));
+            check(expected, &serde_json::to_value(&packet).unwrap(), "handoff", name);
+        }
+        None => assert!(session.handoff(&catalog, &ctx).is_none(), "{name}: unexpected handoff"),
+    }
+}
+
+#[test]
+fn golden_vectors() {
+    let mut names: Vec<String> = std::fs::read_dir(repo_path("tests/golden"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().trim_end_matches(".json").to_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "expected a vector per story, found {}", names.len());
+    for name in names {
+        run(&name);
+    }
+}

@@ -3,32 +3,57 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 use inscene::content::CatalogDoc;
+use inscene::handoff::HandoffPacket;
 use inscene_conformance::repo_path;
 
 const SCHEMA_FILE: &str = "schema/inscene-content.v1.schema.json";
+const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
 
-fn generated() -> String {
-    let mut schema = serde_json::to_value(schemars::schema_for!(CatalogDoc)).expect("schema serializes");
+fn pretty(mut schema: serde_json::Value, file: &str) -> String {
     if let Some(obj) = schema.as_object_mut() {
-        obj.insert("$id".into(), "https://inscene.dev/schema/inscene-content.v1.schema.json".into());
+        obj.insert("$id".into(), format!("https://inscene.dev/{file}").into());
     }
     let mut text = serde_json::to_string_pretty(&schema).expect("schema prints");
     text.push('\n');
     text
 }
 
-#[test]
-fn committed_schema_matches_the_rust_types() {
-    let path = repo_path(SCHEMA_FILE);
-    let fresh = generated();
+fn generated() -> String {
+    pretty(serde_json::to_value(schemars::schema_for!(CatalogDoc)).expect("schema serializes"), SCHEMA_FILE)
+}
+
+fn generated_handoff() -> String {
+    pretty(serde_json::to_value(schemars::schema_for!(HandoffPacket)).expect("schema serializes"), HANDOFF_SCHEMA_FILE)
+}
+
+fn assert_fresh(file: &str, fresh: &str) {
+    let path = repo_path(file);
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &fresh).expect("write schema");
+        std::fs::write(&path, fresh).expect("write schema");
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "{SCHEMA_FILE} is stale: run `UPDATE_SCHEMA=1 cargo test -p inscene-conformance --test schema` and commit it"
+        "{file} is stale: run `UPDATE_SCHEMA=1 cargo test -p inscene-conformance --test schema` and commit it"
     );
+}
+
+#[test]
+fn committed_schemas_match_the_rust_types() {
+    assert_fresh(SCHEMA_FILE, &generated());
+    assert_fresh(HANDOFF_SCHEMA_FILE, &generated_handoff());
+}
+
+#[test]
+fn handoff_schema_requires_the_routing_fields() {
+    let schema: serde_json::Value = serde_json::from_str(&generated_handoff()).expect("json");
+    let required: Vec<&str> =
+        schema["required"].as_array().expect("required").iter().filter_map(|v| v.as_str()).collect();
+    for field in
+        ["schema", "session", "catalog", "reason", "priority", "channels", "language", "path", "context", "transcript"]
+    {
+        assert!(required.contains(&field), "{field} not required");
+    }
 }
 
 #[test]

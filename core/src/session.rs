@@ -645,10 +645,8 @@ impl Session {
             }
             CompiledStep::Input { text, max_length, error, .. } => {
                 set_text(&mut view, text);
-                view.input = Some(InputView {
-                    max_length: *max_length,
-                    error: error.as_ref().and_then(&pick).map(|(_, s)| s),
-                });
+                view.input =
+                    Some(InputView { max_length: *max_length, error: error.as_ref().and_then(&pick).map(|(_, s)| s) });
             }
             CompiledStep::Action { text, action, params, .. } => {
                 if let Some(t) = text {

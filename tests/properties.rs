@@ -1,0 +1,163 @@
+//! Property tests: no input sequence panics, a human is reachable from every
+//! state, the indexed resolver agrees with the naive one, and arbitrary bytes
+//! never crash the entry points.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+use std::sync::OnceLock;
+
+use inscene::Catalog;
+use inscene::context::Context;
+use inscene::resolve::{ResolveOptions, resolve, resolve_naive};
+use inscene::session::{ActionOutcome, Input, Session, StartRequest, Status};
+use inscene_conformance::{SAMPLE_CATALOG, read};
+use proptest::prelude::*;
+use serde_json::json;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::from_json(&read(SAMPLE_CATALOG)).unwrap())
+}
+
+const NOW: i64 = 1_795_000_000;
+
+fn arb_input() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        Just(Input::Next),
+        prop::sample::select(vec![
+            "yes",
+            "no",
+            "restore",
+            "refund",
+            "nothing",
+            "other",
+            "wrong_password",
+            "keep",
+            "cancel",
+            "bogus"
+        ])
+        .prop_map(|o| Input::Choose { option: o.to_owned() }),
+        prop::sample::select(vec!["12345678", "abc", "", "BK-778812", "我不想活了", "x".repeat(3000).leak() as &str])
+            .prop_map(|v| Input::Submit { value: v.to_owned() }),
+        prop::sample::select(vec![ActionOutcome::Success, ActionOutcome::Failure, ActionOutcome::Cancelled]).prop_map(
+            |o| Input::ActionResult { outcome: o, data: Some(json!({"kind": "subscription", "credited": false})) }
+        ),
+        Just(Input::NotHelpful),
+        Just(Input::Back),
+        any::<bool>().prop_map(|h| Input::Feedback { helpful: h }),
+        Just(Input::Abandon),
+        Just(Input::AskHuman),
+    ]
+}
+
+fn arb_context() -> impl Strategy<Value = serde_json::Value> {
+    let screens =
+        prop::sample::select(vec!["orders", "orders/detail", "login", "billing/x", "trips/1/2", "home", "booking"]);
+    let queries = prop::sample::select(vec![
+        "",
+        "my order disappeared",
+        "can't log in",
+        "订单不见了",
+        "登入不了",
+        "unknown charge on my card",
+        "the order is gone",
+        "booking not found at check-in",
+        "hello",
+    ]);
+    let status = prop::sample::select(vec!["deleted", "placed", "failed", "confirmed"]);
+    let account = prop::sample::select(vec!["active", "locked", "banned"]);
+    let segments = prop::sample::subsequence(vec!["elderly", "vip_gold", "vip_platinum"], 0..=2);
+    (screens, queries, status, account, segments, 0.0f64..1.0, any::<bool>(), any::<bool>()).prop_map(
+        |(screen, query, status, account, segments, fraud, new_device, with_event)| {
+            let events = if with_event {
+                json!([{"name": "login_failed", "at": NOW - 30, "data": {"code": "1004"}}, {"name": "order_deleted", "at": NOW - 99}])
+            } else {
+                json!([])
+            };
+            json!({
+                "locale": "en", "screen": screen, "query": query, "events": events,
+                "device": {"is_new": new_device},
+                "entities": {"order": {"id": "1", "status": status}, "booking": {"status": status, "check_in_date": "2026-11-18"}},
+                "user": {"segments": segments, "account_status": account},
+                "risk": {"fraud_score": fraud}
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_sessions_never_panic_and_a_human_is_always_reachable(
+        scenario in prop::sample::select(catalog().scenarios().iter().map(|s| s.id.to_string()).collect::<Vec<_>>()),
+        ctx in arb_context(),
+        inputs in prop::collection::vec(arb_input(), 0..25),
+    ) {
+        let catalog = catalog();
+        let ctx = Context::from_json(&ctx.to_string()).unwrap();
+        let request = StartRequest { session: "p".into(), scenario: Some(scenario), flow: None };
+        let (mut session, _) = Session::start(catalog, &ctx, &request, NOW).unwrap();
+        for (i, input) in inputs.iter().enumerate() {
+            let now = NOW + i as i64;
+            // From every state, asking for a human ends with a human (or already has one).
+            let mut probe = session.clone();
+            match probe.apply(catalog, &ctx, &Input::AskHuman, now) {
+                Ok(_) => prop_assert_eq!(probe.state().status, Status::Escalated),
+                Err(e) => prop_assert_eq!(session.state().status, Status::Escalated, "ask_human refused: {}", e),
+            }
+            prop_assert!(probe.handoff(catalog, &ctx).is_some());
+            let before = session.clone();
+            if session.apply(catalog, &ctx, input, now).is_err() {
+                prop_assert_eq!(&session, &before, "a failed input changed the state");
+            }
+            let view = session.view(catalog, &ctx, now);
+            prop_assert!(view.human.available);
+            let restored = Session::restore(catalog, &ctx, &session.snapshot(), now).unwrap().0;
+            prop_assert_eq!(&restored, &session);
+        }
+    }
+
+    #[test]
+    fn indexed_resolve_agrees_with_the_naive_loop(ctx in arb_context()) {
+        let catalog = catalog();
+        let ctx = Context::from_json(&ctx.to_string()).unwrap();
+        let options = ResolveOptions { max_suggestions: 100 };
+        let fast = resolve(catalog, &ctx, NOW, &options);
+        if fast.crisis.is_none() {
+            prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &ctx, NOW, &options));
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = Catalog::from_json(&text);
+        let _ = inscene::lint(&text);
+        let _ = Context::from_json(&text);
+        let _ = Session::restore(catalog(), &Context::from_json("{}").unwrap(), &text, NOW);
+        let _ = inscene::lint::position_of(&text, "/a/0/b");
+    }
+
+    #[test]
+    fn mutated_sample_never_panics(cut in 0usize..60_000, junk in "[\\[\\]{}\",:0-9a-z]{0,8}") {
+        let sample = read(SAMPLE_CATALOG);
+        let cut = cut.min(sample.len());
+        let cut = (0..=cut).rev().find(|&i| sample.is_char_boundary(i)).unwrap_or(0);
+        let mutated = format!("{}{}{}", &sample[..cut], junk, &sample[cut..]);
+        let report = inscene::lint(&mutated);
+        let loaded = Catalog::from_json(&mutated);
+        // Content that lints clean always loads (the converse need not hold: only the full lint compiles regexes).
+        if !report.has_errors() {
+            prop_assert!(loaded.is_ok(), "lint-clean content failed to load: {:?}", loaded.err());
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_json_is_rejected_not_overflowed() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(Catalog::from_json(&deep).is_err());
+    assert!(Context::from_json(&deep).is_err());
+    let deep_ctx = format!(r#"{{"entities": {}1{}}}"#, r#"{"a":"#.repeat(120), "}".repeat(120));
+    let _ = Context::from_json(&deep_ctx).map(|c| resolve(catalog(), &c, NOW, &ResolveOptions::default()));
+}

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use inscene::Catalog;
 use inscene::context::Context;
-use inscene::resolve::{ResolveOptions, resolve, resolve_naive};
+use inscene::resolve::{NaiveBaseline, ResolveOptions, resolve, resolve_naive};
 use inscene::session::{ActionOutcome, Input, Session, StartRequest, Status};
 use inscene_conformance::{SAMPLE_CATALOG, read};
 use proptest::prelude::*;
@@ -124,7 +124,8 @@ proptest! {
         let options = ResolveOptions { max_suggestions: 100 };
         let fast = resolve(catalog, &ctx, NOW, &options);
         if fast.crisis.is_none() {
-            prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &ctx, NOW, &options));
+            let baseline = NaiveBaseline::new(catalog);
+            prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &baseline, &ctx, NOW, &options));
         }
     }
 

@@ -19,7 +19,7 @@ use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
 use crate::limits::Limits;
 use crate::lint::{self, Depth};
-use crate::resolve::{ResolveIndex, TriggerRef, value_on_empty};
+use crate::resolve::{ResolveIndex, TriggerRef};
 use crate::text::{LazyRegex, PhraseIndexBuilder};
 
 /// Index of a flow in a [`Catalog`].
@@ -343,6 +343,8 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
         .collect();
 
     let mut index = ResolveIndex::default();
+    // What each condition gives when the context has none of the paths it reads.
+    let mut empty = evaluator.scope(&Value::Object(serde_json::Map::new()));
     let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
     let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
@@ -357,7 +359,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
                 Trigger::Event { names, .. } => names.iter().for_each(|n| index.add_event(n, tref)),
                 Trigger::Condition { rule, .. } => {
                     if let Some(c) = cx.condition(rule, &tp.key("rule")) {
-                        index.add_condition(rule, value_on_empty(&evaluator, &c), tref);
+                        index.add_condition(rule, empty.holds(&c), tref);
                         trigger_conditions.insert(j, c);
                     }
                 }
@@ -430,19 +432,21 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
         });
     }
 
+    drop(empty);
     let mut flows = Vec::with_capacity(doc.flows.len());
     for (i, f) in doc.flows.into_iter().enumerate() {
         let p = Pointer::root().key("flows").index(i);
-        let index: HashMap<&str, StepIx> =
-            f.steps.iter().enumerate().map(|(j, s)| (s.id.as_str(), StepIx(j as u32))).collect();
+        let index: HashMap<String, StepIx> =
+            f.steps.iter().enumerate().map(|(j, s)| (s.id.clone(), StepIx(j as u32))).collect();
         let start = match &f.start {
             Some(s) => cx.step(&index, s, &p.key("start")),
             None => Some(StepIx(0)),
         };
         let mut steps = Vec::with_capacity(f.steps.len());
-        for (j, s) in f.steps.iter().enumerate() {
-            if let Some(kind) = cx.compile_step(&s.kind, &index, &p.key("steps").index(j)) {
-                steps.push(Step { id: StepId::checked(&s.id), kind });
+        for (j, s) in f.steps.into_iter().enumerate() {
+            let id = StepId::checked(&s.id);
+            if let Some(kind) = cx.compile_step(s.kind, &index, &p.key("steps").index(j)) {
+                steps.push(Step { id, kind });
             }
         }
         if let Some(start) = start {
@@ -513,7 +517,7 @@ impl Compiler<'_> {
         found
     }
 
-    fn step(&mut self, index: &HashMap<&str, StepIx>, id: &str, p: &Pointer) -> Option<StepIx> {
+    fn step(&mut self, index: &HashMap<String, StepIx>, id: &str, p: &Pointer) -> Option<StepIx> {
         let found = index.get(id).copied();
         if found.is_none() {
             self.problem(Code::DanglingNext, p, format!("no step `{id}`"));
@@ -521,8 +525,8 @@ impl Compiler<'_> {
         found
     }
 
-    fn compile_step(&mut self, kind: &StepKind, ix: &HashMap<&str, StepIx>, p: &Pointer) -> Option<CompiledStep> {
-        Some(match kind.clone() {
+    fn compile_step(&mut self, kind: StepKind, ix: &HashMap<String, StepIx>, p: &Pointer) -> Option<CompiledStep> {
+        Some(match kind {
             StepKind::Message { text, next } => match next {
                 Some(n) => CompiledStep::Message { text, next: self.step(ix, &n, &p.key("next"))? },
                 None => {

@@ -32,6 +32,7 @@ impl std::fmt::Debug for Condition {
 /// Evaluates compiled conditions. One per catalog; cheap to share across threads.
 pub struct Evaluator {
     engine: Engine,
+    operators: std::collections::HashSet<&'static str>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -49,7 +50,9 @@ impl Default for Evaluator {
 impl Evaluator {
     /// An evaluator with the standard JsonLogic operators.
     pub fn new() -> Self {
-        Evaluator { engine: Engine::new() }
+        let engine = Engine::new();
+        let operators = engine.builtin_operator_names().collect();
+        Evaluator { engine, operators }
     }
 
     /// Compiles `rule`; the error text says what the engine rejected.
@@ -61,7 +64,7 @@ impl Evaluator {
                 Value::Array(items) => stack.extend(items),
                 Value::Object(map) if map.len() == 1 => {
                     for (op, args) in map {
-                        if !self.engine.builtin_operator_names().any(|b| b == op) {
+                        if !self.operators.contains(op.as_str()) {
                             return Err(format!("unknown operator `{op}`"));
                         }
                         stack.push(args);

@@ -139,7 +139,7 @@ pub struct CrisisHit {
 /// look-alike (an `exclude` match) does not count.
 pub fn screen_crisis(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
     let (crisis, index) = (catalog.crisis()?, catalog.crisis_index()?);
-    let hits = index.phrases.scan(text);
+    let hits = index.phrases.scan(text, true);
     let excluded: Vec<(usize, usize)> =
         hits.iter().filter(|(_, h)| h.owner == CrisisRole::Exclude).map(|(_, h)| h.span).collect();
     let real = hits

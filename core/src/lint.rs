@@ -108,6 +108,15 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
         ));
         return None;
     }
+    // Loading takes the fast path: one plain typed parse. Only when it fails (or
+    // for a full lint) do we pay for the version probe and path tracking that
+    // turn a failure into a precise diagnostic.
+    if depth == Depth::Load {
+        if let Ok(doc) = serde_json::from_str::<CatalogDoc>(source) {
+            let version = Value::String(doc.schema_version.clone());
+            return check_version(Some(&version), out).then_some(doc);
+        }
+    }
     // Check the version before the shape, so a v2 document gets the right error
     // instead of a confusing complaint about some field v1 does not have.
     let probe: VersionProbe = match serde_json::from_str(source) {
@@ -119,40 +128,8 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
             return None;
         }
     };
-    let vp = root.key("schema_version");
-    let supported = format!("this SDK reads schema_version \"{}.x\"", content::SCHEMA_MAJOR);
-    match probe.schema_version {
-        None => {
-            out.push(diag(
-                Code::UnsupportedVersion,
-                Severity::Error,
-                &vp,
-                format!("schema_version is missing; {supported}"),
-            ));
-            return None;
-        }
-        Some(Value::String(v)) => {
-            let major = v.split('.').next().and_then(|m| m.parse::<u64>().ok());
-            let well_formed = v.split('.').count() == 2 && v.split('.').all(|p| p.parse::<u64>().is_ok());
-            if !well_formed || major != Some(content::SCHEMA_MAJOR) {
-                out.push(diag(
-                    Code::UnsupportedVersion,
-                    Severity::Error,
-                    &vp,
-                    format!("schema_version \"{v}\" is not supported; {supported}"),
-                ));
-                return None;
-            }
-        }
-        Some(_) => {
-            out.push(diag(
-                Code::UnsupportedVersion,
-                Severity::Error,
-                &vp,
-                format!("schema_version must be a string; {supported}"),
-            ));
-            return None;
-        }
+    if !check_version(probe.schema_version.as_ref(), out) {
+        return None;
     }
 
     let result = match depth {
@@ -199,6 +176,26 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
             None
         }
     }
+}
+
+/// Whether `version` is a supported `schema_version`; reports why not.
+fn check_version(version: Option<&Value>, out: &mut Vec<Diagnostic>) -> bool {
+    let vp = Pointer::root().key("schema_version");
+    let supported = format!("this SDK reads schema_version \"{}.x\"", content::SCHEMA_MAJOR);
+    let problem = match version {
+        None => format!("schema_version is missing; {supported}"),
+        Some(Value::String(v)) => {
+            let major = v.split('.').next().and_then(|m| m.parse::<u64>().ok());
+            let well_formed = v.split('.').count() == 2 && v.split('.').all(|p| p.parse::<u64>().is_ok());
+            if well_formed && major == Some(content::SCHEMA_MAJOR) {
+                return true;
+            }
+            format!("schema_version \"{v}\" is not supported; {supported}")
+        }
+        Some(_) => format!("schema_version must be a string; {supported}"),
+    };
+    out.push(diag(Code::UnsupportedVersion, Severity::Error, &vp, problem));
+    false
 }
 
 /// Reports members of `input` that did not survive a round trip through the
@@ -375,7 +372,9 @@ impl<'a> Linter<'a> {
                 );
                 continue;
             }
-            self.template(s, &lp, scope);
+            if s.contains(['{', '}']) {
+                self.template(s, &lp, scope);
+            }
         }
         if !text.keys().any(|k| k.eq_ignore_ascii_case(default)) {
             self.error(
@@ -449,9 +448,13 @@ impl<'a> Linter<'a> {
             );
             return;
         }
-        if let Err(e) = self.evaluator.compile(rule) {
-            self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
-            return;
+        // At load the catalog compiles every rule once and reports failures at
+        // the same pointers; the full lint compiles here.
+        if self.depth == Depth::Full {
+            if let Err(e) = self.evaluator.compile(rule) {
+                self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
+                return;
+            }
         }
         for path in condition::var_paths(rule) {
             if !self.known_path(&path, scope) {

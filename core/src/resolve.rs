@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
-use crate::condition::{Condition, Evaluator, exact_var_paths};
+use crate::condition::{Condition, exact_var_paths};
 use crate::content::{RiskLevel, Trigger};
 use crate::context::Context;
 use crate::escalation::{self, CrisisHit};
@@ -248,7 +248,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     }
 
     if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
-        for (phrase, hit) in phrases.scan(query) {
+        for (phrase, hit) in phrases.scan(query, false) {
             let detail = match phrase {
                 Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(k).unwrap_or("")),
                 Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(p).unwrap_or("")),
@@ -354,11 +354,44 @@ fn rank(
         .collect()
 }
 
-/// The naive approach: evaluate every trigger of every scenario one by one.
-/// Kept as the oracle the indexed resolver is tested against, and as the
-/// baseline the benchmarks compare with.
+/// Every text-trigger regex of a catalog compiled up front, for [`resolve_naive`].
 #[doc(hidden)]
-pub fn resolve_naive(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Vec<Suggestion> {
+#[derive(Debug, Default)]
+pub struct NaiveBaseline {
+    regexes: HashMap<TriggerRef, Vec<(String, regex::Regex)>>,
+}
+
+impl NaiveBaseline {
+    /// Compiles every trigger pattern (what a naive engine pays at load).
+    pub fn new(catalog: &Catalog) -> Self {
+        let mut regexes: HashMap<TriggerRef, Vec<(String, regex::Regex)>> = HashMap::new();
+        for (s, scenario) in catalog.scenarios().iter().enumerate() {
+            for (ti, trigger) in scenario.triggers.iter().enumerate() {
+                if let Trigger::Text { patterns, .. } = trigger {
+                    let t = TriggerRef { scenario: s as u32, trigger: ti as u16 };
+                    for p in patterns.values().flatten() {
+                        if let Ok(re) = regex::Regex::new(p) {
+                            regexes.entry(t).or_default().push((p.clone(), re));
+                        }
+                    }
+                }
+            }
+        }
+        NaiveBaseline { regexes }
+    }
+}
+
+/// The naive approach: evaluate every trigger of every scenario one by one
+/// (regexes precompiled in `baseline`). Kept as the oracle the indexed
+/// resolver is tested against, and as the baseline the benchmarks compare with.
+#[doc(hidden)]
+pub fn resolve_naive(
+    catalog: &Catalog,
+    baseline: &NaiveBaseline,
+    ctx: &Context,
+    now: i64,
+    options: &ResolveOptions,
+) -> Vec<Suggestion> {
     let data = ctx.evaluation_data(now, &Map::new());
     let mut scope = catalog.evaluator().scope(&data);
     let query_lower = ctx.query().map(str::to_ascii_lowercase);
@@ -400,15 +433,15 @@ pub fn resolve_naive(catalog: &Catalog, ctx: &Context, now: i64, options: &Resol
                         fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
                     }
                 }
-                Trigger::Text { keywords, patterns, .. } => {
+                Trigger::Text { keywords, .. } => {
                     let (Some(q), Some(ql)) = (ctx.query(), &query_lower) else { continue };
                     for k in keywords.values().flatten() {
                         if !k.is_empty() && ql.contains(&k.to_ascii_lowercase()) {
                             fire(&mut fired, catalog, t, "text", format!("keyword {k}"));
                         }
                     }
-                    for p in patterns.values().flatten() {
-                        if regex::Regex::new(p).is_ok_and(|re| re.is_match(q)) {
+                    for (p, re) in baseline.regexes.get(&t).into_iter().flatten() {
+                        if re.is_match(q) {
                             fire(&mut fired, catalog, t, "text", format!("pattern {p}"));
                         }
                     }
@@ -417,11 +450,6 @@ pub fn resolve_naive(catalog: &Catalog, ctx: &Context, now: i64, options: &Resol
         }
     }
     rank(catalog, ctx, fired, &mut scope, options)
-}
-
-/// Evaluates `rule` on empty data (no context paths present), for the index.
-pub(crate) fn value_on_empty(evaluator: &Evaluator, condition: &Condition) -> bool {
-    evaluator.scope(&Value::Object(Map::new())).holds(condition)
 }
 
 #[cfg(test)]

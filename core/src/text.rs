@@ -196,8 +196,10 @@ pub enum Phrase {
 
 impl<O: Copy> PhraseIndex<O> {
     /// Finds every keyword occurrence and every matching pattern in `text`.
-    /// Each pattern is reported at most once (its first match).
-    pub fn scan(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
+    /// Each pattern is reported at most once. With `spans`, a pattern hit
+    /// carries its first match's span; without, only whether it matches
+    /// (faster) and a span of `(0, 0)`.
+    pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<usize> = self.literal_free.clone();
         if let Some(ac) = &self.automaton {
@@ -220,8 +222,11 @@ impl<O: Copy> PhraseIndex<O> {
         candidates.dedup();
         for p in candidates {
             let Some(pattern) = self.patterns.get(p) else { continue };
-            if let Some(m) = self.regex(pattern).and_then(|re| re.find(text)) {
-                out.push((Phrase::Pattern(p), Hit { owner: pattern.owner, phrase: p, span: (m.start(), m.end()) }));
+            let Some(re) = self.regex(pattern) else { continue };
+            let span =
+                if spans { re.find(text).map(|m| (m.start(), m.end())) } else { re.is_match(text).then_some((0, 0)) };
+            if let Some(span) = span {
+                out.push((Phrase::Pattern(p), Hit { owner: pattern.owner, phrase: p, span }));
             }
         }
         out
@@ -232,6 +237,11 @@ impl<O: Copy> PhraseIndex<O> {
             .compiled
             .get_or_init(|| regex::RegexBuilder::new(&pattern.source).size_limit(self.size_limit).build().ok())
             .as_ref()
+    }
+
+    #[cfg(test)]
+    fn scan_all(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
+        self.scan(text, true)
     }
 
     /// The keyword text of a phrase number.
@@ -275,7 +285,7 @@ mod tests {
     #[test]
     fn keywords_match_case_insensitively_and_in_chinese() {
         let idx = index(&["missing order", "订单不见了"], &[]);
-        let hits = idx.scan("My MISSING ORDER and 我的订单不见了！");
+        let hits = idx.scan_all("My MISSING ORDER and 我的订单不见了！");
         let owners: Vec<u32> = hits.iter().map(|(_, h)| h.owner).collect();
         assert_eq!(owners, [0, 1]);
     }
@@ -284,9 +294,9 @@ mod tests {
     fn patterns_run_only_when_their_literal_appears() {
         let idx = index(&[], &[r"(?i)\border\b.*\b(gone|missing)\b", r"refund\s+\d+", r"(?i)disappeared"]);
         assert_eq!(idx.literal_free, Vec::<usize>::new());
-        assert!(idx.scan("nothing relevant here").is_empty());
+        assert!(idx.scan_all("nothing relevant here").is_empty());
         assert_eq!(idx.compiled_patterns(), 0, "no pattern should compile without its literal");
-        let hits = idx.scan("my Order is gone");
+        let hits = idx.scan_all("my Order is gone");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].1.owner, 100);
         assert_eq!(idx.compiled_patterns(), 1);
@@ -295,7 +305,7 @@ mod tests {
     #[test]
     fn literal_free_patterns_are_always_tried() {
         let idx = index(&[], &[r"\d{6,}"]);
-        assert_eq!(idx.scan("code 1234567").len(), 1);
+        assert_eq!(idx.scan_all("code 1234567").len(), 1);
     }
 
     #[test]
@@ -306,6 +316,6 @@ mod tests {
         let (idx, errors) = b.build();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].pattern, 0);
-        assert_eq!(idx.scan("(unclosed ok").len(), 1);
+        assert_eq!(idx.scan_all("(unclosed ok").len(), 1);
     }
 }

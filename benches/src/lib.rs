@@ -1,0 +1,110 @@
+//! Generated catalogs and contexts for benchmarks: deterministic, sized like a
+//! large production catalog (about 5 steps per scenario, mixed triggers, two
+//! text patterns per scenario).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // benchmark setup: fail loudly
+
+use serde_json::{Value, json};
+
+/// Vocabulary grows with the catalog, as it does in a real product: a catalog
+/// ten times larger covers more screens, events and entity kinds, not ten
+/// times more scenarios on the same signal. These are scenarios per item.
+const PER_AREA: usize = 50;
+const PER_EVENT: usize = 20;
+const PER_ENTITY: usize = 30;
+
+fn vocab(n: usize, per: usize) -> usize {
+    n.div_ceil(per).max(1)
+}
+
+/// A catalog of `n` scenarios as JSON text.
+pub fn catalog(n: usize) -> String {
+    let (areas, events, entities) = (vocab(n, PER_AREA), vocab(n, PER_EVENT), vocab(n, PER_ENTITY));
+    let fields: Vec<Value> =
+        (0..entities).map(|k| json!({ "path": format!("entities.item{k}.status"), "type": "string" })).collect();
+    let mut scenarios = Vec::with_capacity(n);
+    let mut flows = Vec::with_capacity(n);
+    for i in 0..n {
+        let area = i % areas;
+        let mut triggers = vec![
+            json!({ "type": "screen", "patterns": [format!("area{area}/screen{i}")], "weight": 0.5 }),
+            json!({ "type": "event", "names": [format!("evt_{}", i % events)], "codes": [format!("{}", 1000 + i % 97)], "weight": 1.0 }),
+            json!({ "type": "condition", "rule": { "==": [ { "var": format!("entities.item{}.status", i % entities) }, format!("state{}", i % 7) ] }, "weight": 1.5 }),
+        ];
+        let mut text = json!({
+            "type": "text",
+            "keywords": { "en": [format!("widget{i} broke")], "zh-Hans": [format!("问题{i}号")] },
+            "weight": 1.0
+        });
+        if i % 5 == 0 {
+            text["patterns"] = json!({ "en": [format!("(?i)\\bgadget{i}\\b.*\\b(broken|missing)\\b")] });
+        }
+        triggers.push(text);
+        if i % 10 == 0 {
+            triggers.push(json!({ "type": "screen", "patterns": [format!("area{area}/**")], "weight": 0.1 }));
+        }
+        scenarios.push(json!({
+            "id": format!("s{i}"),
+            "title": { "en": format!("Problem {i}"), "zh-Hans": format!("问题 {i}") },
+            "priority": 30 + (i % 60),
+            "triggers": triggers,
+            "flow": format!("f{i}")
+        }));
+        let t = |en: &str| json!({ "en": en, "zh-Hans": en });
+        flows.push(json!({
+            "id": format!("f{i}"),
+            "steps": [
+                { "id": "intro", "type": "message", "text": t("Let's fix this."), "next": "ask" },
+                { "id": "ask", "type": "choice", "text": t("Did that work?"), "options": [
+                    { "id": "yes", "label": t("Yes"), "next": "done" },
+                    { "id": "no", "label": t("No"), "next": "act" } ] },
+                { "id": "act", "type": "action", "action": "reset", "on_success": "done", "on_failure": "human" },
+                { "id": "done", "type": "resolution", "text": t("Fixed.") },
+                { "id": "human", "type": "escalation", "text": t("An agent will help."), "reason": "bench" }
+            ]
+        }));
+    }
+    json!({
+        "schema_version": "1.0",
+        "catalog": { "id": format!("bench-{n}"), "version": "1" },
+        "locales": { "default": "en", "supported": ["en", "zh-Hans"] },
+        "context": { "fields": fields },
+        "actions": [ { "id": "reset" } ],
+        "crisis": { "keywords": { "en": ["end my life"], "zh-Hans": ["不想活"] }, "resources": { "en": "Help is here.", "zh-Hans": "我们在。" } },
+        "scenarios": scenarios,
+        "flows": flows
+    })
+    .to_string()
+}
+
+/// A realistic context: a screen, three recent events, two entities and, if
+/// `query`, a 200-character question that mentions one scenario's keyword.
+pub fn context(n: usize, seed: usize, query: bool) -> String {
+    let (areas, events, entities) = (vocab(n, PER_AREA), vocab(n, PER_EVENT), vocab(n, PER_ENTITY));
+    let i = (seed * 7919) % n;
+    let mut ctx = json!({
+        "locale": "en",
+        "screen": format!("area{}/screen{i}", i % areas),
+        "events": [
+            { "name": format!("evt_{}", (i + 1) % events), "at": 1_795_000_000 - 60, "data": { "code": "1001" } },
+            { "name": format!("evt_{}", i % events), "at": 1_795_000_000 - 30, "data": { "code": format!("{}", 1000 + i % 97) } },
+            { "name": "app_opened", "at": 1_795_000_000 - 300 }
+        ],
+        "entities": {
+            format!("item{}", i % entities): { "status": format!("state{}", i % 7) },
+            "order": { "id": "20261122001" }
+        },
+        "user": { "segments": ["vip_gold"] }
+    });
+    if query {
+        let mut q = format!("Hello, my widget{i} broke yesterday and the gadget{} is missing too; ", (i / 5) * 5);
+        while q.chars().count() < 200 {
+            q.push_str("please help me sort this out quickly. ");
+        }
+        let q: String = q.chars().take(200).collect();
+        ctx["query"] = Value::String(q);
+    }
+    ctx.to_string()
+}
+
+/// Current time used by the benchmarks.
+pub const NOW: i64 = 1_795_000_000;

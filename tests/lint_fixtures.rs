@@ -108,7 +108,7 @@ fn loading_agrees_with_the_linter() {
     for fx in fixtures() {
         let expected_errors: BTreeSet<&(String, String, String)> =
             fx.expect.iter().filter(|e| e.1 == "error").collect();
-        match Catalog::from_json_with(&fx.source, &fx.limits) {
+        match Catalog::from_json_strict(&fx.source, &fx.limits) {
             Ok(catalog) => {
                 assert!(
                     expected_errors.is_empty() || fx.load_accepts,
@@ -166,4 +166,34 @@ fn readme_lists_every_code() {
     let missing: Vec<&str> =
         Code::ALL.iter().map(|c| c.as_str()).filter(|c| !readme.contains(&format!("`{c}`"))).collect();
     assert!(missing.is_empty(), "README.md does not document: {missing:?}");
+}
+
+#[test]
+fn a_broken_flow_fails_only_its_own_sessions() {
+    use inscene::context::Context;
+    use inscene::session::{Input, Session, StartRequest, Status};
+    // The appeal flow (flows/1) gets a dangling reference; the help flow links to it.
+    let mut doc: Value = serde_json::from_str(&read("tests/lint/base.json")).unwrap();
+    doc["flows"][1]["steps"][0]["next"] = Value::from("nowhere");
+    let source = doc.to_string();
+
+    let strict = Catalog::from_json_strict(&source, &Limits::default()).unwrap_err();
+    assert_eq!((strict.code(), strict.path()), ("content.dangling_next", Some("/flows/1/steps/0/next")));
+
+    let catalog = Catalog::from_json(&source).expect("lazy load accepts the catalog");
+    let ctx = Context::from_json(r#"{"entities": {"order": {"id": "7", "status": "lost"}}}"#).unwrap();
+    let found = inscene::resolve::resolve(&catalog, &ctx, 0, &Default::default());
+    assert_eq!(found.suggestions[0].scenario, "order_help");
+
+    let broken = StartRequest { session: "s1".into(), scenario: None, flow: Some("appeal".into()) };
+    let err = Session::start(&catalog, &ctx, &broken, 0).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("content.dangling_next", Some("/flows/1/steps/0/next")));
+
+    let ok = StartRequest { session: "s2".into(), scenario: Some("order_help".into()), flow: None };
+    let (mut session, _) = Session::start(&catalog, &ctx, &ok, 0).unwrap();
+    session.apply(&catalog, &ctx, &Input::Next, 1).unwrap();
+    let events = session.apply(&catalog, &ctx, &Input::Choose { option: "appeal".into() }, 2).unwrap();
+    assert_eq!(session.state().status, Status::Escalated);
+    assert_eq!(session.state().escalation.as_ref().map(|e| e.reason.as_str()), Some("content_invalid"));
+    assert!(events.iter().any(|e| e.kind == "escalated"));
 }

@@ -114,7 +114,8 @@ fn inspect(path: &std::path::Path) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let catalog = match Catalog::from_json(&source) {
+    // A tool checks every flow up front, unlike an app that compiles flows on first use.
+    let catalog = match Catalog::from_json_strict(&source, &inscene::Limits::default()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{}: {} ({})", path.display(), e, e.code());
@@ -133,14 +134,13 @@ fn inspect(path: &std::path::Path) -> ExitCode {
     println!("\nscenarios ({}):", catalog.scenarios().len());
     for s in catalog.scenarios() {
         let title = s.title.get(&locales.default).map_or("", String::as_str);
-        let flow = catalog.flow(s.flow);
+        let steps = catalog.flow(s.flow).map_or(0, |f| f.steps.len());
         println!(
-            "  {:<24} risk {:<8} triggers {}  flow {} ({} steps)  \"{title}\"",
+            "  {:<24} risk {:<8} triggers {}  flow {} ({steps} steps)  \"{title}\"",
             s.id,
             format!("{:?}", s.risk).to_lowercase(),
-            s.triggers.len(),
-            flow.id,
-            flow.steps.len()
+            s.trigger_count(),
+            catalog.flow_id(s.flow),
         );
     }
     println!("\ninterventions ({}):", catalog.interventions().len());

@@ -1,14 +1,23 @@
 //! The compiled catalog: validated, immutable and shareable across threads.
 //!
-//! Loading runs the linter; any error diagnostic rejects the content. Once
-//! loaded, every reference between scenarios, flows, steps and actions is an
-//! index that is known to be valid, and every condition is compiled.
+//! Loading checks and compiles everything resolution needs: scenarios,
+//! triggers, conditions, policy, crisis screening, interventions, and that
+//! every flow reference names a flow. Flows themselves are kept as JSON text
+//! and checked and compiled the first time a session needs them (then cached),
+//! so loading stays fast and small however many flows a catalog has, and one
+//! broken flow fails only its own sessions, with the same typed errors.
+//! [`Catalog::from_json_strict`] checks every flow up front (for CI and tools).
+//! Once compiled, every reference between steps, flows and actions is an index
+//! that is known to be valid.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::condition::{Condition, Evaluator};
+use crate::condition::{self, Condition, Evaluator, LazyCondition, Scope};
 use crate::content::{
     self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
@@ -33,15 +42,14 @@ pub struct StepIx(pub(crate) u32);
 /// A loaded content catalog.
 #[derive(Debug)]
 pub struct Catalog {
-    meta: CatalogMeta,
-    locales: Locales,
+    /// Declarations (meta, locales, context, actions, policy, crisis) and the raw flows.
+    doc: CatalogDoc<LazyFlowSource>,
     actions: Vec<ActionId>,
-    policy: EscalationPolicy,
-    crisis: Option<CrisisScreening>,
     urgency: Vec<UrgencyRule>,
     scenarios: Vec<Scenario>,
     interventions: Vec<Intervention>,
-    flows: Vec<Flow>,
+    flows: Vec<OnceLock<std::result::Result<Flow, Vec<Diagnostic>>>>,
+    limits: Limits,
     scenario_index: HashMap<ScenarioId, usize>,
     flow_index: HashMap<FlowId, FlowIx>,
     pii_fields: Vec<String>,
@@ -49,7 +57,42 @@ pub struct Catalog {
     warnings: Vec<Diagnostic>,
     resolve_index: ResolveIndex,
     crisis_index: Option<CrisisIndex>,
-    redactor: std::sync::OnceLock<Redactor>,
+    redactor: OnceLock<Redactor>,
+}
+
+/// A flow kept as its JSON text until first use, with its id read at load.
+#[derive(Debug)]
+pub(crate) struct LazyFlowSource {
+    id: String,
+    raw: Box<RawValue>,
+}
+
+impl<'de> Deserialize<'de> for LazyFlowSource {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let IdOnly { id } = serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+        Ok(LazyFlowSource { id, raw })
+    }
+}
+
+impl Serialize for LazyFlowSource {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
+}
+
+impl lint::FlowSource for LazyFlowSource {
+    const RAW: bool = true;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn parsed(&self) -> Option<&content::Flow> {
+        None
+    }
 }
 
 /// A compiled urgency rule.
@@ -74,14 +117,15 @@ pub struct Scenario {
     pub summary: Option<LocalizedText>,
     /// Product tag.
     pub product: Option<String>,
-    /// Triggers as authored (text patterns are compiled on first use by the resolver).
-    pub triggers: Vec<Trigger>,
-    /// Compiled condition of each `condition` trigger, by trigger position.
-    pub trigger_conditions: BTreeMap<usize, Condition>,
+    /// Triggers as authored, slimmed once indexed: condition rules live in
+    /// `conditions`, keywords and patterns in the resolver's text index.
+    pub(crate) triggers: Vec<Trigger>,
+    /// Each `condition` trigger's rule, compiled on first use, by trigger position.
+    conditions: Vec<Option<LazyCondition>>,
     /// Base rank 0..=100.
     pub priority: u32,
-    /// Audience condition.
-    pub audience: Option<Condition>,
+    /// Audience rule, compiled on first use.
+    audience: Option<LazyCondition>,
     /// Risk level.
     pub risk: RiskLevel,
     /// The flow it starts.
@@ -217,21 +261,47 @@ impl Catalog {
     /// [`Error::InvalidContent`] listing every finding when any is an error.
     pub fn from_json_with(source: &str, limits: &Limits) -> Result<Catalog> {
         let evaluator = Evaluator::new();
-        let (doc, diagnostics) = lint::analyze(source, limits, &evaluator, Depth::Load);
+        let (doc, diagnostics) = lint::analyze::<LazyFlowSource>(source, limits, &evaluator, Depth::Load);
         match doc {
             Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => compile(doc, evaluator, diagnostics, limits),
             _ => Err(Error::InvalidContent { diagnostics }),
         }
     }
 
+    /// Loads content and checks and compiles every flow up front: any broken
+    /// flow rejects the whole catalog. For CI, tools and hosts that prefer to
+    /// fail at start-up rather than in one session.
+    pub fn from_json_strict(source: &str, limits: &Limits) -> Result<Catalog> {
+        // Every rule over every flow first, so all errors are listed at once.
+        let (_, diagnostics) = lint::analyze::<content::Flow>(source, limits, &Evaluator::new(), Depth::Load);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::InvalidContent { diagnostics });
+        }
+        let mut catalog = Self::from_json_with(source, limits)?;
+        // The full pass saw the flows' warnings too; keep those.
+        catalog.warnings = diagnostics;
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for i in 0..catalog.flows.len() {
+            if let Err(Error::InvalidContent { diagnostics: d }) = catalog.flow(FlowIx(i as u32)) {
+                diagnostics.extend(d);
+            }
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.extend(catalog.warnings.iter().cloned());
+            diagnostics.sort_by_key(|d| d.severity);
+            return Err(Error::InvalidContent { diagnostics });
+        }
+        Ok(catalog)
+    }
+
     /// Identity and version.
     pub fn meta(&self) -> &CatalogMeta {
-        &self.meta
+        &self.doc.catalog
     }
 
     /// Locale configuration.
     pub fn locales(&self) -> &Locales {
-        &self.locales
+        &self.doc.locales
     }
 
     /// Declared action ids.
@@ -241,12 +311,12 @@ impl Catalog {
 
     /// Catalog-wide escalation policy.
     pub fn policy(&self) -> &EscalationPolicy {
-        &self.policy
+        &self.doc.escalation_policy
     }
 
     /// Crisis screening, if configured.
     pub fn crisis(&self) -> Option<&CrisisScreening> {
-        self.crisis.as_ref()
+        self.doc.crisis.as_ref()
     }
 
     /// Urgency rules.
@@ -270,13 +340,77 @@ impl Catalog {
     }
 
     /// Flows in document order.
-    pub fn flows(&self) -> &[Flow] {
-        &self.flows
+    pub fn flow_count(&self) -> usize {
+        self.flows.len()
     }
 
-    /// A flow by index.
-    pub fn flow(&self, ix: FlowIx) -> &Flow {
-        &self.flows[ix.0 as usize]
+    /// A flow's id, without compiling it.
+    pub fn flow_id(&self, ix: FlowIx) -> &str {
+        self.doc.flows.get(ix.0 as usize).map_or("", |f| f.id.as_str())
+    }
+
+    /// A flow, compiled on first use. Fails with [`Error::InvalidContent`]
+    /// (pointers under `/flows/<n>`) when the flow breaks a rule.
+    pub fn flow(&self, ix: FlowIx) -> Result<&Flow> {
+        let Some(cell) = self.flows.get(ix.0 as usize) else {
+            return Err(Error::UnknownScenario { id: format!("flow #{}", ix.0) });
+        };
+        cell.get_or_init(|| self.compile_flow(ix.0 as usize))
+            .as_ref()
+            .map_err(|diagnostics| Error::InvalidContent { diagnostics: diagnostics.clone() })
+    }
+
+    fn compile_flow(&self, i: usize) -> std::result::Result<Flow, Vec<Diagnostic>> {
+        let p = Pointer::root().key("flows").index(i);
+        let Some(src) = self.doc.flows.get(i) else { return Err(Vec::new()) };
+        let mut de = serde_json::Deserializer::from_str(src.raw.get());
+        let flow: content::Flow = match serde_path_to_error::deserialize(&mut de) {
+            Ok(f) => f,
+            Err(e) => {
+                let at = lint::pointer_from_path(p, e.path());
+                let message = e.into_inner().to_string();
+                return Err(vec![Diagnostic {
+                    code: Code::Schema,
+                    severity: Severity::Error,
+                    message,
+                    path: at.to_string(),
+                    position: None,
+                }]);
+            }
+        };
+        let diagnostics = lint::lint_flow(&self.doc, &flow, i, &self.limits, &self.evaluator);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let mut cx = Compiler {
+            evaluator: &self.evaluator,
+            flow_index: &self.flow_index,
+            limits: &self.limits,
+            problems: Vec::new(),
+        };
+        let index: HashMap<String, StepIx> =
+            flow.steps.iter().enumerate().map(|(j, s)| (s.id.clone(), StepIx(j as u32))).collect();
+        let start = match &flow.start {
+            Some(s) => cx.step(&index, s, &p.key("start")),
+            None => Some(StepIx(0)),
+        };
+        let mut steps = Vec::with_capacity(flow.steps.len());
+        for (j, s) in flow.steps.into_iter().enumerate() {
+            let id = StepId::checked(&s.id);
+            if let Some(kind) = cx.compile_step(s.kind, &index, &p.key("steps").index(j)) {
+                steps.push(Step { id, kind });
+            }
+        }
+        match start {
+            Some(start) if cx.problems.is_empty() => Ok(Flow {
+                id: FlowId::checked(&flow.id),
+                title: flow.title,
+                start,
+                policy: flow.escalation_policy,
+                steps,
+            }),
+            _ => Err(cx.problems),
+        }
     }
 
     /// A flow's index by id.
@@ -313,6 +447,27 @@ impl Catalog {
     }
 }
 
+impl Scenario {
+    /// The compiled rule of condition trigger `trigger`, compiling it on first use.
+    pub fn trigger_condition(&self, trigger: usize, evaluator: &Evaluator) -> Option<&Condition> {
+        self.conditions.get(trigger)?.as_ref()?.get(evaluator)
+    }
+
+    /// How many triggers the scenario has.
+    pub fn trigger_count(&self) -> usize {
+        self.triggers.len()
+    }
+
+    /// Whether the audience rule admits the context in `scope` (no rule admits everyone;
+    /// a rule that cannot be compiled admits no one).
+    pub fn admits(&self, evaluator: &Evaluator, scope: &mut Scope<'_>) -> bool {
+        match &self.audience {
+            None => true,
+            Some(lazy) => lazy.get(evaluator).is_some_and(|c| scope.holds(c)),
+        }
+    }
+}
+
 impl Flow {
     /// A step by index.
     pub fn step(&self, ix: StepIx) -> &Step {
@@ -327,7 +482,12 @@ impl Flow {
 
 /// Turns a lint-clean document into a catalog. The linter has proven every
 /// reference; should one still be missing, this reports it instead of panicking.
-fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, limits: &Limits) -> Result<Catalog> {
+fn compile(
+    mut doc: CatalogDoc<LazyFlowSource>,
+    evaluator: Evaluator,
+    warnings: Vec<Diagnostic>,
+    limits: &Limits,
+) -> Result<Catalog> {
     let flow_index: HashMap<FlowId, FlowIx> =
         doc.flows.iter().enumerate().map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32))).collect();
     let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, limits, problems: Vec::new() };
@@ -348,35 +508,62 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
     let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
     let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
-    for (i, s) in doc.scenarios.into_iter().enumerate() {
+    for (i, s) in std::mem::take(&mut doc.scenarios).into_iter().enumerate() {
         let p = Pointer::root().key("scenarios").index(i);
-        let mut trigger_conditions = BTreeMap::new();
-        for (j, t) in s.triggers.iter().enumerate() {
+        let mut conditions: Vec<Option<LazyCondition>> = s.triggers.iter().map(|_| None).collect();
+        let mut triggers = s.triggers;
+        for (j, t) in triggers.iter_mut().enumerate() {
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
             let tp = p.key("triggers").index(j);
             match t {
                 Trigger::Screen { patterns, .. } => patterns.iter().for_each(|pat| index.add_screen(pat, tref)),
                 Trigger::Event { names, .. } => names.iter().for_each(|n| index.add_event(n, tref)),
                 Trigger::Condition { rule, .. } => {
-                    if let Some(c) = cx.condition(rule, &tp.key("rule")) {
-                        index.add_condition(rule, empty.holds(&c), tref);
-                        trigger_conditions.insert(j, c);
+                    // Rules compile on first evaluation; at load their operators are
+                    // checked, and their value on empty data decides how to index them.
+                    if let Err(e) = evaluator.check_operators(rule) {
+                        cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
+                        continue;
                     }
+                    let lazy = LazyCondition::new(rule);
+                    let on_empty = match condition::empty_value_hint(rule) {
+                        Some(v) => v,
+                        None => match lazy.get(&evaluator) {
+                            Some(c) => empty.holds(c),
+                            None => {
+                                let e = evaluator.compile(rule).err().unwrap_or_default();
+                                cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
+                                continue;
+                            }
+                        },
+                    };
+                    index.add_condition(rule, on_empty, tref);
+                    conditions[j] = Some(lazy);
+                    *rule = Value::Null;
                 }
                 Trigger::Text { keywords, patterns, .. } => {
-                    keywords.values().flatten().for_each(|k| {
-                        phrases.keyword(tref, k);
-                    });
-                    for (locale, list) in patterns {
+                    for k in std::mem::take(keywords).into_values().flatten() {
+                        phrases.keyword(tref, &k);
+                    }
+                    for (locale, list) in std::mem::take(patterns) {
                         for (k, pat) in list.iter().enumerate() {
                             phrases.pattern(tref, pat);
-                            pattern_pointers.push(tp.key("patterns").key(locale).index(k));
+                            pattern_pointers.push(tp.key("patterns").key(&locale).index(k));
                         }
                     }
                 }
             }
         }
-        let audience = s.audience.as_ref().and_then(|a| cx.condition(a, &p.key("audience")));
+        let audience = match s.audience {
+            Some(rule) => match evaluator.check_operators(&rule) {
+                Ok(()) => Some(LazyCondition::new(&rule)),
+                Err(e) => {
+                    cx.problem(Code::InvalidCondition, &p.key("audience"), format!("invalid JsonLogic: {e}"));
+                    None
+                }
+            },
+            None => None,
+        };
         let Some(flow) = cx.flow(&s.flow, &p.key("flow")) else {
             continue;
         };
@@ -385,8 +572,8 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
             title: s.title,
             summary: s.summary,
             product: s.product,
-            triggers: s.triggers,
-            trigger_conditions,
+            triggers,
+            conditions,
             priority: s.priority,
             audience,
             risk: s.risk,
@@ -415,7 +602,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
     });
 
     let mut interventions = Vec::with_capacity(doc.interventions.len());
-    for (i, v) in doc.interventions.into_iter().enumerate() {
+    for (i, v) in std::mem::take(&mut doc.interventions).into_iter().enumerate() {
         let p = Pointer::root().key("interventions").index(i);
         let when = v.when.as_ref().and_then(|w| cx.condition(w, &p.key("when")));
         let flow = v.flow.as_ref().and_then(|f| cx.flow(f, &p.key("flow")));
@@ -433,26 +620,7 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
     }
 
     drop(empty);
-    let mut flows = Vec::with_capacity(doc.flows.len());
-    for (i, f) in doc.flows.into_iter().enumerate() {
-        let p = Pointer::root().key("flows").index(i);
-        let index: HashMap<String, StepIx> =
-            f.steps.iter().enumerate().map(|(j, s)| (s.id.clone(), StepIx(j as u32))).collect();
-        let start = match &f.start {
-            Some(s) => cx.step(&index, s, &p.key("start")),
-            None => Some(StepIx(0)),
-        };
-        let mut steps = Vec::with_capacity(f.steps.len());
-        for (j, s) in f.steps.into_iter().enumerate() {
-            let id = StepId::checked(&s.id);
-            if let Some(kind) = cx.compile_step(s.kind, &index, &p.key("steps").index(j)) {
-                steps.push(Step { id, kind });
-            }
-        }
-        if let Some(start) = start {
-            flows.push(Flow { id: FlowId::checked(&f.id), title: f.title, start, policy: f.escalation_policy, steps });
-        }
-    }
+    let flows = doc.flows.iter().map(|_| OnceLock::new()).collect();
 
     if !cx.problems.is_empty() {
         let mut diagnostics = cx.problems;
@@ -460,24 +628,23 @@ fn compile(doc: CatalogDoc, evaluator: Evaluator, warnings: Vec<Diagnostic>, lim
         return Err(Error::InvalidContent { diagnostics });
     }
     let scenario_index = scenarios.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+    doc.urgency.clear();
     Ok(Catalog {
-        meta: doc.catalog,
-        locales: doc.locales,
         actions: doc.actions.iter().map(|a| ActionId::checked(&a.id)).collect(),
-        policy: doc.escalation_policy,
-        crisis: doc.crisis,
+        pii_fields: doc.context.fields.iter().filter(|f| f.pii).map(|f| f.path.clone()).collect(),
+        doc,
         urgency,
         scenarios,
         interventions,
         flows,
+        limits: limits.clone(),
         scenario_index,
         flow_index,
-        pii_fields: doc.context.fields.iter().filter(|f| f.pii).map(|f| f.path.clone()).collect(),
         evaluator,
         warnings,
         resolve_index: index,
         crisis_index,
-        redactor: std::sync::OnceLock::new(),
+        redactor: OnceLock::new(),
     })
 }
 

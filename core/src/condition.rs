@@ -58,6 +58,12 @@ impl Evaluator {
     /// Compiles `rule`; the error text says what the engine rejected.
     /// Unknown operators are rejected here rather than at evaluation time.
     pub fn compile(&self, rule: &Value) -> Result<Condition, String> {
+        self.check_operators(rule)?;
+        self.engine.compile(rule).map(|logic| Condition { logic: Arc::new(logic) }).map_err(|e| e.to_string())
+    }
+
+    /// Checks that every operator in `rule` is one the engine knows, without compiling it.
+    pub fn check_operators(&self, rule: &Value) -> Result<(), String> {
         let mut stack = vec![rule];
         while let Some(v) = stack.pop() {
             match v {
@@ -74,7 +80,7 @@ impl Evaluator {
                 _ => {}
             }
         }
-        self.engine.compile(rule).map(|logic| Condition { logic: Arc::new(logic) }).map_err(|e| e.to_string())
+        Ok(())
     }
 
     /// Evaluates `condition` against `data` with JsonLogic truthiness.
@@ -95,6 +101,52 @@ impl Evaluator {
         let logic = self.engine.compile(rule)?;
         let mut session = self.engine.session();
         session.eval_into::<Value, _>(&logic, data)
+    }
+}
+
+/// A rule kept as compact JSON text and compiled on first use (then cached);
+/// a rule that fails to compile never holds. Small parsed JSON objects cost
+/// hundreds of bytes each, so thousands of idle rules stay text.
+#[derive(Debug)]
+pub struct LazyCondition {
+    source: Box<str>,
+    cell: std::sync::OnceLock<Option<Condition>>,
+}
+
+impl LazyCondition {
+    /// Keeps `rule` for later compilation.
+    pub fn new(rule: &Value) -> Self {
+        LazyCondition { source: rule.to_string().into_boxed_str(), cell: std::sync::OnceLock::new() }
+    }
+
+    /// The compiled rule, compiling it on first call.
+    pub fn get(&self, evaluator: &Evaluator) -> Option<&Condition> {
+        self.cell
+            .get_or_init(|| serde_json::from_str::<Value>(&self.source).ok().and_then(|r| evaluator.compile(&r).ok()))
+            .as_ref()
+    }
+}
+
+/// What `rule` gives on empty data, when that is clear without the engine:
+/// equality or membership of a path against non-empty string literals is
+/// false when the path is absent, and so is a conjunction holding one. `None`
+/// means "ask the engine".
+pub fn empty_value_hint(rule: &Value) -> Option<bool> {
+    let Value::Object(map) = rule else { return None };
+    let (op, args) = map.iter().next().filter(|_| map.len() == 1)?;
+    let is_var =
+        |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && (o.contains_key("var") || o.contains_key("val")));
+    let is_text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
+    match (op.as_str(), args) {
+        ("==" | "===", Value::Array(a)) if a.len() == 2 => {
+            ((is_var(&a[0]) && is_text(&a[1])) || (is_text(&a[0]) && is_var(&a[1]))).then_some(false)
+        }
+        ("in", Value::Array(a)) if a.len() == 2 => {
+            let list = a[1].as_array().is_some_and(|l| !l.is_empty() && l.iter().all(is_text));
+            (is_var(&a[0]) && list).then_some(false)
+        }
+        ("and", Value::Array(a)) => a.iter().any(|r| empty_value_hint(r) == Some(false)).then_some(false),
+        _ => None,
     }
 }
 
@@ -254,6 +306,27 @@ mod tests {
         assert!(exact_var_paths(&json!({"var": {"cat": ["a", "b"]}})).is_none());
         assert!(exact_var_paths(&json!({"missing": ["a"]})).is_none());
         assert!(exact_var_paths(&json!({"var": ""})).is_none());
+    }
+
+    #[test]
+    fn empty_value_hints_agree_with_the_engine() {
+        let ev = Evaluator::new();
+        let rules = [
+            json!({"==": [{"var": "a.b"}, "x"]}),
+            json!({"===": ["x", {"var": "a"}]}),
+            json!({"in": [{"var": "s"}, ["failed", "pending"]]}),
+            json!({"and": [{"==": [{"var": "a"}, "x"]}, {"!": {"var": "b"}}]}),
+            json!({"!=": [{"var": "a"}, "x"]}),
+            json!({"<": [{"var": "a"}, 5]}),
+            json!({"!": {"var": "a"}}),
+        ];
+        for rule in rules {
+            let engine = ev.scope(&json!({})).holds(&ev.compile(&rule).unwrap());
+            if let Some(hint) = empty_value_hint(&rule) {
+                assert_eq!(hint, engine, "{rule}");
+            }
+        }
+        assert_eq!(empty_value_hint(&json!({"!": {"var": "a"}})), None);
     }
 
     #[test]

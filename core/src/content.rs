@@ -25,10 +25,13 @@ pub type LocalizedText = BTreeMap<String, String>;
 pub type Rule = Value;
 
 /// A whole content catalog: the root of a content file.
+// `F` is how flows are held: parsed (`Flow`, the default, for authoring and
+// linting) or kept as raw JSON until first use when the SDK loads a catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(title = "inscene content catalog v1"))]
-pub struct CatalogDoc {
+#[serde(bound(deserialize = "F: Deserialize<'de>", serialize = "F: Serialize"))]
+pub struct CatalogDoc<F = Flow> {
     /// Version of this content format, `"1.<minor>"`. A different major version is rejected.
     pub schema_version: String,
     /// Identity and version of this catalog, carried into handoff packets.
@@ -58,7 +61,8 @@ pub struct CatalogDoc {
     pub interventions: Vec<Intervention>,
     /// Solution flows: small graphs of steps.
     #[serde(default)]
-    pub flows: Vec<Flow>,
+    #[cfg_attr(feature = "schema", schemars(extend("default" = [])))]
+    pub flows: Vec<F>,
 }
 
 /// Identity and version of a catalog.

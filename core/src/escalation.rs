@@ -274,7 +274,7 @@ pub fn on_event(catalog: &Catalog, ctx: &Context, event: &Value, now: i64) -> Re
         priority: h.priority,
         reason: h.reason.clone(),
     });
-    let flow = found.flow.map(|f| catalog.flow(f).id.to_string());
+    let flow = found.flow.map(|f| catalog.flow_id(f).to_owned());
     let mut ev = Event::new("intervention", now).with("intervention", found.id.to_string()).with("trigger_event", name);
     if let Some(h) = &hold_action {
         ev = ev.with("hold_action", h.action.clone());

@@ -37,7 +37,7 @@ pub struct HandoffPacket {
     pub flow: Option<String>,
     /// Step id.
     pub step: Option<String>,
-    /// Stable reason code: `content`, `user_request`, `unhelpful`, `loop`, `segment`, `risk`, `crisis`, `content_loop`, `content_changed`, `resolution_unhelpful`, or a step's own reason.
+    /// Stable reason code: `content`, `user_request`, `unhelpful`, `loop`, `segment`, `risk`, `crisis`, `content_loop`, `content_changed`, `content_invalid`, `resolution_unhelpful`, or a step's own reason.
     pub reason: String,
     /// More about the reason (the step's reason code, the segment).
     pub reason_detail: Option<String>,

@@ -7,7 +7,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::condition::{self, Evaluator};
@@ -42,6 +43,34 @@ impl LintReport {
     }
 }
 
+/// How a catalog document holds its flows: parsed, or raw until first use.
+pub(crate) trait FlowSource {
+    /// Flows held as raw JSON: at load their contents are not parsed, even to
+    /// locate an error.
+    const RAW: bool;
+    /// The flow's id.
+    fn id(&self) -> &str;
+    /// The parsed flow, when it is held parsed.
+    fn parsed(&self) -> Option<&Flow>;
+}
+
+impl FlowSource for Flow {
+    const RAW: bool = false;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn parsed(&self) -> Option<&Flow> {
+        Some(self)
+    }
+}
+
+/// A flow read only for its id, to locate load errors without parsing flows.
+#[derive(Deserialize, Serialize)]
+struct FlowIdProbe {
+    #[allow(dead_code)] // read to check that every flow has an id
+    id: String,
+}
+
 /// How thorough a run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Depth {
@@ -64,18 +93,18 @@ pub fn lint(source: &str) -> LintReport {
 /// Lints a content document with the given limits.
 pub fn lint_with(source: &str, limits: &Limits) -> LintReport {
     let evaluator = Evaluator::new();
-    let (_, diagnostics) = analyze(source, limits, &evaluator, Depth::Full);
+    let (_, diagnostics) = analyze::<Flow>(source, limits, &evaluator, Depth::Full);
     LintReport { diagnostics }
 }
 
 /// Parses and checks `source`. Returns the document when it parsed, and all
 /// findings sorted errors first.
-pub(crate) fn analyze(
+pub(crate) fn analyze<F: FlowSource + DeserializeOwned + Serialize>(
     source: &str,
     limits: &Limits,
     evaluator: &Evaluator,
     depth: Depth,
-) -> (Option<CatalogDoc>, Vec<Diagnostic>) {
+) -> (Option<CatalogDoc<F>>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let doc = parse(source, limits, depth, &mut out);
     if let Some(doc) = &doc {
@@ -88,6 +117,22 @@ pub(crate) fn analyze(
     (doc, out)
 }
 
+/// Checks one flow on first use, against a loaded catalog's declarations.
+/// `index` is the flow's position, so pointers read `/flows/<index>/...`.
+pub(crate) fn lint_flow<'a, F: FlowSource>(
+    doc: &'a CatalogDoc<F>,
+    flow: &'a Flow,
+    index: usize,
+    limits: &'a Limits,
+    evaluator: &'a Evaluator,
+) -> Vec<Diagnostic> {
+    let mut linter = Linter::new(doc, limits, evaluator, Depth::Load, Vec::new());
+    linter.flow(flow, &Pointer::root().key("flows").index(index));
+    let mut out = linter.out;
+    out.sort_by_key(|d| d.severity);
+    out
+}
+
 fn diag(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Diagnostic {
     Diagnostic { code, severity, message: message.into(), path: path.as_str().to_owned(), position: None }
 }
@@ -97,7 +142,12 @@ struct VersionProbe {
     schema_version: Option<Value>,
 }
 
-fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>) -> Option<CatalogDoc> {
+fn parse<F: FlowSource + DeserializeOwned + Serialize>(
+    source: &str,
+    limits: &Limits,
+    depth: Depth,
+    out: &mut Vec<Diagnostic>,
+) -> Option<CatalogDoc<F>> {
     let root = Pointer::root();
     if source.len() > limits.max_source_bytes {
         out.push(diag(
@@ -111,10 +161,14 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
     // Loading takes the fast path: one plain typed parse. Only when it fails (or
     // for a full lint) do we pay for the version probe and path tracking that
     // turn a failure into a precise diagnostic.
+    let mut fast_error = None;
     if depth == Depth::Load {
-        if let Ok(doc) = serde_json::from_str::<CatalogDoc>(source) {
-            let version = Value::String(doc.schema_version.clone());
-            return check_version(Some(&version), out).then_some(doc);
+        match serde_json::from_str::<CatalogDoc<F>>(source) {
+            Ok(doc) => {
+                let version = Value::String(doc.schema_version.clone());
+                return check_version(Some(&version), out).then_some(doc);
+            }
+            Err(e) => fast_error = Some(e),
         }
     }
     // Check the version before the shape, so a v2 document gets the right error
@@ -134,8 +188,23 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
 
     let result = match depth {
         Depth::Load => {
+            // Diagnose where the fast parse failed. Flows are skipped: at load they
+            // are kept raw and checked when first used.
             let mut de = serde_json::Deserializer::from_str(source);
-            serde_path_to_error::deserialize::<_, CatalogDoc>(&mut de).map(|doc| (doc, None))
+            let located = if F::RAW {
+                serde_path_to_error::deserialize::<_, CatalogDoc<FlowIdProbe>>(&mut de).map(|_| ())
+            } else {
+                serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&mut de).map(|_| ())
+            };
+            match located {
+                Ok(()) => {
+                    let message =
+                        fast_error.map_or_else(|| "content does not match format v1".to_owned(), |e| e.to_string());
+                    out.push(diag(Code::Schema, Severity::Error, &root, message));
+                    return None;
+                }
+                Err(e) => Err(e),
+            }
         }
         Depth::Full => {
             let value: Value = match serde_json::from_str(source) {
@@ -145,7 +214,7 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
                     return None;
                 }
             };
-            serde_path_to_error::deserialize::<_, CatalogDoc>(&value).map(|doc| (doc, Some(value)))
+            serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&value).map(|doc| (doc, Some(value)))
         }
     };
     match result {
@@ -159,14 +228,7 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
             Some(doc)
         }
         Err(e) => {
-            let mut p = Pointer::root();
-            for seg in e.path().iter() {
-                p = match seg {
-                    serde_path_to_error::Segment::Seq { index } => p.index(*index),
-                    serde_path_to_error::Segment::Map { key } => p.key(key),
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => p,
-                };
-            }
+            let p = pointer_from_path(Pointer::root(), e.path());
             let inner = e.into_inner();
             let mut d = diag(Code::Schema, Severity::Error, &p, inner.to_string());
             if inner.line() > 0 {
@@ -176,6 +238,19 @@ fn parse(source: &str, limits: &Limits, depth: Depth, out: &mut Vec<Diagnostic>)
             None
         }
     }
+}
+
+/// The JSON pointer of a serde error path, under `base`.
+pub(crate) fn pointer_from_path(base: Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    let mut p = base;
+    for seg in path.iter() {
+        p = match seg {
+            serde_path_to_error::Segment::Seq { index } => p.index(*index),
+            serde_path_to_error::Segment::Map { key } => p.key(key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => p,
+        };
+    }
+    p
 }
 
 /// Whether `version` is a supported `schema_version`; reports why not.
@@ -234,8 +309,8 @@ enum Scope {
     Intervention,
 }
 
-struct Linter<'a> {
-    doc: &'a CatalogDoc,
+struct Linter<'a, F: FlowSource> {
+    doc: &'a CatalogDoc<F>,
     limits: &'a Limits,
     evaluator: &'a Evaluator,
     depth: Depth,
@@ -243,14 +318,16 @@ struct Linter<'a> {
     /// Declared context fields: path -> whether sub-paths are open (object/list).
     fields: HashMap<&'a str, bool>,
     answer_keys: BTreeSet<&'a str>,
+    /// Some flows are not parsed yet, so any `answers.*` name may be collected there.
+    answers_open: bool,
     flows: HashMap<&'a str, usize>,
     actions: HashMap<&'a str, usize>,
     supported_locales: Vec<&'a str>,
 }
 
-impl<'a> Linter<'a> {
+impl<'a, F: FlowSource> Linter<'a, F> {
     fn new(
-        doc: &'a CatalogDoc,
+        doc: &'a CatalogDoc<F>,
         limits: &'a Limits,
         evaluator: &'a Evaluator,
         depth: Depth,
@@ -258,7 +335,7 @@ impl<'a> Linter<'a> {
     ) -> Self {
         let mut flows = HashMap::new();
         for (i, f) in doc.flows.iter().enumerate() {
-            flows.entry(f.id.as_str()).or_insert(i);
+            flows.entry(f.id()).or_insert(i);
         }
         let mut actions = HashMap::new();
         for (i, a) in doc.actions.iter().enumerate() {
@@ -270,7 +347,8 @@ impl<'a> Linter<'a> {
             fields.entry(f.path.as_str()).or_insert(open);
         }
         let mut answer_keys = BTreeSet::new();
-        for flow in &doc.flows {
+        let answers_open = doc.flows.iter().any(|f| f.parsed().is_none());
+        for flow in doc.flows.iter().filter_map(F::parsed) {
             for step in &flow.steps {
                 match &step.kind {
                     StepKind::Input { save_as, .. } => {
@@ -284,7 +362,19 @@ impl<'a> Linter<'a> {
             }
         }
         let supported_locales = doc.locales.supported.iter().map(String::as_str).collect();
-        Linter { doc, limits, evaluator, depth, out, fields, answer_keys, flows, actions, supported_locales }
+        Linter {
+            doc,
+            limits,
+            evaluator,
+            depth,
+            out,
+            fields,
+            answer_keys,
+            answers_open,
+            flows,
+            actions,
+            supported_locales,
+        }
     }
 
     fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
@@ -420,7 +510,7 @@ impl<'a> Linter<'a> {
     fn known_path(&self, path: &str, scope: Scope) -> bool {
         if let Some(rest) = path.strip_prefix(ANSWERS_ROOT).and_then(|r| r.strip_prefix('.')) {
             let key = rest.split('.').next().unwrap_or(rest);
-            return self.answer_keys.contains(key);
+            return self.answers_open || self.answer_keys.contains(key);
         }
         if scope == Scope::Intervention && (path == EVENT_ROOT || path.starts_with("event.")) {
             return true;
@@ -838,9 +928,11 @@ impl<'a> Linter<'a> {
         if !self.count(flows.len(), self.limits.max_flows, &p, "flows") {
             return;
         }
-        self.unique_ids(flows.iter().enumerate().map(|(i, f)| (f.id.as_str(), p.index(i).key("id"))), "flow");
+        self.unique_ids(flows.iter().enumerate().map(|(i, f)| (f.id(), p.index(i).key("id"))), "flow");
         for (i, f) in flows.iter().enumerate() {
-            self.flow(f, &p.index(i));
+            if let Some(flow) = f.parsed() {
+                self.flow(flow, &p.index(i));
+            }
         }
     }
 
@@ -1073,10 +1165,14 @@ impl<'a> Linter<'a> {
 
     fn flow_usage(&mut self) {
         let doc = self.doc;
+        if self.answers_open {
+            // Flow steps of unparsed flows may use any flow; only a full lint can tell.
+            return;
+        }
         let mut used: HashSet<&str> = HashSet::new();
         used.extend(doc.scenarios.iter().map(|s| s.flow.as_str()));
         used.extend(doc.interventions.iter().filter_map(|v| v.flow.as_deref()));
-        for f in &doc.flows {
+        for f in doc.flows.iter().filter_map(F::parsed) {
             for s in &f.steps {
                 if let StepKind::Flow { flow, .. } = &s.kind {
                     if flow != &f.id {
@@ -1087,11 +1183,11 @@ impl<'a> Linter<'a> {
         }
         let p = Pointer::root().key("flows");
         for (i, f) in doc.flows.iter().enumerate() {
-            if !used.contains(f.id.as_str()) {
+            if !used.contains(f.id()) {
                 self.warn(
                     Code::UnusedFlow,
                     &p.index(i),
-                    format!("flow `{}` is not started by any scenario, intervention or flow step", f.id),
+                    format!("flow `{}` is not started by any scenario, intervention or flow step", f.id()),
                 );
             }
         }
@@ -1103,6 +1199,7 @@ impl<'a> Linter<'a> {
         // calls[i] = (callee flow index, pointer of the calling step)
         let mut calls: Vec<Vec<(usize, Pointer)>> = vec![Vec::new(); flows.len()];
         for (i, f) in flows.iter().enumerate() {
+            let Some(f) = f.parsed() else { continue };
             for (j, s) in f.steps.iter().enumerate() {
                 if let StepKind::Flow { flow, mode: FlowMode::Call, .. } = &s.kind {
                     if let Some(&t) = self.flows.get(flow.as_str()) {
@@ -1122,7 +1219,7 @@ impl<'a> Linter<'a> {
                 continue;
             };
             if let Some((_, at)) = calls[first].iter().find(|(t, _)| members.contains(t)) {
-                let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id.as_str()).collect();
+                let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id()).collect();
                 ids.sort_unstable();
                 self.error(Code::RecursiveFlow, at, format!("flows {} call each other in a cycle", ids.join(", ")));
             }

@@ -286,7 +286,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
 }
 
 fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
-    catalog.scenarios().get(t.scenario as usize)?.trigger_conditions.get(&(t.trigger as usize))
+    catalog.scenarios().get(t.scenario as usize)?.trigger_condition(t.trigger as usize, catalog.evaluator())
 }
 
 fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEvent, now: i64) -> Option<String> {
@@ -321,10 +321,8 @@ fn rank(
     let mut ranked: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::new();
     for (s, reasons) in fired {
         let Some(scenario) = catalog.scenarios().get(s as usize) else { continue };
-        if let Some(audience) = &scenario.audience {
-            if !scope.holds(audience) {
-                continue;
-            }
+        if !scenario.admits(catalog.evaluator(), scope) {
+            continue;
         }
         let reasons: Vec<Reason> = reasons.into_values().collect();
         let weight: f64 = reasons.iter().map(|r| r.weight).sum();
@@ -342,7 +340,7 @@ fn rank(
             let scenario = catalog.scenarios().get(s as usize)?;
             Some(Suggestion {
                 scenario: scenario.id.to_string(),
-                flow: catalog.flow(scenario.flow).id.to_string(),
+                flow: catalog.flow_id(scenario.flow).to_owned(),
                 score: (score * 1000.0).round() / 1000.0,
                 title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
                 summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
@@ -354,30 +352,30 @@ fn rank(
         .collect()
 }
 
-/// Every text-trigger regex of a catalog compiled up front, for [`resolve_naive`].
+/// Every text-trigger keyword and regex of a catalog, regexes compiled up
+/// front, for [`resolve_naive`].
 #[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct NaiveBaseline {
+    keywords: HashMap<TriggerRef, Vec<String>>,
     regexes: HashMap<TriggerRef, Vec<(String, regex::Regex)>>,
 }
 
 impl NaiveBaseline {
-    /// Compiles every trigger pattern (what a naive engine pays at load).
+    /// Collects keywords and compiles every trigger pattern (what a naive engine pays at load).
     pub fn new(catalog: &Catalog) -> Self {
-        let mut regexes: HashMap<TriggerRef, Vec<(String, regex::Regex)>> = HashMap::new();
-        for (s, scenario) in catalog.scenarios().iter().enumerate() {
-            for (ti, trigger) in scenario.triggers.iter().enumerate() {
-                if let Trigger::Text { patterns, .. } = trigger {
-                    let t = TriggerRef { scenario: s as u32, trigger: ti as u16 };
-                    for p in patterns.values().flatten() {
-                        if let Ok(re) = regex::Regex::new(p) {
-                            regexes.entry(t).or_default().push((p.clone(), re));
-                        }
-                    }
+        let mut baseline = NaiveBaseline::default();
+        if let Some(phrases) = &catalog.resolve_index().phrases {
+            for (t, k) in phrases.keywords() {
+                baseline.keywords.entry(t).or_default().push(k.to_owned());
+            }
+            for (t, p) in phrases.patterns() {
+                if let Ok(re) = regex::Regex::new(p) {
+                    baseline.regexes.entry(t).or_default().push((p.to_owned(), re));
                 }
             }
         }
-        NaiveBaseline { regexes }
+        baseline
     }
 }
 
@@ -433,9 +431,9 @@ pub fn resolve_naive(
                         fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
                     }
                 }
-                Trigger::Text { keywords, .. } => {
+                Trigger::Text { .. } => {
                     let (Some(q), Some(ql)) = (ctx.query(), &query_lower) else { continue };
-                    for k in keywords.values().flatten() {
+                    for k in baseline.keywords.get(&t).into_iter().flatten() {
                         if !k.is_empty() && ql.contains(&k.to_ascii_lowercase()) {
                             fire(&mut fired, catalog, t, "text", format!("keyword {k}"));
                         }

@@ -294,14 +294,20 @@ struct At<'c> {
 
 fn locate<'c>(catalog: &'c Catalog, frame: &Frame) -> Option<At<'c>> {
     let flow_ix = catalog.flow_ix(&frame.flow)?;
-    let flow = catalog.flow(flow_ix);
+    let flow = catalog.flow(flow_ix).ok()?;
     let step_ix = flow.step_ix(&frame.step)?;
     Some(At { flow_ix, flow, step: flow.step(step_ix) })
 }
 
-fn frame_at(catalog: &Catalog, flow: FlowIx, step: StepIx) -> Frame {
-    let f = catalog.flow(flow);
-    Frame { flow: f.id.to_string(), step: f.step(step).id.to_string() }
+fn frame_at(catalog: &Catalog, flow: FlowIx, step: StepIx) -> Option<Frame> {
+    let f = catalog.flow(flow).ok()?;
+    Some(Frame { flow: f.id.to_string(), step: f.steps.get(step.0 as usize)?.id.to_string() })
+}
+
+/// The frame at a flow's first step, compiling the flow if needed.
+fn flow_start(catalog: &Catalog, flow: FlowIx) -> Result<Frame> {
+    let f = catalog.flow(flow)?;
+    frame_at(catalog, flow, f.start).ok_or_else(|| Error::UnknownScenario { id: f.id.to_string() })
 }
 
 fn risk_priority(risk: RiskLevel) -> Priority {
@@ -331,7 +337,7 @@ impl Session {
         if request.session.is_empty() || request.session.len() > 128 {
             return Err(Error::InvalidInput { message: "session id must be 1 to 128 characters".into() });
         }
-        let flow = catalog.flow(flow_ix);
+        let first = flow_start(catalog, flow_ix)?;
         let mut session = Session {
             state: SessionState {
                 state_version: STATE_VERSION,
@@ -340,7 +346,7 @@ impl Session {
                 catalog_version: catalog.meta().version.clone(),
                 scenario: scenario.map(|s| s.id.to_string()),
                 risk: scenario.map_or(RiskLevel::None, |s| s.risk),
-                stack: vec![frame_at(catalog, flow_ix, flow.start)],
+                stack: vec![first],
                 back: Vec::new(),
                 path: Vec::new(),
                 answers: Map::new(),
@@ -421,9 +427,9 @@ impl Session {
         let flow = session.state.stack.first().and_then(|f| catalog.flow_ix(&f.flow));
         session.state.back.clear();
         session.state.catalog_version = catalog.meta().version.clone();
-        match flow {
-            Some(fx) => {
-                session.state.stack = vec![frame_at(catalog, fx, catalog.flow(fx).start)];
+        match flow.and_then(|fx| flow_start(catalog, fx).ok()) {
+            Some(first) => {
+                session.state.stack = vec![first];
                 session.state.notice = Some("content_changed_restarted".into());
                 events.push(session.event("recovered", now).with("recovery", "flow_restarted"));
                 session.settle(catalog, ctx, now, &mut events);
@@ -751,7 +757,7 @@ impl Session {
     }
 
     fn policy(&self, catalog: &Catalog) -> EffectivePolicy {
-        let flow = self.state.stack.last().and_then(|f| catalog.flow_ix(&f.flow)).map(|fx| catalog.flow(fx));
+        let flow = self.state.stack.last().and_then(|f| catalog.flow_ix(&f.flow)).and_then(|fx| catalog.flow(fx).ok());
         escalation::effective_policy(catalog, flow)
     }
 
@@ -763,8 +769,8 @@ impl Session {
     }
 
     fn goto(&mut self, catalog: &Catalog, flow: FlowIx, step: StepIx) {
-        if let Some(top) = self.state.stack.last_mut() {
-            *top = frame_at(catalog, flow, step);
+        if let (Some(top), Some(frame)) = (self.state.stack.last_mut(), frame_at(catalog, flow, step)) {
+            *top = frame;
         }
     }
 
@@ -805,16 +811,32 @@ impl Session {
                 }
                 CompiledStep::Goto { flow } => {
                     self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
-                    self.goto(catalog, *flow, catalog.flow(*flow).start);
+                    match flow_start(catalog, *flow) {
+                        Ok(frame) => {
+                            if let Some(top) = self.state.stack.last_mut() {
+                                *top = frame;
+                            }
+                        }
+                        Err(_) => {
+                            let detail = Some(catalog.flow_id(*flow).to_owned());
+                            self.escalate(catalog, ctx, "content_invalid", detail, None, now, events);
+                            return;
+                        }
+                    }
                 }
                 CompiledStep::Call { flow, next } => {
                     if self.state.stack.len() > MAX_CALL_DEPTH {
                         self.escalate(catalog, ctx, "content_loop", None, None, now, events);
                         return;
                     }
+                    let Ok(frame) = flow_start(catalog, *flow) else {
+                        let detail = Some(catalog.flow_id(*flow).to_owned());
+                        self.escalate(catalog, ctx, "content_invalid", detail, None, now, events);
+                        return;
+                    };
                     self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
                     self.goto(catalog, at.flow_ix, *next);
-                    self.state.stack.push(frame_at(catalog, *flow, catalog.flow(*flow).start));
+                    self.state.stack.push(frame);
                 }
                 _ => {
                     self.arrive(catalog, ctx, now, true, events);

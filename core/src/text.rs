@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
@@ -95,7 +95,7 @@ impl<O: Copy> PhraseIndexBuilder<O> {
         for (i, (_, k)) in self.keywords.iter().enumerate() {
             if !k.is_empty() {
                 needles.push(Needle::Keyword(i));
-                bytes.push(k.as_bytes().to_vec());
+                bytes.push(k.as_bytes().to_ascii_lowercase());
             }
         }
         let mut patterns = Vec::with_capacity(self.patterns.len());
@@ -129,7 +129,9 @@ impl<O: Copy> PhraseIndexBuilder<O> {
         let automaton = if bytes.is_empty() {
             None
         } else {
-            AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&bytes).ok()
+            // Needles are ASCII-lowercased here and the text at scan time: half the
+            // build cost of an ASCII case-insensitive automaton, same offsets.
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&bytes).ok()
         };
         let index = PhraseIndex {
             automaton,
@@ -143,19 +145,95 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     }
 }
 
-/// Literals (lowercased, deduplicated) one of which starts every match of
-/// `hir`, or `None` when no such small set exists.
-fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
-        return None;
-    }
-    // `(?i)` expands to every case variant; the automaton ignores ASCII case, so one suffices.
-    let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+/// Lowercased literals at least one of which occurs in every match of `hir`,
+/// or `None` when no such small set exists (the pattern is then always tried).
+fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut out = required(hir)?;
+    out.retain(|l| !l.is_empty());
     out.sort();
     out.dedup();
-    (out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
+    (!out.is_empty() && out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
+}
+
+/// The exact text `hir` matches, if it matches exactly one string (ASCII case
+/// folded): literals, and classes that are one character or one ASCII letter
+/// in both cases, as `(?i)` produces.
+fn exact(hir: &Hir) -> Option<Vec<u8>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(Vec::new()),
+        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
+        HirKind::Class(Class::Unicode(c)) => {
+            let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(3).collect();
+            match chars.as_slice() {
+                [one] => Some(one.to_string().into_bytes()),
+                [a, b] if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(b) => {
+                    Some(vec![a.to_ascii_lowercase() as u8])
+                }
+                _ => None,
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).take(3).collect();
+            match bytes.as_slice() {
+                [one] => Some(vec![one.to_ascii_lowercase()]),
+                [a, b] if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(b) => Some(vec![a.to_ascii_lowercase()]),
+                _ => None,
+            }
+        }
+        HirKind::Capture(c) => exact(&c.sub),
+        HirKind::Concat(items) => items.iter().try_fold(Vec::new(), |mut acc, h| {
+            acc.extend(exact(h)?);
+            Some(acc)
+        }),
+        HirKind::Repetition(_) | HirKind::Alternation(_) => None,
+    }
+}
+
+/// A set of literals one of which every match of `hir` contains.
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if let Some(e) = exact(hir) {
+        return (!e.is_empty()).then(|| vec![e]);
+    }
+    match hir.kind() {
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for b in branches {
+                all.extend(required(b)?);
+            }
+            Some(all)
+        }
+        HirKind::Concat(items) => {
+            // Candidates: each run of exact items joined, and each other item's own set.
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut consider = |set: Vec<Vec<u8>>| {
+                let score = |s: &Vec<Vec<u8>>| s.iter().map(Vec::len).min().unwrap_or(0);
+                if set.iter().all(|l| !l.is_empty()) && best.as_ref().is_none_or(|b| score(&set) > score(b)) {
+                    best = Some(set);
+                }
+            };
+            let mut run: Vec<u8> = Vec::new();
+            for item in items {
+                match exact(item) {
+                    Some(e) => run.extend(e),
+                    None => {
+                        if !run.is_empty() {
+                            consider(vec![std::mem::take(&mut run)]);
+                        }
+                        if let Some(set) = required(item) {
+                            consider(set);
+                        }
+                    }
+                }
+            }
+            if !run.is_empty() {
+                consider(vec![run]);
+            }
+            best
+        }
+        _ => None,
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -203,7 +281,8 @@ impl<O: Copy> PhraseIndex<O> {
         let mut out = Vec::new();
         let mut candidates: Vec<usize> = self.literal_free.clone();
         if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(text.as_bytes()) {
+            let lowered = text.to_ascii_lowercase();
+            for m in ac.find_overlapping_iter(lowered.as_bytes()) {
                 match self.needles.get(m.pattern().as_usize()) {
                     Some(Needle::Keyword(k)) => {
                         if let Some((owner, _)) = self.keywords.get(*k) {
@@ -242,6 +321,16 @@ impl<O: Copy> PhraseIndex<O> {
     #[cfg(test)]
     fn scan_all(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
         self.scan(text, true)
+    }
+
+    /// Every keyword with its owner, in the order added.
+    pub fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
+        self.keywords.iter().map(|(o, k)| (*o, k.as_str()))
+    }
+
+    /// Every pattern with its owner, in the order added.
+    pub fn patterns(&self) -> impl Iterator<Item = (O, &str)> {
+        self.patterns.iter().map(|p| (p.owner, p.source.as_str()))
     }
 
     /// The keyword text of a phrase number.
@@ -300,6 +389,18 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].1.owner, 100);
         assert_eq!(idx.compiled_patterns(), 1);
+    }
+
+    #[test]
+    fn required_literals_survive_case_folding_and_alternation() {
+        let lits = |p: &str| required_literals(&regex_syntax::ParserBuilder::new().build().parse(p).unwrap());
+        assert_eq!(lits(r"(?i)\bgadget42\b.*\b(broken|missing)\b"), Some(vec![b"gadget42".to_vec()]));
+        assert_eq!(lits(r"refund\s+\d+"), Some(vec![b"refund".to_vec()]));
+        assert_eq!(lits(r"(lost|missing) order"), Some(vec![b" order".to_vec()]));
+        assert_eq!(lits(r"(?i)(cat|dog)s?"), Some(vec![b"cat".to_vec(), b"dog".to_vec()]));
+        assert_eq!(lits(r"订单.*不见"), Some(vec!["订单".as_bytes().to_vec()]));
+        assert_eq!(lits(r"\d{6,}"), None);
+        assert_eq!(lits(r"a?"), None);
     }
 
     #[test]

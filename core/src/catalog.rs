@@ -10,7 +10,8 @@
 //! Once compiled, every reference between steps, flows and actions is an index
 //! that is known to be valid.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -22,7 +23,7 @@ use crate::content::{
     self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
 };
-use crate::error::{Code, Diagnostic, Error, Pointer, Result, Severity};
+use crate::error::{Code, Diagnostic, Error, Path, Pointer, Result, Severity};
 use crate::escalation::{CrisisIndex, build_crisis_index};
 use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
@@ -50,8 +51,8 @@ pub struct Catalog {
     interventions: Vec<Intervention>,
     flows: Vec<OnceLock<std::result::Result<Flow, Vec<Diagnostic>>>>,
     limits: Limits,
-    scenario_index: HashMap<ScenarioId, usize>,
-    flow_index: HashMap<FlowId, FlowIx>,
+    scenario_index: FxHashMap<ScenarioId, usize>,
+    flow_index: FxHashMap<FlowId, FlowIx>,
     pii_fields: Vec<String>,
     evaluator: Evaluator,
     warnings: Vec<Diagnostic>,
@@ -69,12 +70,9 @@ pub(crate) struct LazyFlowSource {
 
 impl<'de> Deserialize<'de> for LazyFlowSource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct IdOnly {
-            id: String,
-        }
         let raw = Box::<RawValue>::deserialize(d)?;
-        let IdOnly { id } = serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+        // Read only the id; the rest of the flow waits for its first use.
+        let id = lint::member_str(raw.get(), "id").ok_or_else(|| serde::de::Error::missing_field("id"))?;
         Ok(LazyFlowSource { id, raw })
     }
 }
@@ -361,13 +359,15 @@ impl Catalog {
     }
 
     fn compile_flow(&self, i: usize) -> std::result::Result<Flow, Vec<Diagnostic>> {
-        let p = Pointer::root().key("flows").index(i);
+        let flows = Path::Root;
+        let flows = flows.key("flows");
+        let p = flows.index(i);
         let Some(src) = self.doc.flows.get(i) else { return Err(Vec::new()) };
         let mut de = serde_json::Deserializer::from_str(src.raw.get());
         let flow: content::Flow = match serde_path_to_error::deserialize(&mut de) {
             Ok(f) => f,
             Err(e) => {
-                let at = lint::pointer_from_path(p, e.path());
+                let at = lint::pointer_from_path(p.to_pointer(), e.path());
                 let message = e.into_inner().to_string();
                 return Err(vec![Diagnostic {
                     code: Code::Schema,
@@ -388,7 +388,7 @@ impl Catalog {
             limits: &self.limits,
             problems: Vec::new(),
         };
-        let index: HashMap<String, StepIx> =
+        let index: FxHashMap<String, StepIx> =
             flow.steps.iter().enumerate().map(|(j, s)| (s.id.clone(), StepIx(j as u32))).collect();
         let start = match &flow.start {
             Some(s) => cx.step(&index, s, &p.key("start")),
@@ -488,7 +488,7 @@ fn compile(
     warnings: Vec<Diagnostic>,
     limits: &Limits,
 ) -> Result<Catalog> {
-    let flow_index: HashMap<FlowId, FlowIx> =
+    let flow_index: FxHashMap<FlowId, FlowIx> =
         doc.flows.iter().enumerate().map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32))).collect();
     let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, limits, problems: Vec::new() };
 
@@ -497,8 +497,14 @@ fn compile(
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let p = Pointer::root().key("urgency").index(i).key("when");
-            Some(UrgencyRule { id: r.id.clone(), when: cx.condition(&r.when, &p)?, priority: r.priority })
+            let root = Path::Root;
+            let list = root.key("urgency");
+            let item = list.index(i);
+            Some(UrgencyRule {
+                id: r.id.clone(),
+                when: cx.condition(&r.when, &item.key("when"))?,
+                priority: r.priority,
+            })
         })
         .collect();
 
@@ -508,13 +514,16 @@ fn compile(
     let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
     let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
+    let root = Path::Root;
+    let scenario_list = root.key("scenarios");
     for (i, s) in std::mem::take(&mut doc.scenarios).into_iter().enumerate() {
-        let p = Pointer::root().key("scenarios").index(i);
+        let p = scenario_list.index(i);
+        let trigger_list = p.key("triggers");
         let mut conditions: Vec<Option<LazyCondition>> = s.triggers.iter().map(|_| None).collect();
         let mut triggers = s.triggers;
         for (j, t) in triggers.iter_mut().enumerate() {
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
-            let tp = p.key("triggers").index(j);
+            let tp = trigger_list.index(j);
             match t {
                 Trigger::Screen { patterns, .. } => patterns.iter().for_each(|pat| index.add_screen(pat, tref)),
                 Trigger::Event { names, .. } => names.iter().for_each(|n| index.add_event(n, tref)),
@@ -548,7 +557,7 @@ fn compile(
                     for (locale, list) in std::mem::take(patterns) {
                         for (k, pat) in list.iter().enumerate() {
                             phrases.pattern(tref, pat);
-                            pattern_pointers.push(tp.key("patterns").key(&locale).index(k));
+                            pattern_pointers.push(tp.key("patterns").key(&locale).index(k).to_pointer());
                         }
                     }
                 }
@@ -584,7 +593,13 @@ fn compile(
     let (phrase_index, pattern_errors) = phrases.build();
     for e in pattern_errors {
         let at = pattern_pointers.get(e.pattern).cloned().unwrap_or_default();
-        cx.problem(Code::InvalidRegex, &at, format!("invalid regular expression: {}", e.message));
+        cx.problems.push(Diagnostic {
+            code: Code::InvalidRegex,
+            severity: Severity::Error,
+            message: format!("invalid regular expression: {}", e.message),
+            path: at.to_string(),
+            position: None,
+        });
     }
     index.phrases = Some(phrase_index);
     let crisis_index = doc.crisis.as_ref().map(|c| {
@@ -602,8 +617,9 @@ fn compile(
     });
 
     let mut interventions = Vec::with_capacity(doc.interventions.len());
+    let intervention_list = root.key("interventions");
     for (i, v) in std::mem::take(&mut doc.interventions).into_iter().enumerate() {
-        let p = Pointer::root().key("interventions").index(i);
+        let p = intervention_list.index(i);
         let when = v.when.as_ref().and_then(|w| cx.condition(w, &p.key("when")));
         let flow = v.flow.as_ref().and_then(|f| cx.flow(f, &p.key("flow")));
         interventions.push(Intervention {
@@ -651,12 +667,12 @@ fn compile(
 struct Compiler<'a> {
     evaluator: &'a Evaluator,
     limits: &'a Limits,
-    flow_index: &'a HashMap<FlowId, FlowIx>,
+    flow_index: &'a FxHashMap<FlowId, FlowIx>,
     problems: Vec<Diagnostic>,
 }
 
 impl Compiler<'_> {
-    fn problem(&mut self, code: Code, p: &Pointer, message: String) {
+    fn problem(&mut self, code: Code, p: &Path<'_>, message: String) {
         self.problems.push(Diagnostic {
             code,
             severity: Severity::Error,
@@ -666,7 +682,7 @@ impl Compiler<'_> {
         });
     }
 
-    fn condition(&mut self, rule: &Value, p: &Pointer) -> Option<Condition> {
+    fn condition(&mut self, rule: &Value, p: &Path<'_>) -> Option<Condition> {
         match self.evaluator.compile(rule) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -676,7 +692,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn flow(&mut self, id: &str, p: &Pointer) -> Option<FlowIx> {
+    fn flow(&mut self, id: &str, p: &Path<'_>) -> Option<FlowIx> {
         let found = self.flow_index.get(id).copied();
         if found.is_none() {
             self.problem(Code::DanglingFlow, p, format!("no flow has id `{id}`"));
@@ -684,7 +700,7 @@ impl Compiler<'_> {
         found
     }
 
-    fn step(&mut self, index: &HashMap<String, StepIx>, id: &str, p: &Pointer) -> Option<StepIx> {
+    fn step(&mut self, index: &FxHashMap<String, StepIx>, id: &str, p: &Path<'_>) -> Option<StepIx> {
         let found = index.get(id).copied();
         if found.is_none() {
             self.problem(Code::DanglingNext, p, format!("no step `{id}`"));
@@ -692,7 +708,7 @@ impl Compiler<'_> {
         found
     }
 
-    fn compile_step(&mut self, kind: StepKind, ix: &HashMap<String, StepIx>, p: &Pointer) -> Option<CompiledStep> {
+    fn compile_step(&mut self, kind: StepKind, ix: &FxHashMap<String, StepIx>, p: &Path<'_>) -> Option<CompiledStep> {
         Some(match kind {
             StepKind::Message { text, next } => match next {
                 Some(n) => CompiledStep::Message { text, next: self.step(ix, &n, &p.key("next"))? },
@@ -712,7 +728,8 @@ impl Compiler<'_> {
             StepKind::Check { branches, otherwise } => {
                 let mut out = Vec::with_capacity(branches.len());
                 for (i, b) in branches.iter().enumerate() {
-                    let bp = p.key("branches").index(i);
+                    let list = p.key("branches");
+                    let bp = list.index(i);
                     let c = self.condition(&b.when, &bp.key("when"))?;
                     out.push((c, self.step(ix, &b.next, &bp.key("next"))?));
                 }

@@ -355,7 +355,10 @@ fn default_priority() -> u32 {
 }
 
 /// One signal that makes a scenario a candidate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Deserialize is written by hand (below): serde's derive for internally tagged
+// enums buffers each object before reading it, which dominated loading large
+// catalogs. Serialize and the JSON Schema stay derived, so the format is one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Trigger {
@@ -406,6 +409,104 @@ pub enum Trigger {
 
 fn default_weight() -> f64 {
     1.0
+}
+
+/// `patterns` is a list for screen triggers and a per-locale map for text triggers.
+enum PatternsField {
+    List(Vec<String>),
+    ByLocale(BTreeMap<String, Vec<String>>),
+}
+
+impl<'de> Deserialize<'de> for PatternsField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PatternsField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of patterns, or patterns per locale")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(PatternsField::List)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(PatternsField::ByLocale)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Trigger;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a trigger object with a `type`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Trigger, A::Error> {
+                let mut kind: Option<String> = None;
+                let mut patterns: Option<PatternsField> = None;
+                let mut weight: Option<f64> = None;
+                let mut names: Option<Vec<String>> = None;
+                let mut codes: Option<Vec<String>> = None;
+                let mut within_seconds: Option<Option<u64>> = None;
+                let mut rule: Option<Value> = None;
+                let mut keywords: Option<BTreeMap<String, Vec<String>>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "type" => kind = Some(map.next_value()?),
+                        "patterns" => patterns = Some(map.next_value()?),
+                        "weight" => weight = Some(map.next_value()?),
+                        "names" => names = Some(map.next_value()?),
+                        "codes" => codes = Some(map.next_value()?),
+                        "within_seconds" => within_seconds = Some(map.next_value()?),
+                        "rule" => rule = Some(map.next_value()?),
+                        "keywords" => keywords = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let weight = weight.unwrap_or_else(default_weight);
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+                match kind.as_str() {
+                    "screen" => match patterns {
+                        Some(PatternsField::List(patterns)) => Ok(Trigger::Screen { patterns, weight }),
+                        Some(PatternsField::ByLocale(_)) => {
+                            Err(A::Error::custom("`patterns` of a screen trigger is a list"))
+                        }
+                        None => Err(A::Error::missing_field("patterns")),
+                    },
+                    "event" => Ok(Trigger::Event {
+                        names: names.ok_or_else(|| A::Error::missing_field("names"))?,
+                        codes: codes.unwrap_or_default(),
+                        within_seconds: within_seconds.flatten(),
+                        weight,
+                    }),
+                    "condition" => {
+                        Ok(Trigger::Condition { rule: rule.ok_or_else(|| A::Error::missing_field("rule"))?, weight })
+                    }
+                    "text" => Ok(Trigger::Text {
+                        keywords: keywords.unwrap_or_default(),
+                        patterns: match patterns {
+                            Some(PatternsField::ByLocale(p)) => p,
+                            Some(PatternsField::List(_)) => {
+                                return Err(A::Error::custom(
+                                    "`patterns` of a text trigger is a map from locale to patterns",
+                                ));
+                            }
+                            None => BTreeMap::new(),
+                        },
+                        weight,
+                    }),
+                    other => Err(A::Error::unknown_variant(other, &["screen", "event", "condition", "text"])),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 impl Trigger {

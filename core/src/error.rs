@@ -203,6 +203,46 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// A JSON pointer built on the stack without allocating, rendered to text
+/// only when a diagnostic needs it. Linting a large catalog builds one for
+/// every value it visits, so this keeps the happy path allocation-free.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    /// The whole document.
+    Root,
+    /// Member `1` of the value at `0`.
+    Key(&'a Path<'a>, &'a str),
+    /// Element `1` of the array at `0`.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// Member `key` of this value.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// Element `index` of this array.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// The pointer as owned text.
+    pub fn to_pointer(&self) -> Pointer {
+        match self {
+            Path::Root => Pointer::root(),
+            Path::Key(parent, k) => parent.to_pointer().key(k),
+            Path::Index(parent, i) => parent.to_pointer().index(*i),
+        }
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.to_pointer().as_str())
+    }
+}
+
 /// Errors of the core API.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -293,6 +333,15 @@ mod tests {
     fn pointer_escapes_tilde_and_slash() {
         let p = Pointer::root().key("flows").index(2).key("a/b~c");
         assert_eq!(p.as_str(), "/flows/2/a~1b~0c");
+    }
+
+    #[test]
+    fn paths_render_like_pointers() {
+        let root = Path::Root;
+        let flows = root.key("flows");
+        let flow = flows.index(2);
+        assert_eq!(flow.key("a/b~c").to_string(), "/flows/2/a~1b~0c");
+        assert_eq!(Path::Root.to_string(), "");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! reports unknown fields); loading a catalog runs the same rules minus those two
 //! costlier checks, so a catalog that lints clean always loads.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ use serde_json::Value;
 use crate::condition::{self, Evaluator};
 use crate::content::{self, CatalogDoc, Channel, EscalationPolicy, Flow, FlowMode, LocalizedText, StepKind, Trigger};
 use crate::context::{ANSWERS_ROOT, BUILTIN_CONTAINERS, BUILTIN_FIELDS, EVENT_ROOT};
-use crate::error::{Code, Diagnostic, Pointer, Severity};
+use crate::error::{Code, Diagnostic, Path, Pointer, Severity};
 use crate::i18n;
 use crate::id::is_valid_id;
 use crate::limits::Limits;
@@ -127,13 +128,21 @@ pub(crate) fn lint_flow<'a, F: FlowSource>(
     evaluator: &'a Evaluator,
 ) -> Vec<Diagnostic> {
     let mut linter = Linter::new(doc, limits, evaluator, Depth::Load, Vec::new());
-    linter.flow(flow, &Pointer::root().key("flows").index(index));
+    let flows = ROOT.key("flows");
+    linter.flow(flow, &flows.index(index));
     let mut out = linter.out;
     out.sort_by_key(|d| d.severity);
     out
 }
 
-fn diag(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Diagnostic {
+/// The root of every content path.
+const ROOT: Path<'static> = Path::Root;
+
+fn diag(code: Code, severity: Severity, path: &Path<'_>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic { code, severity, message: message.into(), path: path.to_string(), position: None }
+}
+
+fn diag_at(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Diagnostic {
     Diagnostic { code, severity, message: message.into(), path: path.as_str().to_owned(), position: None }
 }
 
@@ -150,7 +159,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
 ) -> Option<CatalogDoc<F>> {
     let root = Pointer::root();
     if source.len() > limits.max_source_bytes {
-        out.push(diag(
+        out.push(diag_at(
             Code::TooLarge,
             Severity::Error,
             &root,
@@ -176,7 +185,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
     let probe: VersionProbe = match serde_json::from_str(source) {
         Ok(p) => p,
         Err(e) => {
-            let mut d = diag(Code::InvalidJson, Severity::Error, &root, e.to_string());
+            let mut d = diag_at(Code::InvalidJson, Severity::Error, &root, e.to_string());
             d.position = Some((e.line(), e.column()));
             out.push(d);
             return None;
@@ -200,7 +209,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
                 Ok(()) => {
                     let message =
                         fast_error.map_or_else(|| "content does not match format v1".to_owned(), |e| e.to_string());
-                    out.push(diag(Code::Schema, Severity::Error, &root, message));
+                    out.push(diag_at(Code::Schema, Severity::Error, &root, message));
                     return None;
                 }
                 Err(e) => Err(e),
@@ -210,7 +219,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
             let value: Value = match serde_json::from_str(source) {
                 Ok(v) => v,
                 Err(e) => {
-                    out.push(diag(Code::InvalidJson, Severity::Error, &root, e.to_string()));
+                    out.push(diag_at(Code::InvalidJson, Severity::Error, &root, e.to_string()));
                     return None;
                 }
             };
@@ -222,7 +231,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
             if let Some(input) = value {
                 match serde_json::to_value(&doc) {
                     Ok(known) => unknown_fields(&input, &known, &root, out),
-                    Err(e) => out.push(diag(Code::Schema, Severity::Error, &root, e.to_string())),
+                    Err(e) => out.push(diag_at(Code::Schema, Severity::Error, &root, e.to_string())),
                 }
             }
             Some(doc)
@@ -230,7 +239,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
         Err(e) => {
             let p = pointer_from_path(Pointer::root(), e.path());
             let inner = e.into_inner();
-            let mut d = diag(Code::Schema, Severity::Error, &p, inner.to_string());
+            let mut d = diag_at(Code::Schema, Severity::Error, &p, inner.to_string());
             if inner.line() > 0 {
                 d.position = Some((inner.line(), inner.column()));
             }
@@ -269,7 +278,7 @@ fn check_version(version: Option<&Value>, out: &mut Vec<Diagnostic>) -> bool {
         }
         Some(_) => format!("schema_version must be a string; {supported}"),
     };
-    out.push(diag(Code::UnsupportedVersion, Severity::Error, &vp, problem));
+    out.push(diag_at(Code::UnsupportedVersion, Severity::Error, &vp, problem));
     false
 }
 
@@ -282,7 +291,7 @@ fn unknown_fields(input: &Value, known: &Value, at: &Pointer, out: &mut Vec<Diag
                 match k.get(key) {
                     Some(kv) => unknown_fields(value, kv, &at.key(key), out),
                     None if value.is_null() => {}
-                    None => out.push(diag(
+                    None => out.push(diag_at(
                         Code::UnknownField,
                         Severity::Warning,
                         &at.key(key),
@@ -316,12 +325,12 @@ struct Linter<'a, F: FlowSource> {
     depth: Depth,
     out: Vec<Diagnostic>,
     /// Declared context fields: path -> whether sub-paths are open (object/list).
-    fields: HashMap<&'a str, bool>,
+    fields: FxHashMap<&'a str, bool>,
     answer_keys: BTreeSet<&'a str>,
     /// Some flows are not parsed yet, so any `answers.*` name may be collected there.
     answers_open: bool,
-    flows: HashMap<&'a str, usize>,
-    actions: HashMap<&'a str, usize>,
+    flows: FxHashMap<&'a str, usize>,
+    actions: FxHashMap<&'a str, usize>,
     supported_locales: Vec<&'a str>,
 }
 
@@ -333,15 +342,15 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         depth: Depth,
         out: Vec<Diagnostic>,
     ) -> Self {
-        let mut flows = HashMap::new();
+        let mut flows = FxHashMap::default();
         for (i, f) in doc.flows.iter().enumerate() {
             flows.entry(f.id()).or_insert(i);
         }
-        let mut actions = HashMap::new();
+        let mut actions = FxHashMap::default();
         for (i, a) in doc.actions.iter().enumerate() {
             actions.entry(a.id.as_str()).or_insert(i);
         }
-        let mut fields = HashMap::new();
+        let mut fields = FxHashMap::default();
         for f in &doc.context.fields {
             let open = matches!(f.kind, content::FieldType::Object | content::FieldType::List);
             fields.entry(f.path.as_str()).or_insert(open);
@@ -377,17 +386,17 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+    fn error(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         self.out.push(diag(code, Severity::Error, path, message));
     }
 
-    fn warn(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+    fn warn(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         self.out.push(diag(code, Severity::Warning, path, message));
     }
 
     fn run(&mut self) {
         let doc = self.doc;
-        let root = Pointer::root();
+        let root = ROOT;
         self.id(&doc.catalog.id, &root.key("catalog").key("id"));
         self.locales();
         self.context_fields();
@@ -404,7 +413,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
 
     // ---- building blocks -------------------------------------------------
 
-    fn id(&mut self, id: &str, p: &Pointer) -> bool {
+    fn id(&mut self, id: &str, p: &Path<'_>) -> bool {
         let ok = is_valid_id(id, self.limits.max_id_bytes);
         if !ok {
             self.error(
@@ -417,20 +426,24 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     /// Checks ids of a list for syntax and uniqueness; `what` names the kind.
-    fn unique_ids<'b>(&mut self, ids: impl Iterator<Item = (&'b str, Pointer)>, what: &str) {
-        let mut seen: HashMap<&'b str, Pointer> = HashMap::new();
-        for (id, p) in ids {
-            self.id(id, &p);
-            if let Some(first) = seen.get(id) {
-                let msg = format!("{what} id `{}` is already used at {first}", truncate(id));
-                self.error(Code::DuplicateId, &p, msg);
+    /// Checks ids of a list for syntax and uniqueness; the id of item `i` is at `base/i/field`.
+    fn unique_ids<'b>(&mut self, ids: impl Iterator<Item = &'b str>, base: &Path<'_>, field: &str, what: &str) {
+        let mut seen: FxHashMap<&'b str, usize> = FxHashMap::default();
+        for (i, id) in ids.enumerate() {
+            let item = base.index(i);
+            let at = item.key(field);
+            self.id(id, &at);
+            if let Some(&first) = seen.get(id) {
+                let first_item = base.index(first);
+                let msg = format!("{what} id `{}` is already used at {}", truncate(id), first_item.key(field));
+                self.error(Code::DuplicateId, &at, msg);
             } else {
-                seen.insert(id, p);
+                seen.insert(id, i);
             }
         }
     }
 
-    fn count(&mut self, n: usize, max: usize, p: &Pointer, what: &str) -> bool {
+    fn count(&mut self, n: usize, max: usize, p: &Path<'_>, what: &str) -> bool {
         if n > max {
             self.error(Code::LimitExceeded, p, format!("{n} {what}; the limit is {max}"));
             return false;
@@ -442,7 +455,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         self.supported_locales.iter().any(|s| s.eq_ignore_ascii_case(l))
     }
 
-    fn text(&mut self, text: &LocalizedText, p: &Pointer, scope: Scope) {
+    fn text(&mut self, text: &LocalizedText, p: &Path<'_>, scope: Scope) {
         let default = self.doc.locales.default.as_str();
         for (locale, s) in text {
             let lp = p.key(locale);
@@ -486,7 +499,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn template(&mut self, s: &str, p: &Pointer, scope: Scope) {
+    fn template(&mut self, s: &str, p: &Path<'_>, scope: Scope) {
         match i18n::parse_template(s) {
             Err(e) => self.error(Code::InvalidPlaceholder, p, format!("{} (at byte {})", e.reason, e.offset)),
             Ok(segments) => {
@@ -525,7 +538,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         self.fields.iter().any(|(f, open)| (*open && has_prefix(path, f)) || has_prefix(f, path))
     }
 
-    fn rule(&mut self, rule: &Value, p: &Pointer, scope: Scope) {
+    fn rule(&mut self, rule: &Value, p: &Path<'_>, scope: Scope) {
         let size = condition::measure(rule, self.limits.max_rule_nodes);
         if size.nodes > self.limits.max_rule_nodes || size.depth > self.limits.max_rule_depth {
             self.error(
@@ -559,7 +572,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
 
     /// Checks a regex. Trigger and crisis patterns (`indexed`) are parsed by the
     /// catalog's text index at load, so the load-time lint leaves them to it.
-    fn regex(&mut self, pattern: &str, p: &Pointer, indexed: bool) {
+    fn regex(&mut self, pattern: &str, p: &Path<'_>, indexed: bool) {
         if pattern.len() > self.limits.max_regex_bytes {
             self.error(
                 Code::LimitExceeded,
@@ -593,7 +606,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     /// Keywords and patterns per locale (text triggers and crisis screening).
-    fn phrases(&mut self, by_locale: &std::collections::BTreeMap<String, Vec<String>>, p: &Pointer, regex: bool) {
+    fn phrases(&mut self, by_locale: &std::collections::BTreeMap<String, Vec<String>>, p: &Path<'_>, regex: bool) {
         for (locale, items) in by_locale {
             let lp = p.key(locale);
             if !self.locale_declared(locale) {
@@ -623,7 +636,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn channels(&mut self, channels: &Option<Vec<Channel>>, p: &Pointer) {
+    fn channels(&mut self, channels: &Option<Vec<Channel>>, p: &Path<'_>) {
         if channels.as_ref().is_some_and(Vec::is_empty) {
             self.error(Code::Schema, p, "list at least one channel, or leave the field out for the default");
         }
@@ -633,7 +646,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         &mut self,
         action: &str,
         params: &std::collections::BTreeMap<String, Value>,
-        p: &Pointer,
+        p: &Path<'_>,
         scope: Scope,
     ) {
         let ap = p.key("action");
@@ -662,7 +675,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn flow_ref(&mut self, flow: &str, p: &Pointer) {
+    fn flow_ref(&mut self, flow: &str, p: &Path<'_>) {
         if !self.flows.contains_key(flow) {
             self.error(Code::DanglingFlow, p, format!("no flow has id `{}`", truncate(flow)));
         }
@@ -672,9 +685,9 @@ impl<'a, F: FlowSource> Linter<'a, F> {
 
     fn locales(&mut self) {
         let l = &self.doc.locales;
-        let p = Pointer::root().key("locales");
+        let p = ROOT.key("locales");
         self.count(l.supported.len(), self.limits.max_locales, &p.key("supported"), "locales");
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for (i, tag) in l.supported.iter().enumerate() {
             if !i18n::is_locale_tag(tag) {
                 self.error(
@@ -695,7 +708,8 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             );
         }
         for (from, tos) in &l.fallbacks {
-            let fp = p.key("fallbacks").key(from);
+            let fallbacks = p.key("fallbacks");
+            let fp = fallbacks.key(from);
             if !self.locale_declared(from) {
                 self.error(
                     Code::InvalidLocale,
@@ -716,12 +730,14 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn context_fields(&mut self) {
-        let p = Pointer::root().key("context").key("fields");
+        let ctx = ROOT.key("context");
+        let p = ctx.key("fields");
         let fields = &self.doc.context.fields;
         self.count(fields.len(), self.limits.max_declarations, &p, "context fields");
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, f) in fields.iter().enumerate() {
-            let fp = p.index(i).key("path");
+            let field = p.index(i);
+            let fp = field.key("path");
             if i18n::parse_template(&format!("{{{}}}", f.path)).is_err() || f.path.contains('{') {
                 self.error(
                     Code::InvalidId,
@@ -743,20 +759,18 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn actions_decl(&mut self) {
-        let p = Pointer::root().key("actions");
+        let p = ROOT.key("actions");
         let actions = &self.doc.actions;
         self.count(actions.len(), self.limits.max_declarations, &p, "actions");
-        self.unique_ids(actions.iter().enumerate().map(|(i, a)| (a.id.as_str(), p.index(i).key("id"))), "action");
+        self.unique_ids(actions.iter().map(|a| a.id.as_str()), &p, "id", "action");
         for (i, a) in actions.iter().enumerate() {
-            let pp = p.index(i).key("params");
-            self.unique_ids(
-                a.params.iter().enumerate().map(|(j, d)| (d.name.as_str(), pp.index(j).key("name"))),
-                "parameter",
-            );
+            let pp_parent = p.index(i);
+            let pp = pp_parent.key("params");
+            self.unique_ids(a.params.iter().map(|d| d.name.as_str()), &pp, "name", "parameter");
         }
     }
 
-    fn policy(&mut self, policy: &EscalationPolicy, p: &Pointer) {
+    fn policy(&mut self, policy: &EscalationPolicy, p: &Path<'_>) {
         for (name, v) in [
             ("offer_after_unhelpful", policy.offer_after_unhelpful),
             ("force_after_unhelpful", policy.force_after_unhelpful),
@@ -778,10 +792,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         self.channels(&policy.channels, &p.key("channels"));
         if let Some(segments) = &policy.segments {
             let sp = p.key("segments");
-            self.unique_ids(
-                segments.iter().enumerate().map(|(i, s)| (s.segment.as_str(), sp.index(i).key("segment"))),
-                "segment",
-            );
+            self.unique_ids(segments.iter().map(|s| s.segment.as_str()), &sp, "segment", "segment");
             for (i, s) in segments.iter().enumerate() {
                 self.channels(&s.channels, &sp.index(i).key("channels"));
             }
@@ -789,11 +800,11 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn crisis(&mut self) {
-        let p = Pointer::root().key("crisis");
+        let p = ROOT.key("crisis");
         let Some(crisis) = &self.doc.crisis else {
             self.warn(
                 Code::NoCrisisScreening,
-                &Pointer::root(),
+                &ROOT,
                 "no `crisis` section: free text is not screened for crisis language",
             );
             return;
@@ -809,22 +820,22 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn urgency(&mut self) {
-        let p = Pointer::root().key("urgency");
+        let p = ROOT.key("urgency");
         let rules = &self.doc.urgency;
         self.count(rules.len(), self.limits.max_declarations, &p, "urgency rules");
-        self.unique_ids(rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), p.index(i).key("id"))), "urgency rule");
+        self.unique_ids(rules.iter().map(|r| r.id.as_str()), &p, "id", "urgency rule");
         for (i, r) in rules.iter().enumerate() {
             self.rule(&r.when, &p.index(i).key("when"), Scope::Context);
         }
     }
 
     fn scenarios(&mut self) {
-        let p = Pointer::root().key("scenarios");
+        let p = ROOT.key("scenarios");
         let scenarios = &self.doc.scenarios;
         if !self.count(scenarios.len(), self.limits.max_scenarios, &p, "scenarios") {
             return;
         }
-        self.unique_ids(scenarios.iter().enumerate().map(|(i, s)| (s.id.as_str(), p.index(i).key("id"))), "scenario");
+        self.unique_ids(scenarios.iter().map(|s| s.id.as_str()), &p, "id", "scenario");
         for (i, s) in scenarios.iter().enumerate() {
             let sp = p.index(i);
             self.text(&s.title, &sp.key("title"), Scope::Context);
@@ -851,7 +862,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn trigger(&mut self, t: &Trigger, p: &Pointer) {
+    fn trigger(&mut self, t: &Trigger, p: &Path<'_>) {
         let w = t.weight();
         if !w.is_finite() || w < 0.0 {
             self.error(Code::OutOfRange, &p.key("weight"), "weight must be a finite number of at least 0");
@@ -891,10 +902,10 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn interventions(&mut self) {
-        let p = Pointer::root().key("interventions");
+        let p = ROOT.key("interventions");
         let list = &self.doc.interventions;
         self.count(list.len(), self.limits.max_declarations, &p, "interventions");
-        self.unique_ids(list.iter().enumerate().map(|(i, v)| (v.id.as_str(), p.index(i).key("id"))), "intervention");
+        self.unique_ids(list.iter().map(|v| v.id.as_str()), &p, "id", "intervention");
         for (i, v) in list.iter().enumerate() {
             let ip = p.index(i);
             if v.events.is_empty() {
@@ -923,12 +934,12 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn flows(&mut self) {
-        let p = Pointer::root().key("flows");
+        let p = ROOT.key("flows");
         let flows = &self.doc.flows;
         if !self.count(flows.len(), self.limits.max_flows, &p, "flows") {
             return;
         }
-        self.unique_ids(flows.iter().enumerate().map(|(i, f)| (f.id(), p.index(i).key("id"))), "flow");
+        self.unique_ids(flows.iter().map(|f| f.id()), &p, "id", "flow");
         for (i, f) in flows.iter().enumerate() {
             if let Some(flow) = f.parsed() {
                 self.flow(flow, &p.index(i));
@@ -936,7 +947,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
-    fn flow(&mut self, flow: &'a Flow, p: &Pointer) {
+    fn flow(&mut self, flow: &'a Flow, p: &Path<'_>) {
         if let Some(title) = &flow.title {
             self.text(title, &p.key("title"), Scope::Context);
         }
@@ -951,14 +962,14 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         if !self.count(flow.steps.len(), self.limits.max_steps_per_flow, &sp, "steps") {
             return;
         }
-        self.unique_ids(flow.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), sp.index(i).key("id"))), "step");
+        self.unique_ids(flow.steps.iter().map(|s| s.id.as_str()), &sp, "id", "step");
         for (i, step) in flow.steps.iter().enumerate() {
             self.step(&step.kind, &sp.index(i));
         }
         self.graph(flow, p);
     }
 
-    fn step(&mut self, kind: &StepKind, p: &Pointer) {
+    fn step(&mut self, kind: &StepKind, p: &Path<'_>) {
         let s = Scope::Context;
         match kind {
             StepKind::Message { text, .. } => self.text(text, &p.key("text"), s),
@@ -966,10 +977,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 self.text(text, &p.key("text"), s);
                 let op = p.key("options");
                 if self.count(options.len(), self.limits.max_options, &op, "options") {
-                    self.unique_ids(
-                        options.iter().enumerate().map(|(i, o)| (o.id.as_str(), op.index(i).key("id"))),
-                        "option",
-                    );
+                    self.unique_ids(options.iter().map(|o| o.id.as_str()), &op, "id", "option");
                     for (i, o) in options.iter().enumerate() {
                         self.text(&o.label, &op.index(i).key("label"), s);
                     }
@@ -1017,9 +1025,9 @@ impl<'a, F: FlowSource> Linter<'a, F> {
 
     /// Graph checks of one flow: dangling references, dead ends, unreachable
     /// steps, cycles with no exit, and whether an outcome can be reached at all.
-    fn graph(&mut self, flow: &Flow, p: &Pointer) {
+    fn graph(&mut self, flow: &Flow, p: &Path<'_>) {
         let sp = p.key("steps");
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, s) in flow.steps.iter().enumerate() {
             index.entry(s.id.as_str()).or_insert(i);
         }
@@ -1028,30 +1036,23 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         let mut outcome = vec![false; n];
         for (i, step) in flow.steps.iter().enumerate() {
             let here = sp.index(i);
-            let mut refs: Vec<(&str, Pointer)> = Vec::new();
+            // (target step, where the reference stands: field, or list and position)
+            let mut refs: Vec<(&str, &'static str, Option<usize>)> = Vec::new();
             match &step.kind {
-                StepKind::Message { next, .. } => refs.extend(next.as_deref().map(|n| (n, here.key("next")))),
-                StepKind::Choice { options, .. } => refs.extend(
-                    options
-                        .iter()
-                        .enumerate()
-                        .map(|(j, o)| (o.next.as_str(), here.key("options").index(j).key("next"))),
-                ),
+                StepKind::Message { next, .. } => refs.extend(next.as_deref().map(|n| (n, "next", None))),
+                StepKind::Choice { options, .. } => {
+                    refs.extend(options.iter().enumerate().map(|(j, o)| (o.next.as_str(), "options", Some(j))))
+                }
                 StepKind::Check { branches, otherwise } => {
-                    refs.extend(
-                        branches
-                            .iter()
-                            .enumerate()
-                            .map(|(j, b)| (b.next.as_str(), here.key("branches").index(j).key("next"))),
-                    );
-                    refs.push((otherwise, here.key("otherwise")));
+                    refs.extend(branches.iter().enumerate().map(|(j, b)| (b.next.as_str(), "branches", Some(j))));
+                    refs.push((otherwise, "otherwise", None));
                 }
                 StepKind::Action { on_success, on_failure, on_cancelled, .. } => {
-                    refs.push((on_success, here.key("on_success")));
-                    refs.push((on_failure, here.key("on_failure")));
-                    refs.extend(on_cancelled.as_deref().map(|n| (n, here.key("on_cancelled"))));
+                    refs.push((on_success, "on_success", None));
+                    refs.push((on_failure, "on_failure", None));
+                    refs.extend(on_cancelled.as_deref().map(|n| (n, "on_cancelled", None)));
                 }
-                StepKind::Input { next, .. } => refs.push((next, here.key("next"))),
+                StepKind::Input { next, .. } => refs.push((next, "next", None)),
                 StepKind::Resolution { .. } | StepKind::Escalation { .. } => outcome[i] = true,
                 StepKind::Flow { mode: FlowMode::Goto, next, .. } => {
                     outcome[i] = true;
@@ -1064,7 +1065,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                     }
                 }
                 StepKind::Flow { mode: FlowMode::Call, next, .. } => {
-                    refs.extend(next.as_deref().map(|n| (n, here.key("next"))))
+                    refs.extend(next.as_deref().map(|n| (n, "next", None)))
                 }
             }
             if refs.is_empty() && !outcome[i] {
@@ -1075,14 +1076,22 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 };
                 self.error(Code::DeadEnd, &here, format!("step `{}` is a dead end: {why}", step.id));
             }
-            for (target, rp) in refs {
+            for (target, field, position) in refs {
                 match index.get(target) {
                     Some(&t) => edges[i].push(t),
-                    None => self.error(
-                        Code::DanglingNext,
-                        &rp,
-                        format!("no step `{}` in flow `{}`", truncate(target), flow.id),
-                    ),
+                    None => {
+                        let list = here.key(field);
+                        let item = position.map(|j| list.index(j));
+                        let at = match &item {
+                            Some(item) => item.key("next"),
+                            None => list,
+                        };
+                        self.error(
+                            Code::DanglingNext,
+                            &at,
+                            format!("no step `{}` in flow `{}`", truncate(target), flow.id),
+                        );
+                    }
                 }
             }
         }
@@ -1169,7 +1178,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             // Flow steps of unparsed flows may use any flow; only a full lint can tell.
             return;
         }
-        let mut used: HashSet<&str> = HashSet::new();
+        let mut used: FxHashSet<&str> = FxHashSet::default();
         used.extend(doc.scenarios.iter().map(|s| s.flow.as_str()));
         used.extend(doc.interventions.iter().filter_map(|v| v.flow.as_deref()));
         for f in doc.flows.iter().filter_map(F::parsed) {
@@ -1181,7 +1190,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 }
             }
         }
-        let p = Pointer::root().key("flows");
+        let p = ROOT.key("flows");
         for (i, f) in doc.flows.iter().enumerate() {
             if !used.contains(f.id()) {
                 self.warn(
@@ -1203,25 +1212,33 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             for (j, s) in f.steps.iter().enumerate() {
                 if let StepKind::Flow { flow, mode: FlowMode::Call, .. } = &s.kind {
                     if let Some(&t) = self.flows.get(flow.as_str()) {
-                        calls[i].push((t, Pointer::root().key("flows").index(i).key("steps").index(j).key("flow")));
+                        calls[i].push((t, ROOT.key("flows").index(i).key("steps").index(j).key("flow").to_pointer()));
                     }
                 }
             }
         }
+        if calls.iter().all(Vec::is_empty) {
+            return;
+        }
         let adjacency: Vec<Vec<usize>> = calls.iter().map(|c| c.iter().map(|(t, _)| *t).collect()).collect();
         for component in strongly_connected(&adjacency) {
-            let members: HashSet<usize> = component.iter().copied().collect();
             let cyclic = component.len() > 1 || component.first().is_some_and(|&c| adjacency[c].contains(&c));
             if !cyclic {
                 continue;
             }
+            let members: FxHashSet<usize> = component.iter().copied().collect();
             let Some(&first) = component.iter().min() else {
                 continue;
             };
             if let Some((_, at)) = calls[first].iter().find(|(t, _)| members.contains(t)) {
                 let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id()).collect();
                 ids.sort_unstable();
-                self.error(Code::RecursiveFlow, at, format!("flows {} call each other in a cycle", ids.join(", ")));
+                self.out.push(diag_at(
+                    Code::RecursiveFlow,
+                    Severity::Error,
+                    at,
+                    format!("flows {} call each other in a cycle", ids.join(", ")),
+                ));
             }
         }
     }
@@ -1361,6 +1378,21 @@ pub fn position_of(source: &str, pointer: &str) -> Option<(usize, usize)> {
     Some((line, source.get(line_start..at)?.chars().count() + 1))
 }
 
+/// The string value of top-level member `key` of a JSON object, without
+/// parsing the rest (used to read a flow's id at load).
+pub(crate) fn member_str(source: &str, key: &str) -> Option<String> {
+    let b = source.as_bytes();
+    let open = skip_ws(b, 0);
+    if *b.get(open)? != b'{' {
+        return None;
+    }
+    let at = find_member(b, open, key)?;
+    if *b.get(at)? != b'"' {
+        return None;
+    }
+    serde_json::from_str(source.get(at..skip_string(b, at)?)?).ok()
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
         i += 1;
@@ -1419,13 +1451,19 @@ fn find_member(b: &[u8], open: usize, key: &str) -> Option<usize> {
     let mut i = skip_ws(b, open + 1);
     while *b.get(i)? == b'"' {
         let end = skip_string(b, i)?;
-        let name: String = serde_json::from_slice(&b[i..end]).ok()?;
+        let raw = &b[i + 1..end - 1];
+        // Keys without escapes compare as bytes; only escaped keys are decoded.
+        let matches = if raw.contains(&b'\\') {
+            serde_json::from_slice::<String>(&b[i..end]).ok()? == key
+        } else {
+            raw == key.as_bytes()
+        };
         i = skip_ws(b, end);
         if *b.get(i)? != b':' {
             return None;
         }
         let value = skip_ws(b, i + 1);
-        if name == key {
+        if matches {
             return Some(value);
         }
         i = skip_ws(b, skip_value(b, value)?);
@@ -1456,6 +1494,14 @@ fn find_element(b: &[u8], open: usize, index: usize) -> Option<usize> {
 #[cfg(test)]
 mod position_tests {
     use super::position_of;
+
+    #[test]
+    fn reads_a_top_level_string_member() {
+        use super::member_str;
+        assert_eq!(member_str(r#"{"steps": [{"id": "inner"}], "id": "f\u0031"}"#, "id").as_deref(), Some("f1"));
+        assert_eq!(member_str(r#"{"id": 5}"#, "id"), None);
+        assert_eq!(member_str(r#"[1]"#, "id"), None);
+    }
 
     #[test]
     fn resolves_members_elements_and_escapes() {

@@ -10,7 +10,8 @@
 //! would on empty data; that value is computed once at load, so such rules are
 //! only evaluated when something they read is present.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -47,11 +48,11 @@ enum Seg {
 /// Trigger indexes of a catalog, built once at load.
 #[derive(Debug, Default)]
 pub(crate) struct ResolveIndex {
-    screens_exact: HashMap<String, Vec<TriggerRef>>,
-    screens_glob: HashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
+    screens_exact: FxHashMap<String, Vec<TriggerRef>>,
+    screens_glob: FxHashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
     screens_glob_any: Vec<(Vec<Seg>, String, TriggerRef)>,
-    events: HashMap<String, Vec<TriggerRef>>,
-    conditions_by_path: HashMap<String, Vec<TriggerRef>>,
+    events: FxHashMap<String, Vec<TriggerRef>>,
+    conditions_by_path: FxHashMap<String, Vec<TriggerRef>>,
     conditions_always: Vec<TriggerRef>,
     pub phrases: Option<PhraseIndex<TriggerRef>>,
 }
@@ -104,8 +105,8 @@ fn index_key(path: &str) -> String {
 }
 
 /// Paths present in `data` (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
-fn present_paths(data: &Map<String, Value>) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
     let mut stack: Vec<(String, &Value, usize)> = data.iter().map(|(k, v)| (k.clone(), v, 1)).collect();
     while let Some((path, v, depth)) = stack.pop() {
         if v.is_null() {
@@ -261,7 +262,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     let mut scope = catalog.evaluator().scope(&data);
     let present = match &data {
         Value::Object(m) => present_paths(m),
-        _ => HashSet::new(),
+        _ => FxHashSet::default(),
     };
     let mut conditions: Vec<TriggerRef> = index.conditions_always.clone();
     for p in &present {
@@ -357,8 +358,8 @@ fn rank(
 #[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct NaiveBaseline {
-    keywords: HashMap<TriggerRef, Vec<String>>,
-    regexes: HashMap<TriggerRef, Vec<(String, regex::Regex)>>,
+    keywords: FxHashMap<TriggerRef, Vec<String>>,
+    regexes: FxHashMap<TriggerRef, Vec<(String, regex::Regex)>>,
 }
 
 impl NaiveBaseline {

@@ -12,7 +12,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
@@ -104,7 +104,10 @@ impl<O: Copy> PhraseIndexBuilder<O> {
         for (i, (owner, source)) in self.patterns.into_iter().enumerate() {
             // A fresh parser per pattern: a reused one carries top-level flags such as
             // `(?i)` over into the next pattern.
-            let mut parser = regex_syntax::ParserBuilder::new().nest_limit(self.nest_limit).build();
+            // Only the syntax tree: enough to check syntax and find literals, at a third
+            // of the cost of translating it (Unicode case folding); the regex compiles
+            // lazily, and the full lint compiles every pattern.
+            let mut parser = regex_syntax::ast::parse::ParserBuilder::new().nest_limit(self.nest_limit).build();
             match parser.parse(&source) {
                 Err(e) => {
                     errors.push(PatternError { pattern: i, message: one_line(&e.to_string()) });
@@ -112,8 +115,8 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                     patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
                     continue;
                 }
-                Ok(hir) => {
-                    match required_literals(&hir) {
+                Ok(ast) => {
+                    match required_literals(&ast, case_insensitive(&source)) {
                         Some(lits) => {
                             for lit in lits {
                                 needles.push(Needle::Literal(i));
@@ -145,66 +148,72 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     }
 }
 
-/// Lowercased literals at least one of which occurs in every match of `hir`,
+/// Whether a pattern turns on case-insensitive matching anywhere (`(?i)`, `(?si:...)`).
+fn case_insensitive(pattern: &str) -> bool {
+    pattern
+        .match_indices("(?")
+        .any(|(i, _)| pattern[i + 2..].chars().take_while(|c| c.is_ascii_alphabetic() || *c == '-').any(|c| c == 'i'))
+}
+
+/// Lowercased literals at least one of which occurs in every match of `ast`,
 /// or `None` when no such small set exists (the pattern is then always tried).
-fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut out = required(hir)?;
+/// Under case-insensitive matching only ASCII and caseless characters (CJK)
+/// count, because the automaton folds ASCII case only.
+fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
+    let mut out = required(ast, ci)?;
     out.retain(|l| !l.is_empty());
     out.sort();
     out.dedup();
     (!out.is_empty() && out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
 }
 
-/// The exact text `hir` matches, if it matches exactly one string (ASCII case
-/// folded): literals, and classes that are one character or one ASCII letter
-/// in both cases, as `(?i)` produces.
-fn exact(hir: &Hir) -> Option<Vec<u8>> {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Some(Vec::new()),
-        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
-        HirKind::Class(Class::Unicode(c)) => {
-            let chars: Vec<char> = c.iter().flat_map(|r| r.start()..=r.end()).take(3).collect();
-            match chars.as_slice() {
-                [one] => Some(one.to_string().into_bytes()),
-                [a, b] if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(b) => {
-                    Some(vec![a.to_ascii_lowercase() as u8])
-                }
-                _ => None,
-            }
-        }
-        HirKind::Class(Class::Bytes(c)) => {
-            let bytes: Vec<u8> = c.iter().flat_map(|r| r.start()..=r.end()).take(3).collect();
-            match bytes.as_slice() {
-                [one] => Some(vec![one.to_ascii_lowercase()]),
-                [a, b] if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(b) => Some(vec![a.to_ascii_lowercase()]),
-                _ => None,
-            }
-        }
-        HirKind::Capture(c) => exact(&c.sub),
-        HirKind::Concat(items) => items.iter().try_fold(Vec::new(), |mut acc, h| {
-            acc.extend(exact(h)?);
-            Some(acc)
-        }),
-        HirKind::Repetition(_) | HirKind::Alternation(_) => None,
+fn min_repeats(kind: &RepetitionKind) -> u32 {
+    match kind {
+        RepetitionKind::ZeroOrOne | RepetitionKind::ZeroOrMore => 0,
+        RepetitionKind::OneOrMore => 1,
+        RepetitionKind::Range(
+            RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n) | RepetitionRange::Bounded(n, _),
+        ) => *n,
     }
 }
 
-/// A set of literals one of which every match of `hir` contains.
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    if let Some(e) = exact(hir) {
+/// The exact text `ast` matches, if it matches exactly one string (ASCII-lowercased).
+fn exact(ast: &Ast, ci: bool) -> Option<Vec<u8>> {
+    match ast {
+        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(Vec::new()),
+        Ast::Literal(lit) => {
+            let c = lit.c;
+            let cased = c.is_lowercase() || c.is_uppercase();
+            if ci && cased && !c.is_ascii() {
+                return None;
+            }
+            Some(c.to_string().into_bytes().to_ascii_lowercase())
+        }
+        Ast::Group(g) => exact(&g.ast, ci),
+        Ast::Concat(c) => c.asts.iter().try_fold(Vec::new(), |mut acc, a| {
+            acc.extend(exact(a, ci)?);
+            Some(acc)
+        }),
+        _ => None,
+    }
+}
+
+/// A set of literals one of which every match of `ast` contains.
+fn required(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
+    if let Some(e) = exact(ast, ci) {
         return (!e.is_empty()).then(|| vec![e]);
     }
-    match hir.kind() {
-        HirKind::Capture(c) => required(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-        HirKind::Alternation(branches) => {
+    match ast {
+        Ast::Group(g) => required(&g.ast, ci),
+        Ast::Repetition(r) if min_repeats(&r.op.kind) >= 1 => required(&r.ast, ci),
+        Ast::Alternation(alt) => {
             let mut all = Vec::new();
-            for b in branches {
-                all.extend(required(b)?);
+            for b in &alt.asts {
+                all.extend(required(b, ci)?);
             }
             Some(all)
         }
-        HirKind::Concat(items) => {
+        Ast::Concat(concat) => {
             // Candidates: each run of exact items joined, and each other item's own set.
             let mut best: Option<Vec<Vec<u8>>> = None;
             let mut consider = |set: Vec<Vec<u8>>| {
@@ -214,14 +223,14 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 }
             };
             let mut run: Vec<u8> = Vec::new();
-            for item in items {
-                match exact(item) {
+            for item in &concat.asts {
+                match exact(item, ci) {
                     Some(e) => run.extend(e),
                     None => {
                         if !run.is_empty() {
                             consider(vec![std::mem::take(&mut run)]);
                         }
-                        if let Some(set) = required(item) {
+                        if let Some(set) = required(item, ci) {
                             consider(set);
                         }
                     }
@@ -393,7 +402,12 @@ mod tests {
 
     #[test]
     fn required_literals_survive_case_folding_and_alternation() {
-        let lits = |p: &str| required_literals(&regex_syntax::ParserBuilder::new().build().parse(p).unwrap());
+        let lits = |p: &str| {
+            required_literals(
+                &regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap(),
+                case_insensitive(p),
+            )
+        };
         assert_eq!(lits(r"(?i)\bgadget42\b.*\b(broken|missing)\b"), Some(vec![b"gadget42".to_vec()]));
         assert_eq!(lits(r"refund\s+\d+"), Some(vec![b"refund".to_vec()]));
         assert_eq!(lits(r"(lost|missing) order"), Some(vec![b" order".to_vec()]));
@@ -401,6 +415,9 @@ mod tests {
         assert_eq!(lits(r"订单.*不见"), Some(vec!["订单".as_bytes().to_vec()]));
         assert_eq!(lits(r"\d{6,}"), None);
         assert_eq!(lits(r"a?"), None);
+        // Under (?i) a cased non-ASCII letter is not a literal: the automaton folds ASCII only.
+        assert_eq!(lits(r"(?i)straße ÄRGER"), Some(vec![b"stra".to_vec()]));
+        assert_eq!(lits(r"Ärger"), Some(vec!["Ärger".as_bytes().to_vec()]));
     }
 
     #[test]

@@ -378,7 +378,7 @@ impl Catalog {
                 }]);
             }
         };
-        let diagnostics = lint::lint_flow(&self.doc, &flow, i, &self.limits, &self.evaluator);
+        let diagnostics = lint::lint_flow(&self.doc, &self.flow_index, &flow, i, &self.limits, &self.evaluator);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }

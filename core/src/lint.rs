@@ -122,12 +122,15 @@ pub(crate) fn analyze<F: FlowSource + DeserializeOwned + Serialize>(
 /// `index` is the flow's position, so pointers read `/flows/<index>/...`.
 pub(crate) fn lint_flow<'a, F: FlowSource>(
     doc: &'a CatalogDoc<F>,
+    flow_index: &'a FxHashMap<crate::id::FlowId, crate::catalog::FlowIx>,
     flow: &'a Flow,
     index: usize,
     limits: &'a Limits,
     evaluator: &'a Evaluator,
 ) -> Vec<Diagnostic> {
-    let mut linter = Linter::new(doc, limits, evaluator, Depth::Load, Vec::new());
+    // Answers may be collected by any flow, parsed or not: accept any `answers.*`.
+    let flows = FlowIds::Catalog(flow_index);
+    let mut linter = Linter::with_flows(doc, limits, evaluator, Depth::Load, Vec::new(), flows, BTreeSet::new(), true);
     let flows = ROOT.key("flows");
     linter.flow(flow, &flows.index(index));
     let mut out = linter.out;
@@ -329,9 +332,25 @@ struct Linter<'a, F: FlowSource> {
     answer_keys: BTreeSet<&'a str>,
     /// Some flows are not parsed yet, so any `answers.*` name may be collected there.
     answers_open: bool,
-    flows: FxHashMap<&'a str, usize>,
+    flows: FlowIds<'a>,
     actions: FxHashMap<&'a str, usize>,
     supported_locales: Vec<&'a str>,
+}
+
+/// Flow ids a linter resolves references against: its own map, or a loaded
+/// catalog's index (checking one flow must not rebuild a map of all of them).
+enum FlowIds<'a> {
+    Own(FxHashMap<&'a str, usize>),
+    Catalog(&'a FxHashMap<crate::id::FlowId, crate::catalog::FlowIx>),
+}
+
+impl FlowIds<'_> {
+    fn get(&self, id: &str) -> Option<usize> {
+        match self {
+            FlowIds::Own(m) => m.get(id).copied(),
+            FlowIds::Catalog(m) => m.get(id).map(|ix| ix.0 as usize),
+        }
+    }
 }
 
 impl<'a, F: FlowSource> Linter<'a, F> {
@@ -345,15 +364,6 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         let mut flows = FxHashMap::default();
         for (i, f) in doc.flows.iter().enumerate() {
             flows.entry(f.id()).or_insert(i);
-        }
-        let mut actions = FxHashMap::default();
-        for (i, a) in doc.actions.iter().enumerate() {
-            actions.entry(a.id.as_str()).or_insert(i);
-        }
-        let mut fields = FxHashMap::default();
-        for f in &doc.context.fields {
-            let open = matches!(f.kind, content::FieldType::Object | content::FieldType::List);
-            fields.entry(f.path.as_str()).or_insert(open);
         }
         let mut answer_keys = BTreeSet::new();
         let answers_open = doc.flows.iter().any(|f| f.parsed().is_none());
@@ -369,6 +379,29 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                     _ => {}
                 }
             }
+        }
+        Self::with_flows(doc, limits, evaluator, depth, out, FlowIds::Own(flows), answer_keys, answers_open)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn with_flows(
+        doc: &'a CatalogDoc<F>,
+        limits: &'a Limits,
+        evaluator: &'a Evaluator,
+        depth: Depth,
+        out: Vec<Diagnostic>,
+        flows: FlowIds<'a>,
+        answer_keys: BTreeSet<&'a str>,
+        answers_open: bool,
+    ) -> Self {
+        let mut actions = FxHashMap::default();
+        for (i, a) in doc.actions.iter().enumerate() {
+            actions.entry(a.id.as_str()).or_insert(i);
+        }
+        let mut fields = FxHashMap::default();
+        for f in &doc.context.fields {
+            let open = matches!(f.kind, content::FieldType::Object | content::FieldType::List);
+            fields.entry(f.path.as_str()).or_insert(open);
         }
         let supported_locales = doc.locales.supported.iter().map(String::as_str).collect();
         Linter {
@@ -676,7 +709,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
     }
 
     fn flow_ref(&mut self, flow: &str, p: &Path<'_>) {
-        if !self.flows.contains_key(flow) {
+        if self.flows.get(flow).is_none() {
             self.error(Code::DanglingFlow, p, format!("no flow has id `{}`", truncate(flow)));
         }
     }
@@ -1211,7 +1244,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             let Some(f) = f.parsed() else { continue };
             for (j, s) in f.steps.iter().enumerate() {
                 if let StepKind::Flow { flow, mode: FlowMode::Call, .. } = &s.kind {
-                    if let Some(&t) = self.flows.get(flow.as_str()) {
+                    if let Some(t) = self.flows.get(flow.as_str()) {
                         calls[i].push((t, ROOT.key("flows").index(i).key("steps").index(j).key("flow").to_pointer()));
                     }
                 }

@@ -170,6 +170,16 @@ fn main() {
         black_box(copies[i].apply(&cat, &ctx, &Input::Next, NOW).unwrap());
     });
     drop(copies);
+
+    // Lazy flows: the first session on a flow parses, checks and compiles it.
+    let first = time_calls(1_000, |i| {
+        let request = StartRequest { session: "b".into(), scenario: Some(format!("s{}", 1_000 + i)), flow: None };
+        black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
+    });
+    let again = time_calls(1_000, |i| {
+        let request = StartRequest { session: "b".into(), scenario: Some(format!("s{}", 1_000 + i)), flow: None };
+        black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
+    });
     drop(cat);
     let (rss_mb, live_mb) = memory_mb(n);
     let json = catalog(n);
@@ -200,6 +210,10 @@ fn main() {
     println!(
         "| session step (apply `next`, 10k catalog) median / p99 | {:.1} / {:.1} µs | - | - |",
         step.median_us, step.p99_us
+    );
+    println!(
+        "| session start, flow not yet compiled / already compiled (median) | {:.1} / {:.1} µs | - | - |",
+        first.median_us, again.median_us
     );
     println!("\ncontent JSON size at 10k: {:.1} MB", json.len() as f64 / 1e6);
 }

@@ -166,6 +166,17 @@ fn readme_lists_every_code() {
     let missing: Vec<&str> =
         Code::ALL.iter().map(|c| c.as_str()).filter(|c| !readme.contains(&format!("`{c}`"))).collect();
     assert!(missing.is_empty(), "README.md does not document: {missing:?}");
+    let api = [
+        inscene::Error::InvalidContext { field: String::new(), message: String::new() },
+        inscene::Error::UnknownScenario { id: String::new() },
+        inscene::Error::InvalidInput { message: String::new() },
+        inscene::Error::InputRejected { message: String::new() },
+        inscene::Error::SessionEnded,
+        inscene::Error::InvalidSnapshot { message: String::new() },
+    ];
+    for e in api {
+        assert!(readme.contains(&format!("`{}`", e.code())), "README.md does not document {}", e.code());
+    }
 }
 
 #[test]

@@ -4,8 +4,9 @@
 //! `session`, `catalog_version`, `scenario`, `flow` and `step`. Together they
 //! are enough to compute deflection (resolved without a human) and per-step
 //! drop-off. Types: `suggested`, `started`, `step_viewed`, `answered`,
-//! `action_requested`, `action_result`, `human_offered`, `escalated`,
-//! `resolved`, `abandoned`, `feedback`, `intervention`, `recovered`.
+//! `action_requested`, `action_result`, `not_helpful`, `human_offered`,
+//! `escalated`, `resolved`, `abandoned`, `feedback`, `back`, `intervention`,
+//! `recovered`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -202,6 +202,22 @@ pub fn measure(rule: &Value, max_nodes: usize) -> RuleSize {
 /// The literal data paths a rule reads, or `None` when it reads data in a way
 /// that cannot be listed (a computed `var`, `missing`, `exists`, the whole data).
 pub fn exact_var_paths(rule: &Value) -> Option<Vec<String>> {
+    match scan_vars(rule) {
+        (paths, false) => Some(paths),
+        (_, true) => None,
+    }
+}
+
+/// The literal data paths a rule reads with `var` or `val` outside iterator
+/// bodies, e.g. `entities.order.status`. Computed paths are skipped.
+pub fn var_paths(rule: &Value) -> Vec<String> {
+    scan_vars(rule).0
+}
+
+/// One walk over a rule: the literal paths it reads, and whether it also reads
+/// data in a way that cannot be listed.
+fn scan_vars(rule: &Value) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
     let mut dynamic = false;
     let mut stack = vec![rule];
     while let Some(v) = stack.pop() {
@@ -210,49 +226,21 @@ pub fn exact_var_paths(rule: &Value) -> Option<Vec<String>> {
             Value::Object(map) if map.len() == 1 => {
                 for (op, args) in map {
                     match (op.as_str(), args) {
-                        ("var" | "val", Value::String(p)) if !p.is_empty() => {}
+                        ("var" | "val", Value::String(p)) if !p.is_empty() => out.push(p.clone()),
                         ("var", Value::Array(a))
                             if a.first().is_some_and(|p| p.as_str().is_some_and(|p| !p.is_empty())) =>
                         {
-                            stack.extend(a.iter().skip(1))
+                            out.extend(a.first().and_then(Value::as_str).map(str::to_owned));
+                            stack.extend(a.iter().skip(1));
                         }
-                        ("val", Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {}
-                        ("var" | "val" | "missing" | "missing_some" | "exists", _) => dynamic = true,
-                        (op, Value::Array(a)) if ITERATORS.contains(&op) => stack.extend(a.first()),
-                        _ => stack.push(args),
-                    }
-                }
-            }
-            Value::Object(map) => stack.extend(map.values()),
-            _ => {}
-        }
-    }
-    if dynamic { None } else { Some(var_paths(rule)) }
-}
-
-/// The literal data paths a rule reads with `var` or `val` outside iterator
-/// bodies, e.g. `entities.order.status`. Computed paths are skipped.
-pub fn var_paths(rule: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![rule];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Array(items) => stack.extend(items),
-            Value::Object(map) if map.len() == 1 => {
-                for (op, args) in map {
-                    match (op.as_str(), args) {
-                        ("var" | "val", Value::String(p)) if !p.is_empty() => out.push(p.clone()),
-                        ("var", Value::Array(a)) => match a.first() {
-                            Some(Value::String(p)) if !p.is_empty() => {
-                                out.push(p.clone());
-                                stack.extend(a.iter().skip(1));
-                            }
-                            _ => stack.extend(a),
-                        },
                         ("val", Value::Array(a)) if !a.is_empty() && a.iter().all(Value::is_string) => {
                             let parts: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
                             out.push(parts.join("."));
                         }
+                        ("var" | "val" | "missing" | "missing_some" | "exists", _) => {
+                            dynamic = true;
+                            stack.push(args);
+                        }
                         (op, Value::Array(a)) if ITERATORS.contains(&op) => stack.extend(a.first()),
                         _ => stack.push(args),
                     }
@@ -262,7 +250,7 @@ pub fn var_paths(rule: &Value) -> Vec<String> {
             _ => {}
         }
     }
-    out
+    (out, dynamic)
 }
 
 #[cfg(test)]

@@ -57,16 +57,21 @@ pub(crate) struct ResolveIndex {
     pub phrases: Option<PhraseIndex<TriggerRef>>,
 }
 
+/// A screen pattern's segments: `*` one segment, `**` any number, else literal.
+fn parse_glob(pattern: &str) -> Vec<Seg> {
+    pattern
+        .split('/')
+        .map(|s| match s {
+            "*" => Seg::One,
+            "**" => Seg::Any,
+            lit => Seg::Lit(lit.to_owned()),
+        })
+        .collect()
+}
+
 impl ResolveIndex {
     pub fn add_screen(&mut self, pattern: &str, t: TriggerRef) {
-        let segs: Vec<Seg> = pattern
-            .split('/')
-            .map(|s| match s {
-                "*" => Seg::One,
-                "**" => Seg::Any,
-                lit => Seg::Lit(lit.to_owned()),
-            })
-            .collect();
+        let segs = parse_glob(pattern);
         match segs.first() {
             _ if segs.iter().all(|s| matches!(s, Seg::Lit(_))) => {
                 self.screens_exact.entry(pattern.to_owned()).or_default().push(t)
@@ -402,14 +407,7 @@ pub fn resolve_naive(
             match trigger {
                 Trigger::Screen { patterns, .. } => {
                     for p in patterns {
-                        let segs: Vec<Seg> = p
-                            .split('/')
-                            .map(|x| match x {
-                                "*" => Seg::One,
-                                "**" => Seg::Any,
-                                l => Seg::Lit(l.to_owned()),
-                            })
-                            .collect();
+                        let segs = parse_glob(p);
                         if ctx.screen().is_some() && glob_match(&segs, &route) {
                             let detail = if segs.iter().all(|s| matches!(s, Seg::Lit(_))) {
                                 ctx.screen().unwrap_or("").to_owned()
@@ -457,16 +455,7 @@ mod tests {
 
     #[test]
     fn globs() {
-        let segs = |p: &str| -> Vec<Seg> {
-            p.split('/')
-                .map(|x| match x {
-                    "*" => Seg::One,
-                    "**" => Seg::Any,
-                    l => Seg::Lit(l.to_owned()),
-                })
-                .collect()
-        };
-        let m = |p: &str, r: &str| glob_match(&segs(p), &r.split('/').collect::<Vec<_>>());
+        let m = |p: &str, r: &str| glob_match(&parse_glob(p), &r.split('/').collect::<Vec<_>>());
         assert!(m("orders/**", "orders"));
         assert!(m("orders/**", "orders/detail/123"));
         assert!(m("checkout/*/payment", "checkout/42/payment"));

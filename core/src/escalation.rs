@@ -93,6 +93,13 @@ pub(crate) struct CrisisIndex {
     phrases: PhraseIndex<CrisisRole>,
 }
 
+impl CrisisIndex {
+    /// Builds the automaton now rather than on the first screen.
+    pub(crate) fn prepare(&self) {
+        self.phrases.prepare();
+    }
+}
+
 /// Builds the crisis index; pattern errors come back with their JSON pointers.
 pub(crate) fn build_crisis_index(crisis: &CrisisScreening, limits: &Limits) -> (CrisisIndex, Vec<(String, String)>) {
     let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);

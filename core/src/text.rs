@@ -62,8 +62,12 @@ pub struct PhraseIndexBuilder<O> {
 /// Every keyword and pattern of one kind (scenario triggers, crisis screen), ready to scan text.
 #[derive(Debug)]
 pub struct PhraseIndex<O> {
-    automaton: Option<AhoCorasick>,
+    /// Built on the first scan (or by [`PhraseIndex::prepare`]) and cached.
+    automaton: OnceLock<Option<AhoCorasick>>,
     needles: Vec<Needle>,
+    /// Every needle's lowercased bytes, back to back; `ends[i]` closes needle `i`.
+    needle_bytes: Vec<u8>,
+    needle_ends: Vec<usize>,
     keywords: Vec<(O, String)>,
     patterns: Vec<Pattern<O>>,
     literal_free: Vec<usize>,
@@ -77,25 +81,27 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     }
 
     /// Adds a literal keyword; returns its phrase number.
-    pub fn keyword(&mut self, owner: O, keyword: &str) -> usize {
-        self.keywords.push((owner, keyword.to_owned()));
+    pub fn keyword(&mut self, owner: O, keyword: impl Into<String>) -> usize {
+        self.keywords.push((owner, keyword.into()));
         self.keywords.len() - 1
     }
 
     /// Adds a regular expression; returns its phrase number.
-    pub fn pattern(&mut self, owner: O, pattern: &str) -> usize {
-        self.patterns.push((owner, pattern.to_owned()));
+    pub fn pattern(&mut self, owner: O, pattern: impl Into<String>) -> usize {
+        self.patterns.push((owner, pattern.into()));
         self.patterns.len() - 1
     }
 
     /// Builds the automaton. Patterns that do not parse are reported, not indexed.
     pub fn build(self) -> (PhraseIndex<O>, Vec<PatternError>) {
         let mut needles: Vec<Needle> = Vec::new();
-        let mut bytes: Vec<Vec<u8>> = Vec::new();
+        let mut needle_bytes: Vec<u8> = Vec::new();
+        let mut needle_ends: Vec<usize> = Vec::new();
         for (i, (_, k)) in self.keywords.iter().enumerate() {
             if !k.is_empty() {
                 needles.push(Needle::Keyword(i));
-                bytes.push(k.as_bytes().to_ascii_lowercase());
+                needle_bytes.extend(k.bytes().map(|b| b.to_ascii_lowercase()));
+                needle_ends.push(needle_bytes.len());
             }
         }
         let mut patterns = Vec::with_capacity(self.patterns.len());
@@ -120,7 +126,8 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                         Some(lits) => {
                             for lit in lits {
                                 needles.push(Needle::Literal(i));
-                                bytes.push(lit);
+                                needle_bytes.extend(lit);
+                                needle_ends.push(needle_bytes.len());
                             }
                         }
                         None => literal_free.push(i),
@@ -129,16 +136,11 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                 }
             }
         }
-        let automaton = if bytes.is_empty() {
-            None
-        } else {
-            // Needles are ASCII-lowercased here and the text at scan time: half the
-            // build cost of an ASCII case-insensitive automaton, same offsets.
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&bytes).ok()
-        };
         let index = PhraseIndex {
-            automaton,
+            automaton: OnceLock::new(),
             needles,
+            needle_bytes,
+            needle_ends,
             keywords: self.keywords,
             patterns,
             literal_free,
@@ -289,7 +291,7 @@ impl<O: Copy> PhraseIndex<O> {
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<usize> = self.literal_free.clone();
-        if let Some(ac) = &self.automaton {
+        if let Some(ac) = self.automaton() {
             let lowered = text.to_ascii_lowercase();
             for m in ac.find_overlapping_iter(lowered.as_bytes()) {
                 match self.needles.get(m.pattern().as_usize()) {
@@ -332,6 +334,27 @@ impl<O: Copy> PhraseIndex<O> {
         self.scan(text, true)
     }
 
+    /// The automaton, built on first use. Needles are ASCII-lowercased and the
+    /// text is lowercased at scan time: half the build cost of an ASCII
+    /// case-insensitive automaton, with the same offsets.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                if self.needle_ends.is_empty() {
+                    return None;
+                }
+                let starts = std::iter::once(0).chain(self.needle_ends.iter().copied());
+                let needles = starts.zip(&self.needle_ends).map(|(s, &e)| &self.needle_bytes[s..e]);
+                AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(needles).ok()
+            })
+            .as_ref()
+    }
+
+    /// Builds the automaton now rather than on the first scan.
+    pub fn prepare(&self) {
+        let _ = self.automaton();
+    }
+
     /// Every keyword with its owner, in the order added.
     pub fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
         self.keywords.iter().map(|(o, k)| (*o, k.as_str()))
@@ -370,10 +393,10 @@ mod tests {
     fn index(keywords: &[&str], patterns: &[&str]) -> PhraseIndex<u32> {
         let mut b = PhraseIndexBuilder::new(16, 1 << 20);
         for (i, k) in keywords.iter().enumerate() {
-            b.keyword(i as u32, k);
+            b.keyword(i as u32, *k);
         }
         for (i, p) in patterns.iter().enumerate() {
-            b.pattern(100 + i as u32, p);
+            b.pattern(100 + i as u32, *p);
         }
         let (idx, errors) = b.build();
         assert!(errors.is_empty(), "{errors:?}");

@@ -1,12 +1,18 @@
 //! `inscene`: the content team's command-line tool.
 
+mod graph;
+mod run;
+mod stats;
+mod translate;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use inscene::{Catalog, Diagnostic};
 
 #[derive(Parser)]
-#[command(name = "inscene", version, about = "Lint, inspect and describe inscene help-content catalogs")]
+#[command(name = "inscene", version, about = "Lint, run, draw and measure inscene help-content catalogs")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,11 +36,81 @@ enum Command {
         /// Catalog JSON file.
         catalog: std::path::PathBuf,
     },
+    /// Rank the scenarios a context matches, with scores and reasons.
+    Resolve {
+        /// Catalog JSON file.
+        catalog: PathBuf,
+        /// Context JSON file (default: an empty context).
+        #[arg(long)]
+        context: Option<PathBuf>,
+        /// Current time, seconds since the Unix epoch.
+        #[arg(long, default_value_t = 1_795_000_000)]
+        now: i64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Run a flow as a session in the terminal (answers from stdin, or from a file one per line).
+    Walk {
+        /// Catalog JSON file.
+        catalog: PathBuf,
+        /// Context JSON file (default: an empty context).
+        #[arg(long)]
+        context: Option<PathBuf>,
+        /// Scenario to start (default: the top suggestion for the context).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// File of answers, one per line: an option number, a value, s/f/c for actions, h for a human.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+        /// Append the session's analytics events to this file (JSON lines, for `stats`).
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// Current time, seconds since the Unix epoch.
+        #[arg(long, default_value_t = 1_795_000_000)]
+        now: i64,
+    },
+    /// Draw a flow as Mermaid or Graphviz DOT text.
+    Graph {
+        /// Catalog JSON file.
+        catalog: PathBuf,
+        /// Flow id.
+        #[arg(long)]
+        flow: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+        /// Locale of the labels (default: the catalog default).
+        #[arg(long)]
+        locale: Option<String>,
+    },
+    /// Funnel figures from an SDK event log (JSON lines): deflection, escalation reasons, drop-off, feedback.
+    Stats {
+        /// Event log, one JSON event per line.
+        events: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Missing, copied and placeholder-mismatched translations per locale.
+    TranslateCheck {
+        /// Catalog JSON file.
+        catalog: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 when any translation is missing.
+        #[arg(long)]
+        fail_on_missing: bool,
+    },
 }
 
+/// Output format.
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub enum Format {
+    /// Text for people.
     Human,
+    /// JSON for tools and CI.
     Json,
 }
 
@@ -50,15 +126,28 @@ fn main() -> ExitCode {
             Err(e) => fail(&format!("cannot print schema: {e}")),
         },
         Command::Inspect { catalog } => inspect(&catalog),
+        Command::Resolve { catalog, context, now, format } => {
+            run::resolve_cmd(&catalog, context.as_deref(), now, format)
+        }
+        Command::Walk { catalog, context, scenario, answers, events, now } => {
+            run::walk(&catalog, context.as_deref(), scenario, answers.as_deref(), events.as_deref(), now)
+        }
+        Command::Graph { catalog, flow, format, locale } => graph::graph(&catalog, &flow, format, locale.as_deref()),
+        Command::Stats { events, format } => stats::stats(&events, format),
+        Command::TranslateCheck { catalog, format, fail_on_missing } => {
+            translate::translate_check(&catalog, format, fail_on_missing)
+        }
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+/// Reports a usage problem (exit code 2).
+pub fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
 }
 
-fn read(path: &std::path::Path) -> Result<String, ExitCode> {
+/// Reads a file, or reports why not.
+pub fn read(path: &std::path::Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display())))
 }
 

@@ -63,3 +63,140 @@ fn unreadable_file_is_a_usage_error_not_a_crash() {
     let out = inscene().args(["lint", "/nonexistent/catalog.json"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("inscene-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    dir
+}
+
+const LOGIN_CONTEXT: &str =
+    r#"{"locale":"en","screen":"login","events":[{"name":"login_failed","at":1794999990,"data":{"code":"1004"}}]}"#;
+
+#[test]
+fn resolve_prints_ranked_suggestions_with_reasons_as_json() {
+    let dir = tmp("resolve");
+    std::fs::write(dir.join("ctx.json"), LOGIN_CONTEXT).expect("write");
+    let out = inscene()
+        .args(["resolve", "--format", "json", "--context"])
+        .arg(dir.join("ctx.json"))
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(found["suggestions"][0]["scenario"], "login_failure");
+    let kinds: Vec<&str> = found["suggestions"][0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["screen", "event"]);
+}
+
+#[test]
+fn walk_follows_scripted_answers_to_a_human_and_stats_reads_its_events() {
+    let dir = tmp("walk");
+    std::fs::write(dir.join("ctx.json"), r#"{"locale":"en","user":{"segments":["elderly"]}}"#).expect("write");
+    // login_help: pick "something else" (5) -> escalation.
+    std::fs::write(dir.join("answers.txt"), "7\n5\n").expect("write");
+    let log = dir.join("events.jsonl");
+    let _ = std::fs::remove_file(&log);
+    let out = inscene()
+        .args(["walk", "--scenario", "login_failure", "--context"])
+        .arg(dir.join("ctx.json"))
+        .arg("--answers")
+        .arg(dir.join("answers.txt"))
+        .arg("--events")
+        .arg(&log)
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("! pick 1 to 5"), "an out-of-range option is refused, not fatal:\n{text}");
+    assert!(text.contains("status: Escalated"), "{text}");
+    assert!(text.contains("\"reason_detail\": \"login_failure\""), "{text}");
+    assert!(text.contains("\"follow_up\": true"), "elderly users get a follow-up:\n{text}");
+
+    let stats = inscene().args(["stats", "--format", "json"]).arg(&log).output().expect("runs");
+    assert!(stats.status.success());
+    let figures: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    assert_eq!(figures["login_failure"]["sessions"], 1);
+    assert_eq!(figures["login_failure"]["escalated"], 1);
+    assert_eq!(figures["login_failure"]["deflection_rate"], 0.0);
+    assert_eq!(figures["login_failure"]["escalation_reasons"]["content"], 1);
+}
+
+#[test]
+fn stats_counts_deflection_and_drop_off() {
+    let dir = tmp("stats");
+    let lines = [
+        r#"{"type":"started","at":1,"session":"a","scenario":"s1"}"#,
+        r#"{"type":"step_viewed","at":2,"session":"a","scenario":"s1","flow":"f","step":"one"}"#,
+        r#"{"type":"resolved","at":3,"session":"a","scenario":"s1","flow":"f","step":"one"}"#,
+        r#"{"type":"feedback","at":4,"session":"a","scenario":"s1","helpful":true}"#,
+        r#"{"type":"started","at":1,"session":"b","scenario":"s1"}"#,
+        r#"{"type":"step_viewed","at":2,"session":"b","scenario":"s1","flow":"f","step":"two"}"#,
+        r#"{"type":"abandoned","at":3,"session":"b","scenario":"s1","flow":"f","step":"two"}"#,
+        "not json",
+    ];
+    std::fs::write(dir.join("log.jsonl"), lines.join("\n")).expect("write");
+    let out = inscene().args(["stats", "--format", "json"]).arg(dir.join("log.jsonl")).output().expect("runs");
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(figures["s1"]["sessions"], 2);
+    assert_eq!(figures["s1"]["deflection_rate"], 0.5);
+    assert_eq!(figures["s1"]["steps"]["f/two"]["dropped"], 1);
+    assert_eq!(figures["s1"]["steps"]["f/one"]["dropped"], 0);
+    assert_eq!(figures["s1"]["feedback_helpful"], 1);
+}
+
+#[test]
+fn graph_draws_mermaid_and_dot_with_outcomes_marked() {
+    let mermaid = inscene()
+        .args(["graph", "--flow", "order_missing"])
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert!(mermaid.status.success());
+    let m = String::from_utf8_lossy(&mermaid.stdout);
+    assert!(m.starts_with("%% flow order_missing\nflowchart TD"));
+    assert!(m.contains(":::resolution") && m.contains(":::escalation"));
+    assert!(m.contains("found_it -->|\"Yes, I see it\"| what_next"));
+    let dot = inscene()
+        .args(["graph", "--flow", "order_missing", "--format", "dot", "--locale", "zh-Hans"])
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    let d = String::from_utf8_lossy(&dot.stdout);
+    assert!(d.starts_with("digraph \"order_missing\""));
+    assert!(d.contains("shape=hexagon") && d.contains("看到了"));
+    let missing =
+        inscene().args(["graph", "--flow", "nope"]).arg(repo("content/sample-shop.json")).output().expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn translate_check_finds_missing_copied_and_mismatched_translations() {
+    let dir = tmp("translate");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("content/sample-shop.json")).expect("read")).expect("json");
+    let title = &mut doc["scenarios"][0]["title"];
+    title.as_object_mut().expect("title").remove("zh-Hant");
+    doc["scenarios"][1]["title"]["zh-Hans"] = doc["scenarios"][1]["title"]["en"].clone();
+    doc["flows"][0]["steps"][1]["text"]["zh-Hant"] = "你的訂單不見了".into();
+    std::fs::write(dir.join("c.json"), doc.to_string()).expect("write");
+    let out = inscene()
+        .args(["translate-check", "--format", "json", "--fail-on-missing"])
+        .arg(dir.join("c.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["zh-Hant"]["missing"], 1);
+    assert_eq!(report["summary"]["zh-Hans"]["copied"], 1);
+    assert_eq!(report["summary"]["zh-Hant"]["placeholders"], 1);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| f["path"] == "/scenarios/0/title" && f["kind"] == "missing"));
+}

@@ -1,0 +1,144 @@
+//! `stats`: funnel figures from an event log the SDK emitted (JSON lines).
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
+
+use inscene::events::Event;
+use serde::Serialize;
+
+use crate::{Format, fail};
+
+/// Figures for one scenario.
+#[derive(Debug, Default, Serialize)]
+pub struct ScenarioStats {
+    sessions: u64,
+    resolved: u64,
+    escalated: u64,
+    abandoned: u64,
+    open: u64,
+    /// Resolved without a human, over sessions.
+    deflection_rate: f64,
+    escalation_reasons: BTreeMap<String, u64>,
+    feedback_helpful: u64,
+    feedback_unhelpful: u64,
+    /// Per step: how many sessions viewed it, and how many ended there without an outcome.
+    steps: BTreeMap<String, StepStats>,
+}
+
+/// Figures for one step.
+#[derive(Debug, Default, Serialize)]
+pub struct StepStats {
+    viewed: u64,
+    dropped: u64,
+}
+
+#[derive(Default)]
+struct SessionTrack {
+    scenario: String,
+    last_step: Option<String>,
+    outcome: Option<&'static str>,
+}
+
+/// `inscene stats EVENTS.jsonl`.
+pub fn stats(path: &Path, format: Format) -> ExitCode {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return fail(&format!("cannot read {}: {e}", path.display())),
+    };
+    let mut sessions: BTreeMap<String, SessionTrack> = BTreeMap::new();
+    let mut by_scenario: BTreeMap<String, ScenarioStats> = BTreeMap::new();
+    let mut skipped = 0u64;
+    for line in std::io::BufReader::new(file).lines() {
+        let Ok(line) = line else { break };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Ok(event) = serde_json::from_str::<Event>(&line) else {
+            skipped += 1;
+            continue;
+        };
+        let Some(id) = event.get("session").and_then(|v| v.as_str()) else { continue };
+        let scenario = event.get("scenario").and_then(|v| v.as_str()).unwrap_or("(no scenario)").to_owned();
+        let track = sessions
+            .entry(id.to_owned())
+            .or_insert_with(|| SessionTrack { scenario: scenario.clone(), ..Default::default() });
+        let stats = by_scenario.entry(track.scenario.clone()).or_default();
+        match event.kind.as_str() {
+            "started" => stats.sessions += 1,
+            "step_viewed" => {
+                if let Some(step) = event.get("step").and_then(|v| v.as_str()) {
+                    let key = format!("{}/{step}", event.get("flow").and_then(|v| v.as_str()).unwrap_or("?"));
+                    stats.steps.entry(key.clone()).or_default().viewed += 1;
+                    track.last_step = Some(key);
+                }
+            }
+            "resolved" if track.outcome.is_none() => track.outcome = Some("resolved"),
+            "escalated" => {
+                track.outcome = Some("escalated");
+                let reason = event.get("reason").and_then(|v| v.as_str()).unwrap_or("?");
+                *stats.escalation_reasons.entry(reason.to_owned()).or_default() += 1;
+            }
+            "abandoned" if track.outcome.is_none() => track.outcome = Some("abandoned"),
+            "feedback" => match event.get("helpful").and_then(|v| v.as_bool()) {
+                Some(true) => stats.feedback_helpful += 1,
+                Some(false) => stats.feedback_unhelpful += 1,
+                None => {}
+            },
+            _ => {}
+        }
+    }
+    for track in sessions.values() {
+        let stats = by_scenario.entry(track.scenario.clone()).or_default();
+        match track.outcome {
+            Some("resolved") => stats.resolved += 1,
+            Some("escalated") => stats.escalated += 1,
+            Some(_) => stats.abandoned += 1,
+            None => stats.open += 1,
+        }
+        if matches!(track.outcome, Some("abandoned") | None) {
+            if let Some(step) = &track.last_step {
+                stats.steps.entry(step.clone()).or_default().dropped += 1;
+            }
+        }
+    }
+    for s in by_scenario.values_mut() {
+        let total = s.resolved + s.escalated + s.abandoned + s.open;
+        s.deflection_rate = if total == 0 { 0.0 } else { (s.resolved as f64 / total as f64 * 1000.0).round() / 1000.0 };
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&by_scenario).unwrap_or_default()),
+        Format::Human => {
+            println!(
+                "{:<28} {:>8} {:>8} {:>9} {:>9} {:>10}  escalation reasons",
+                "scenario", "sessions", "resolved", "escalated", "abandoned", "deflection"
+            );
+            for (name, s) in &by_scenario {
+                let reasons: Vec<String> = s.escalation_reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+                println!(
+                    "{:<28} {:>8} {:>8} {:>9} {:>9} {:>9.1}%  {}",
+                    name,
+                    s.resolved + s.escalated + s.abandoned + s.open,
+                    s.resolved,
+                    s.escalated,
+                    s.abandoned,
+                    s.deflection_rate * 100.0,
+                    reasons.join(", ")
+                );
+                for (step, st) in &s.steps {
+                    if st.dropped > 0 {
+                        println!("    drop-off at {step}: {} of {} views", st.dropped, st.viewed);
+                    }
+                }
+                if s.feedback_helpful + s.feedback_unhelpful > 0 {
+                    println!("    feedback: {} helpful, {} not helpful", s.feedback_helpful, s.feedback_unhelpful);
+                }
+            }
+            if skipped > 0 {
+                println!("({skipped} unreadable lines skipped)");
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -14,6 +14,8 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// SVG, laid out and drawn without external tools (layout-rs).
+    Svg,
 }
 
 struct Node {
@@ -136,6 +138,48 @@ fn dot(flow: &Flow, nodes: &[Node], edges: &[Edge]) -> String {
     out
 }
 
+/// Draws the flow as SVG with layout-rs. Resolutions are green and rounded,
+/// escalations red with a heavy border, questions yellow, actions blue.
+/// The renderer is third-party code: a panic in it becomes an error here.
+fn svg(nodes: &[Node], edges: &[Edge]) -> Result<String, String> {
+    use layout::backends::svg::SVGWriter;
+    use layout::core::base::Orientation;
+    use layout::core::color::Color;
+    use layout::core::style::StyleAttr;
+    use layout::std_shapes::render::get_shape_size;
+    use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
+    use layout::topo::layout::VisualGraph;
+
+    let render = || {
+        let dir = Orientation::TopToBottom;
+        let mut graph = VisualGraph::new(dir);
+        let mut handles = std::collections::HashMap::new();
+        for n in nodes {
+            let (fill, line, width, rounded) = match n.kind {
+                "resolution" => ("#d4f7d4", "#2e7d32", 2, 15),
+                "escalation" => ("#ffe0e0", "#c62828", 4, 0),
+                "choice" | "check" => ("lightyellow", "black", 2, 0),
+                "action" => ("lightblue", "black", 2, 0),
+                "flow" => ("honeydew", "black", 2, 0),
+                _ => ("white", "black", 2, 0),
+            };
+            let look = StyleAttr::new(Color::fast(line), width, Some(Color::fast(fill)), rounded, 14);
+            let shape = ShapeKind::new_box(&format!("{}: {}", n.id, n.label));
+            let size = get_shape_size(dir, &shape, 14, false);
+            handles.insert(n.id.clone(), graph.add_node(Element::create(shape, look, dir, size)));
+        }
+        for e in edges {
+            if let (Some(&from), Some(&to)) = (handles.get(&e.from), handles.get(&e.to)) {
+                graph.add_edge(Arrow::simple(&e.label), from, to);
+            }
+        }
+        let mut writer = SVGWriter::new();
+        graph.do_it(false, false, false, &mut writer);
+        writer.finalize()
+    };
+    std::panic::catch_unwind(render).map_err(|_| "the SVG renderer failed on this flow; use --format dot".to_owned())
+}
+
 /// `inscene graph CATALOG --flow ID`.
 pub fn graph(catalog: &Path, flow_id: &str, format: GraphFormat, locale: Option<&str>) -> ExitCode {
     // Check everything first, so the picture is of valid content.
@@ -156,12 +200,14 @@ pub fn graph(catalog: &Path, flow_id: &str, format: GraphFormat, locale: Option<
     };
     let locale = locale.unwrap_or(&doc.locales.default);
     let (nodes, edges) = shape(flow, locale);
-    print!(
-        "{}",
-        match format {
-            GraphFormat::Mermaid => mermaid(flow, &nodes, &edges),
-            GraphFormat::Dot => dot(flow, &nodes, &edges),
-        }
-    );
+    let text = match format {
+        GraphFormat::Mermaid => mermaid(flow, &nodes, &edges),
+        GraphFormat::Dot => dot(flow, &nodes, &edges),
+        GraphFormat::Svg => match svg(&nodes, &edges) {
+            Ok(s) => s,
+            Err(e) => return fail(&e),
+        },
+    };
+    print!("{text}");
     ExitCode::SUCCESS
 }

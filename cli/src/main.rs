@@ -26,8 +26,8 @@ enum Command {
         #[arg(required = true)]
         catalogs: Vec<std::path::PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
     },
     /// Print the JSON Schema of the content format.
     Schema,
@@ -156,44 +156,133 @@ fn locate(source: &str, d: &Diagnostic) -> Option<(usize, usize)> {
     d.position.or_else(|| inscene::lint::position_of(source, &d.path))
 }
 
-fn lint(paths: &[std::path::PathBuf], format: Format) -> ExitCode {
-    let mut any_errors = false;
-    let mut json_out = Vec::new();
-    for path in paths {
+/// Output format of `lint`.
+#[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    /// Text for people, `file:line:col: severity [code] pointer: message`.
+    Human,
+    /// A JSON array of findings.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// One finding with its file and position.
+struct Located<'a> {
+    file: String,
+    position: Option<(usize, usize)>,
+    diagnostic: &'a Diagnostic,
+}
+
+/// GitHub annotation values escape `%`, CR and LF.
+fn escape_annotation(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn lint(paths: &[std::path::PathBuf], format: LintFormat) -> ExitCode {
+    let mut reports = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
         let source = match read(path) {
             Ok(s) => s,
             Err(code) => return code,
         };
+        // Progress on stderr for batches and large catalogs; stdout stays machine-readable.
+        if paths.len() > 1 || source.len() > 1_000_000 {
+            eprintln!("[{}/{}] linting {} ({:.1} MB)", i + 1, paths.len(), path.display(), source.len() as f64 / 1e6);
+        }
         let report = inscene::lint(&source);
-        any_errors |= report.has_errors();
-        match format {
-            Format::Human => {
-                for d in &report.diagnostics {
-                    let at = locate(&source, d).map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
-                    let pointer = if d.path.is_empty() { "/" } else { &d.path };
-                    println!("{}{at}: {} [{}] {}: {}", path.display(), d.severity, d.code, pointer, d.message);
-                }
-                let errors = report.errors().count();
-                let warnings = report.warnings().count();
-                println!("{}: {errors} error(s), {warnings} warning(s)", path.display());
+        reports.push((path.display().to_string(), source, report));
+    }
+    let any_errors = reports.iter().any(|(_, _, r)| r.has_errors());
+    let located: Vec<Located<'_>> = reports
+        .iter()
+        .flat_map(|(file, source, report)| {
+            report.diagnostics.iter().map(move |d| Located {
+                file: file.clone(),
+                position: locate(source, d),
+                diagnostic: d,
+            })
+        })
+        .collect();
+    match format {
+        LintFormat::Human => {
+            for f in &located {
+                let d = f.diagnostic;
+                let at = f.position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+                let pointer = if d.path.is_empty() { "/" } else { &d.path };
+                println!("{}{at}: {} [{}] {}: {}", f.file, d.severity, d.code, pointer, d.message);
             }
-            Format::Json => {
-                for d in &report.diagnostics {
-                    let mut v = serde_json::to_value(d).unwrap_or_default();
+            for (file, _, report) in &reports {
+                println!("{file}: {} error(s), {} warning(s)", report.errors().count(), report.warnings().count());
+            }
+        }
+        LintFormat::Json => {
+            let out: Vec<serde_json::Value> = located
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::to_value(f.diagnostic).unwrap_or_default();
                     if let Some(obj) = v.as_object_mut() {
-                        obj.insert("file".into(), path.display().to_string().into());
-                        if let Some((l, c)) = locate(&source, d) {
+                        obj.insert("file".into(), f.file.clone().into());
+                        if let Some((l, c)) = f.position {
                             obj.insert("line".into(), l.into());
                             obj.insert("column".into(), c.into());
                         }
                     }
-                    json_out.push(v);
-                }
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::Value::Array(out));
+        }
+        LintFormat::Github => {
+            for f in &located {
+                let d = f.diagnostic;
+                let level = if d.is_error() { "error" } else { "warning" };
+                let (l, c) = f.position.unwrap_or((1, 1));
+                let pointer = if d.path.is_empty() { "/" } else { &d.path };
+                println!(
+                    "::{level} file={},line={l},col={c},title={}::{}",
+                    escape_annotation(&f.file),
+                    d.code,
+                    escape_annotation(&format!("{pointer}: {}", d.message))
+                );
             }
         }
-    }
-    if let Format::Json = format {
-        println!("{}", serde_json::Value::Array(json_out));
+        LintFormat::Sarif => {
+            let rules: Vec<serde_json::Value> = inscene::Code::ALL
+                .iter()
+                .map(|c| serde_json::json!({ "id": c.as_str(), "name": c.as_str() }))
+                .collect();
+            let results: Vec<serde_json::Value> = located
+                .iter()
+                .map(|f| {
+                    let d = f.diagnostic;
+                    let (l, c) = f.position.unwrap_or((1, 1));
+                    serde_json::json!({
+                        "ruleId": d.code.as_str(),
+                        "level": if d.is_error() { "error" } else { "warning" },
+                        "message": { "text": d.message },
+                        "locations": [{
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": f.file },
+                                "region": { "startLine": l, "startColumn": c }
+                            },
+                            "logicalLocations": [{ "fullyQualifiedName": d.path, "kind": "member" }]
+                        }]
+                    })
+                })
+                .collect();
+            let sarif = serde_json::json!({
+                "version": "2.1.0",
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "runs": [{
+                    "tool": { "driver": { "name": "inscene", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
+                    "results": results
+                }]
+            });
+            println!("{}", serde_json::to_string_pretty(&sarif).unwrap_or_default());
+        }
     }
     if any_errors { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

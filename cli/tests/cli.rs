@@ -200,3 +200,65 @@ fn translate_check_finds_missing_copied_and_mismatched_translations() {
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.iter().any(|f| f["path"] == "/scenarios/0/title" && f["kind"] == "missing"));
 }
+
+fn broken_sample(dir: &std::path::Path) -> std::path::PathBuf {
+    let sample = std::fs::read_to_string(repo("content/sample-shop.json")).expect("sample");
+    let file = dir.join("broken.json");
+    std::fs::write(&file, sample.replacen("\"next\": \"open_deleted\"", "\"next\": \"open_delted\"", 1))
+        .expect("write");
+    file
+}
+
+#[test]
+fn lint_speaks_github_annotations_and_sarif() {
+    let dir = tmp("formats");
+    let file = broken_sample(&dir);
+    let gh = inscene().args(["lint", "--format", "github"]).arg(&file).output().expect("runs");
+    assert_eq!(gh.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&gh.stdout);
+    let first = text.lines().next().expect("a line");
+    assert!(first.starts_with("::error file="), "{first}");
+    assert!(first.contains(",title=content.dangling_next::/flows/0/steps/1/next: "), "{first}");
+
+    let sarif = inscene().args(["lint", "--format", "sarif"]).arg(&file).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
+    assert_eq!(doc["version"], "2.1.0");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "content.dangling_next");
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "/flows/0/steps/1/next");
+    let line = result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().expect("line") as usize;
+    let source = std::fs::read_to_string(&file).expect("read");
+    assert!(source.lines().nth(line - 1).is_some_and(|l| l.contains("open_delted")));
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(rules.iter().any(|r| r["id"] == "content.no_outcome"));
+}
+
+#[test]
+fn lint_reports_progress_on_stderr_for_batches() {
+    let out = inscene()
+        .arg("lint")
+        .arg(repo("content/sample-shop.json"))
+        .arg(repo("tests/lint/base.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(progress.contains("[1/2] linting") && progress.contains("[2/2] linting"), "{progress}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("[1/2]"), "progress must not pollute stdout");
+}
+
+#[test]
+fn graph_renders_svg_without_external_tools() {
+    let out = inscene()
+        .args(["graph", "--flow", "order_missing", "--format", "svg"])
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("escalate_order") && svg.contains("RESOLVED"));
+    // Escalations and resolutions are drawn in their own colours.
+    assert!(svg.contains("#ffe0e0") && svg.contains("#d4f7d4"));
+}

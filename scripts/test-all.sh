@@ -31,7 +31,23 @@ cargo test -p inscene-conformance --test jsonlogic_compat --locked -q -- --nocap
 step "tests (unit, conformance, CLI as a process, doctests)"
 log=$(mktemp)
 cargo test --workspace --locked 2>&1 | tee "$log"
-# One closing line over every test binary and doctest run above.
+
+step "bindings: build the library, generate Python, Kotlin and Swift, run the Python tests"
+# One build style (--workspace) for uniffi: mixing it with -p builds rebuilds uniffi each time.
+cargo build --workspace --locked
+out=target/bindings
+rm -rf "$out"
+for language in python kotlin swift; do
+  ./target/debug/uniffi-bindgen generate --library target/debug/libinscene_ffi.so --language "$language" --out-dir "$out/$language"
+done
+cp target/debug/libinscene_ffi.so "$out/python/"
+# Swift cannot be compiled here; the generated C header must at least be valid C.
+# Clang nullability qualifiers are defined away for gcc; Xcode builds it with Clang.
+printf '#include "InSceneFFI.h"\n' | gcc -fsyntax-only -D_Nonnull= -D_Nullable= -D_Null_unspecified= -I "$out/swift" -x c -
+PYTHONPATH="$out/python" python3 bindings/tests/test_python.py 2>&1 | tee -a "$log"
+
+# One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^python-bindings:/ { p += $2; f += $4 }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"

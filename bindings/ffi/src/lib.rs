@@ -1,0 +1,516 @@
+//! UniFFI facade of the inscene core: Kotlin (Android), Swift (iOS) and Python.
+//!
+//! Thin by design: type conversion and error mapping only; all behaviour lives
+//! in `inscene`. Contexts go in as one JSON buffer per call. Objects are shared
+//! through `Arc` and use interior mutability, so they are safe across threads.
+//! No panic crosses the boundary: errors are [`HelpError`] with the core's
+//! stable code, a message and, where content is at fault, a JSON pointer.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use inscene::context::Context;
+use inscene::session::{self, Input, Session, StartRequest};
+
+uniffi::setup_scaffolding!();
+
+/// Every failure of the SDK: a stable code (`content.dangling_next`,
+/// `session.input_rejected`, ...), a human message without personal data, and
+/// the JSON pointer of the offending content when content is at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum HelpError {
+    /// The call failed; see the fields.
+    #[error("{code}: {message}")]
+    Failed {
+        /// Stable machine-readable code.
+        code: String,
+        /// Human-readable explanation.
+        message: String,
+        /// RFC 6901 pointer into the content, when content is at fault.
+        path: Option<String>,
+    },
+}
+
+impl From<inscene::Error> for HelpError {
+    fn from(e: inscene::Error) -> Self {
+        HelpError::Failed { code: e.code().to_owned(), message: e.to_string(), path: e.path().map(str::to_owned) }
+    }
+}
+
+fn context(json: &str) -> Result<Context, HelpError> {
+    Ok(Context::from_json(json)?)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a session half-updated
+    // (inputs are applied to a copy), so a poisoned lock is safe to reuse.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One lint finding.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LintFinding {
+    /// Stable code.
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// Explanation.
+    pub message: String,
+    /// JSON pointer of the offending value.
+    pub path: String,
+    /// 1-based line of the value in the source, where found.
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+}
+
+/// Lints content JSON: every finding, errors first.
+#[uniffi::export]
+pub fn lint(catalog_json: String) -> Vec<LintFinding> {
+    inscene::lint(&catalog_json)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let position = d.position.or_else(|| inscene::lint::position_of(&catalog_json, &d.path));
+            LintFinding {
+                code: d.code.as_str().to_owned(),
+                severity: d.severity.to_string(),
+                message: d.message.clone(),
+                path: d.path.clone(),
+                line: position.map(|p| p.0 as u32),
+                column: position.map(|p| p.1 as u32),
+            }
+        })
+        .collect()
+}
+
+/// Why a suggestion matched.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Reason {
+    /// `screen`, `event`, `condition` or `text`.
+    pub kind: String,
+    /// What matched.
+    pub detail: String,
+    /// The trigger's weight.
+    pub weight: f64,
+}
+
+/// A ranked suggestion.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Suggestion {
+    /// Scenario id, to pass to [`HelpCatalog::start_session`].
+    pub scenario: String,
+    /// Flow it starts.
+    pub flow: String,
+    /// Localized title.
+    pub title: String,
+    /// Localized summary.
+    pub summary: Option<String>,
+    /// Rank score.
+    pub score: f64,
+    /// `none`, `low`, `medium`, `high` or `critical`.
+    pub risk: String,
+    /// Every trigger that fired.
+    pub reasons: Vec<Reason>,
+}
+
+/// Crisis language was found: show `resources` and connect a human now.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Crisis {
+    /// Crisis resources, localized, plain text.
+    pub resources: String,
+    /// Channels, best first.
+    pub channels: Vec<String>,
+}
+
+/// What a context resolved to.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Resolution {
+    /// Best first.
+    pub suggestions: Vec<Suggestion>,
+    /// Set when the query holds crisis language.
+    pub crisis: Option<Crisis>,
+    /// The `suggested` analytics event, as JSON.
+    pub event_json: String,
+}
+
+fn name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Receives analytics events as the session emits them (JSON objects).
+#[uniffi::export(with_foreign)]
+pub trait EventSink: Send + Sync {
+    /// One event, e.g. `{"type":"step_viewed","at":...,"session":...}`.
+    fn on_event(&self, event_json: String);
+}
+
+/// A loaded content catalog; load once, share everywhere.
+#[derive(uniffi::Object)]
+pub struct HelpCatalog {
+    inner: inscene::Catalog,
+}
+
+#[uniffi::export]
+impl HelpCatalog {
+    /// Loads content JSON. Flows are checked and compiled on first use.
+    #[uniffi::constructor]
+    pub fn new(catalog_json: String) -> Result<Arc<Self>, HelpError> {
+        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json(&catalog_json)? }))
+    }
+
+    /// Catalog id.
+    pub fn id(&self) -> String {
+        self.inner.meta().id.clone()
+    }
+
+    /// Content version.
+    pub fn version(&self) -> String {
+        self.inner.meta().version.clone()
+    }
+
+    /// Builds now what is otherwise built on first use (call it off the main thread).
+    pub fn prepare(&self) {
+        self.inner.prepare();
+    }
+
+    /// Ranked suggestions for a context (one JSON buffer). `now` is seconds since the Unix epoch.
+    pub fn resolve(&self, context_json: String, now: i64) -> Result<Resolution, HelpError> {
+        let ctx = context(&context_json)?;
+        let found = inscene::resolve::resolve(&self.inner, &ctx, now, &Default::default());
+        Ok(Resolution {
+            suggestions: found
+                .suggestions
+                .iter()
+                .map(|s| Suggestion {
+                    scenario: s.scenario.clone(),
+                    flow: s.flow.clone(),
+                    title: s.title.clone(),
+                    summary: s.summary.clone(),
+                    score: s.score,
+                    risk: name(&s.risk),
+                    reasons: s
+                        .reasons
+                        .iter()
+                        .map(|r| Reason { kind: r.kind.to_owned(), detail: r.detail.clone(), weight: r.weight })
+                        .collect(),
+                })
+                .collect(),
+            crisis: found
+                .crisis
+                .as_ref()
+                .map(|c| Crisis { resources: c.resources.clone(), channels: c.channels.iter().map(name).collect() }),
+            event_json: serde_json::to_string(&found.event).unwrap_or_default(),
+        })
+    }
+
+    /// A proactive intervention for a host event (`{"name": ..., "data": {...}}`), as JSON, if any.
+    pub fn on_event(&self, event_json: String, context_json: String, now: i64) -> Result<Option<String>, HelpError> {
+        let ctx = context(&context_json)?;
+        let event: serde_json::Value = serde_json::from_str(&event_json).map_err(|e| HelpError::Failed {
+            code: "context.invalid".into(),
+            message: format!("event is not JSON: {e}"),
+            path: None,
+        })?;
+        let found = inscene::escalation::on_event(&self.inner, &ctx, &event, now)?;
+        Ok(found.map(|i| serde_json::to_string(&i).unwrap_or_default()))
+    }
+
+    /// Starts a session on a scenario (from a suggestion) or a flow.
+    pub fn start_session(
+        self: Arc<Self>,
+        session_id: String,
+        scenario: Option<String>,
+        flow: Option<String>,
+        context_json: String,
+        now: i64,
+        sink: Option<Arc<dyn EventSink>>,
+    ) -> Result<Arc<HelpSession>, HelpError> {
+        let ctx = context(&context_json)?;
+        let request = StartRequest { session: session_id, scenario, flow };
+        let (session, events) = Session::start(&self.inner, &ctx, &request, now)?;
+        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
+        session.emit(&events);
+        Ok(Arc::new(session))
+    }
+
+    /// Restores a session from [`HelpSession::snapshot`], recovering if the content changed.
+    pub fn restore_session(
+        self: Arc<Self>,
+        snapshot: String,
+        context_json: String,
+        now: i64,
+        sink: Option<Arc<dyn EventSink>>,
+    ) -> Result<Arc<HelpSession>, HelpError> {
+        let ctx = context(&context_json)?;
+        let (session, events) = Session::restore(&self.inner, &ctx, &snapshot, now)?;
+        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
+        session.emit(&events);
+        Ok(Arc::new(session))
+    }
+}
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SessionStatus {
+    /// Working through the flow.
+    Active,
+    /// A resolution was reached.
+    Resolved,
+    /// Handed over to a human.
+    Escalated,
+    /// The user left.
+    Abandoned,
+}
+
+impl From<session::Status> for SessionStatus {
+    fn from(s: session::Status) -> Self {
+        match s {
+            session::Status::Active => SessionStatus::Active,
+            session::Status::Resolved => SessionStatus::Resolved,
+            session::Status::Escalated => SessionStatus::Escalated,
+            session::Status::Abandoned => SessionStatus::Abandoned,
+        }
+    }
+}
+
+/// Result of an in-app action the host performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ActionOutcome {
+    /// It worked.
+    Success,
+    /// It failed.
+    Failure,
+    /// The user cancelled.
+    Cancelled,
+}
+
+/// An option of a choice step.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ChoiceOption {
+    /// Id to pass to [`HelpSession::choose`].
+    pub id: String,
+    /// Label, plain text.
+    pub label: String,
+}
+
+/// The in-app action the host should perform now.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ActionRequest {
+    /// Declared action id.
+    pub action: String,
+    /// Parameters as a JSON object.
+    pub params_json: String,
+}
+
+/// How "talk to a human" should show.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HumanOffer {
+    /// Show the choice on this step.
+    pub visible: bool,
+    /// The policy recommends a human now.
+    pub prominent: bool,
+    /// Why: `unhelpful`, `loop`, `segment`, `risk`, `urgency`.
+    pub reasons: Vec<String>,
+    /// Channels, best first.
+    pub channels: Vec<String>,
+    /// Priority an escalation would get.
+    pub priority: String,
+}
+
+/// The current step, ready to render. All text is plain text, never markup.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct StepView {
+    /// Where the session stands.
+    pub status: SessionStatus,
+    /// Current flow.
+    pub flow: Option<String>,
+    /// Current step.
+    pub step: Option<String>,
+    /// `message`, `choice`, `input`, `action`, `resolution` or `escalation`.
+    pub kind: String,
+    /// Flow title.
+    pub title: Option<String>,
+    /// Main text.
+    pub text: String,
+    /// Locale of the text.
+    pub locale: String,
+    /// Options of a choice.
+    pub options: Vec<ChoiceOption>,
+    /// Longest accepted input, on input steps.
+    pub input_max_length: Option<u32>,
+    /// Error text for a rejected input.
+    pub input_error: Option<String>,
+    /// The action to perform, on action steps.
+    pub action: Option<ActionRequest>,
+    /// Ask "did this help?".
+    pub ask_feedback: bool,
+    /// "Talk to a human".
+    pub human: HumanOffer,
+    /// Whether `back` is possible.
+    pub can_go_back: bool,
+    /// Escalation reason, once escalated.
+    pub escalation_reason: Option<String>,
+    /// Escalation priority, once escalated.
+    pub escalation_priority: Option<String>,
+    /// A note (e.g. the content changed and the flow restarted).
+    pub notice: Option<String>,
+}
+
+/// A running session. Methods apply one input and return the new step;
+/// analytics events go to the sink given at start.
+#[derive(uniffi::Object)]
+pub struct HelpSession {
+    catalog: Arc<HelpCatalog>,
+    state: Mutex<(Session, Context)>,
+    sink: Option<Arc<dyn EventSink>>,
+}
+
+impl HelpSession {
+    fn emit(&self, events: &[inscene::events::Event]) {
+        if let Some(sink) = &self.sink {
+            for e in events {
+                sink.on_event(serde_json::to_string(e).unwrap_or_default());
+            }
+        }
+    }
+
+    fn apply(&self, input: Input, now: i64) -> Result<StepView, HelpError> {
+        let events = {
+            let mut guard = lock(&self.state);
+            let (session, ctx) = &mut *guard;
+            session.apply(&self.catalog.inner, ctx, &input, now)?
+        };
+        self.emit(&events);
+        Ok(self.view(now))
+    }
+}
+
+#[uniffi::export]
+impl HelpSession {
+    /// The current step.
+    pub fn view(&self, now: i64) -> StepView {
+        let guard = lock(&self.state);
+        let (session, ctx) = &*guard;
+        let v = session.view(&self.catalog.inner, ctx, now);
+        StepView {
+            status: v.status.into(),
+            flow: v.flow,
+            step: v.step,
+            kind: v.kind.to_owned(),
+            title: v.title,
+            text: v.text,
+            locale: v.locale,
+            options: v.options.into_iter().map(|o| ChoiceOption { id: o.id, label: o.label }).collect(),
+            input_max_length: v.input.as_ref().map(|i| i.max_length),
+            input_error: v.input.and_then(|i| i.error),
+            action: v.action.map(|a| ActionRequest {
+                action: a.action,
+                params_json: serde_json::Value::Object(a.params).to_string(),
+            }),
+            ask_feedback: v.ask_feedback,
+            human: HumanOffer {
+                visible: v.human.visible,
+                prominent: v.human.prominent,
+                reasons: v.human.reasons,
+                channels: v.human.channels.iter().map(name).collect(),
+                priority: name(&v.human.priority),
+            },
+            can_go_back: v.can_go_back,
+            escalation_reason: v.escalation.as_ref().map(|e| e.reason.clone()),
+            escalation_priority: v.escalation.as_ref().map(|e| name(&e.priority)),
+            notice: v.notice,
+        }
+    }
+
+    /// Replaces the context (the host learned something new).
+    pub fn set_context(&self, context_json: String) -> Result<(), HelpError> {
+        let ctx = context(&context_json)?;
+        lock(&self.state).1 = ctx;
+        Ok(())
+    }
+
+    /// Go on from a message.
+    pub fn next(&self, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Next, now)
+    }
+
+    /// Pick an option of a choice step.
+    pub fn choose(&self, option: String, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Choose { option }, now)
+    }
+
+    /// Submit a value to an input step (validated; crisis-screened).
+    pub fn submit(&self, value: String, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Submit { value }, now)
+    }
+
+    /// Report the result of the requested action, with optional result data as JSON.
+    pub fn action_result(
+        &self,
+        outcome: ActionOutcome,
+        data_json: Option<String>,
+        now: i64,
+    ) -> Result<StepView, HelpError> {
+        let data = match data_json {
+            Some(d) => Some(serde_json::from_str(&d).map_err(|e| HelpError::Failed {
+                code: "session.invalid_input".into(),
+                message: format!("action result data is not JSON: {e}"),
+                path: None,
+            })?),
+            None => None,
+        };
+        let outcome = match outcome {
+            ActionOutcome::Success => session::ActionOutcome::Success,
+            ActionOutcome::Failure => session::ActionOutcome::Failure,
+            ActionOutcome::Cancelled => session::ActionOutcome::Cancelled,
+        };
+        self.apply(Input::ActionResult { outcome, data }, now)
+    }
+
+    /// "This didn't help."
+    pub fn not_helpful(&self, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::NotHelpful, now)
+    }
+
+    /// "Talk to a human." Works in every state.
+    pub fn ask_human(&self, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::AskHuman, now)
+    }
+
+    /// Go back one step.
+    pub fn back(&self, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Back, now)
+    }
+
+    /// "Did this help?" after a resolution.
+    pub fn feedback(&self, helpful: bool, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Feedback { helpful }, now)
+    }
+
+    /// The user left.
+    pub fn abandon(&self, now: i64) -> Result<StepView, HelpError> {
+        self.apply(Input::Abandon, now)
+    }
+
+    /// Applies an input given as JSON (`{"type":"choose","option":"yes"}`), as the golden vectors do.
+    pub fn apply_json(&self, input_json: String, now: i64) -> Result<StepView, HelpError> {
+        let input: Input = serde_json::from_str(&input_json).map_err(|e| HelpError::Failed {
+            code: "session.invalid_input".into(),
+            message: format!("not a session input: {e}"),
+            path: None,
+        })?;
+        self.apply(input, now)
+    }
+
+    /// The session's state as JSON, for [`HelpCatalog::restore_session`].
+    pub fn snapshot(&self) -> String {
+        lock(&self.state).0.snapshot()
+    }
+
+    /// The handoff packet (`inscene.handoff.v1` JSON) once escalated.
+    pub fn handoff_json(&self) -> Option<String> {
+        let guard = lock(&self.state);
+        let (session, ctx) = &*guard;
+        session.handoff(&self.catalog.inner, ctx).and_then(|p| serde_json::to_string(&p).ok())
+    }
+}

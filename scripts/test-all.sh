@@ -46,8 +46,21 @@ cp target/debug/libinscene_ffi.so "$out/python/"
 printf '#include "InSceneFFI.h"\n' | gcc -fsyntax-only -D_Nonnull= -D_Nullable= -D_Null_unspecified= -I "$out/swift" -x c -
 PYTHONPATH="$out/python" python3 bindings/tests/test_python.py 2>&1 | tee -a "$log"
 
+step "bindings: compile the generated Kotlin with a test program and run it on the JVM"
+# JNA from Debian; the Kotlin compiler from npm (Debian's kotlin 1.3 cannot compile UniFFI output).
+if [ ! -f /usr/share/java/jna.jar ]; then
+  apt-get update -qq && apt-get install -y -qq libjna-java > /dev/null
+fi
+kotlin_home=.ci/cache/kotlin
+if [ ! -x "$kotlin_home/node_modules/kotlin-compiler/bin/kotlinc" ]; then
+  npm install --prefix "$kotlin_home" --no-audit --no-fund --silent kotlin-compiler@2.4.20
+fi
+"$kotlin_home/node_modules/kotlin-compiler/bin/kotlinc" bindings/tests/KotlinTest.kt "$out/kotlin/dev/inscene/inscene_ffi.kt" \
+  -cp /usr/share/java/jna.jar -include-runtime -d "$out/kotlin-test.jar" -nowarn
+java -cp "$out/kotlin-test.jar:/usr/share/java/jna.jar" -Djna.library.path=target/debug -Dinscene.root="$PWD" KotlinTestKt 2>&1 | tee -a "$log"
+
 # One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     /^python-bindings:/ { p += $2; f += $4 }
+     /^(python|kotlin)-bindings:/ { p += $2; f += $4 }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"

@@ -19,12 +19,12 @@ uniffi::setup_scaffolding!();
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum HelpError {
     /// The call failed; see the fields.
-    #[error("{code}: {message}")]
+    #[error("{code}: {detail}")]
     Failed {
         /// Stable machine-readable code.
         code: String,
-        /// Human-readable explanation.
-        message: String,
+        /// Human-readable explanation (not `message`: that name belongs to Kotlin's Throwable).
+        detail: String,
         /// RFC 6901 pointer into the content, when content is at fault.
         path: Option<String>,
     },
@@ -32,7 +32,7 @@ pub enum HelpError {
 
 impl From<inscene::Error> for HelpError {
     fn from(e: inscene::Error) -> Self {
-        HelpError::Failed { code: e.code().to_owned(), message: e.to_string(), path: e.path().map(str::to_owned) }
+        HelpError::Failed { code: e.code().to_owned(), detail: e.to_string(), path: e.path().map(str::to_owned) }
     }
 }
 
@@ -208,7 +208,7 @@ impl HelpCatalog {
         let ctx = context(&context_json)?;
         let event: serde_json::Value = serde_json::from_str(&event_json).map_err(|e| HelpError::Failed {
             code: "context.invalid".into(),
-            message: format!("event is not JSON: {e}"),
+            detail: format!("event is not JSON: {e}"),
             path: None,
         })?;
         let found = inscene::escalation::on_event(&self.inner, &ctx, &event, now)?;
@@ -454,7 +454,7 @@ impl HelpSession {
         let data = match data_json {
             Some(d) => Some(serde_json::from_str(&d).map_err(|e| HelpError::Failed {
                 code: "session.invalid_input".into(),
-                message: format!("action result data is not JSON: {e}"),
+                detail: format!("action result data is not JSON: {e}"),
                 path: None,
             })?),
             None => None,
@@ -496,7 +496,7 @@ impl HelpSession {
     pub fn apply_json(&self, input_json: String, now: i64) -> Result<StepView, HelpError> {
         let input: Input = serde_json::from_str(&input_json).map_err(|e| HelpError::Failed {
             code: "session.invalid_input".into(),
-            message: format!("not a session input: {e}"),
+            detail: format!("not a session input: {e}"),
             path: None,
         })?;
         self.apply(input, now)

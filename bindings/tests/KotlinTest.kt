@@ -1,0 +1,157 @@
+// The generated Kotlin bindings, compiled with kotlinc and run on the JVM
+// against the built library, as an Android developer would use them.
+import dev.inscene.*
+import java.io.File
+
+const val NOW = 1_795_000_000L
+
+fun read(rel: String) = File(System.getProperty("inscene.root"), rel).readText()
+
+class Sink : EventSink {
+    val types = mutableListOf<String>()
+    override fun onEvent(eventJson: String) {
+        types.add(Json.parse(eventJson).obj()["type"]!!.str())
+    }
+}
+
+var passed = 0
+var failed = 0
+
+fun check(name: String, body: () -> Unit) {
+    try {
+        body(); passed++; println("ok   $name")
+    } catch (e: Throwable) {
+        failed++; println("FAIL $name: $e")
+    }
+}
+
+fun expect(cond: Boolean, what: String) { if (!cond) throw AssertionError(what) }
+
+fun main() {
+    val catalog = HelpCatalog(read("content/sample-shop.json"))
+
+    check("resolve the missing-order context") {
+        val found = catalog.resolve("""{"locale":"en","query":"my order disappeared"}""", NOW)
+        expect(found.suggestions.first().scenario == "order_missing", "top suggestion")
+        expect(found.suggestions.first().reasons.any { it.kind == "text" }, "text reason")
+    }
+
+    check("walk to resolution") {
+        val sink = Sink()
+        val ctx = """{"locale":"zh-Hans","entities":{"order":{"id":"20261122001","status":"deleted"}}}"""
+        val s = catalog.startSession("kt-1", "order_missing", null, ctx, NOW, sink)
+        expect(s.view(NOW).text.contains("20261122001"), "placeholder filled")
+        var v = s.next(NOW)
+        expect(v.action?.action == "open_deleted_orders", "action requested")
+        s.actionResult(ActionOutcome.SUCCESS, null, NOW)
+        s.choose("yes", NOW)
+        s.choose("restore", NOW)
+        v = s.actionResult(ActionOutcome.SUCCESS, null, NOW)
+        expect(v.status == SessionStatus.RESOLVED, "resolved")
+        s.feedback(true, NOW)
+        expect(sink.types.first() == "started" && sink.types.last() == "feedback", "events ${sink.types}")
+    }
+
+    check("walk to escalation with a handoff packet") {
+        val s = catalog.startSession("kt-2", "login_failure", null, """{"locale":"en","user":{"segments":["elderly"]}}""", NOW, null)
+        expect(s.view(NOW).human.prominent, "human offered to the elderly from the first step")
+        val v = s.choose("other", NOW)
+        expect(v.status == SessionStatus.ESCALATED, "escalated")
+        val packet = Json.parse(s.handoffJson()!!).obj()
+        expect(packet["schema"]!!.str() == "inscene.handoff.v1", "schema")
+        expect(packet["channels"]!!.arr().first().str() == "voice", "voice first")
+    }
+
+    check("content errors arrive typed") {
+        val broken = read("content/sample-shop.json").replaceFirst("\"next\": \"open_deleted\"", "\"next\": \"open_delted\"")
+        try {
+            HelpCatalog(broken).startSession("kt-3", "order_missing", null, "{}", NOW, null)
+            throw AssertionError("no error")
+        } catch (e: HelpException.Failed) {
+            expect(e.code == "content.dangling_next", "code ${e.code}")
+            expect(e.path == "/flows/0/steps/1/next", "path ${e.path}")
+        }
+        val finding = lint(broken).first()
+        expect(finding.code == "content.dangling_next" && finding.line != null, "lint finding")
+    }
+
+    check("golden vectors replay like Rust") {
+        val dir = File(System.getProperty("inscene.root"), "tests/golden")
+        var replayed = 0
+        for (file in dir.listFiles()!!.filter { it.name.endsWith(".json") }.sortedBy { it.name }) {
+            val v = Json.parse(file.readText()).obj()
+            val start = v["start"]?.obj() ?: continue
+            val cat = HelpCatalog(read(v["catalog"]!!.str()))
+            val ctx = v["context"]!!.raw
+            val sink = Sink()
+            var s = cat.startSession(start["session"]!!.str(), start["scenario"]?.str(), start["flow"]?.str(), ctx, v["now"]!!.long(), sink)
+            var t = v["now"]!!.long()
+            for (item in v["script"]?.arr() ?: emptyList()) {
+                t += 10
+                val o = item.obj()
+                if (o.containsKey("restore")) s = cat.restoreSession(s.snapshot(), ctx, t, sink)
+                val input = o["input"] ?: continue
+                val error = o["error"]?.str()
+                try {
+                    s.applyJson(input.raw, t)
+                    expect(error == null, "${file.name}: expected $error")
+                } catch (e: HelpException.Failed) {
+                    expect(e.code == error, "${file.name}: got ${e.code}")
+                }
+            }
+            val expected = v["expect"]!!.obj()
+            expect(s.view(t).status.name.lowercase() == expected["status"]!!.str(), "${file.name}: status")
+            val events = expected["events"]!!.arr().map { it.str() }
+            expect(sink.types == events, "${file.name}: events ${sink.types} != $events")
+            replayed++
+        }
+        expect(replayed >= 10, "replayed $replayed")
+    }
+
+    println("kotlin-bindings: $passed passed, $failed failed")
+    if (failed > 0) kotlin.system.exitProcess(1)
+}
+
+// A minimal JSON reader for the test (the JDK has none); `raw` keeps each value's text.
+class Json(val value: Any?, val raw: String) {
+    fun obj() = value as Map<String, Json>
+    fun arr() = value as List<Json>
+    fun str() = value as String
+    fun long() = (value as Number).toLong()
+
+    companion object {
+        fun parse(s: String): Json { val p = Parser(s); val j = p.value(); return j }
+    }
+
+    private class Parser(val s: String) {
+        var i = 0
+        fun ws() { while (i < s.length && s[i].isWhitespace()) i++ }
+        fun value(): Json {
+            ws(); val start = i
+            val v: Any? = when (s[i]) {
+                '{' -> { i++; val m = LinkedHashMap<String, Json>(); ws()
+                    if (s[i] == '}') i++ else while (true) { ws(); val k = string(); ws(); i++; m[k] = value(); ws(); if (s[i++] == '}') break }
+                    m }
+                '[' -> { i++; val l = mutableListOf<Json>(); ws()
+                    if (s[i] == ']') i++ else while (true) { l.add(value()); ws(); if (s[i++] == ']') break }
+                    l }
+                '"' -> string()
+                't' -> { i += 4; true }
+                'f' -> { i += 5; false }
+                'n' -> { i += 4; null }
+                else -> { val b = i; while (i < s.length && (s[i].isDigit() || s[i] in "+-.eE")) i++; s.substring(b, i).toDouble() }
+            }
+            return Json(v, s.substring(start, i))
+        }
+        fun string(): String {
+            val sb = StringBuilder(); i++
+            while (s[i] != '"') {
+                if (s[i] == '\\') { i++
+                    when (s[i]) { 'n' -> sb.append('\n'); 't' -> sb.append('\t'); 'u' -> { sb.append(s.substring(i + 1, i + 5).toInt(16).toChar()); i += 4 }; else -> sb.append(s[i]) }
+                } else sb.append(s[i])
+                i++
+            }
+            i++; return sb.toString()
+        }
+    }
+}

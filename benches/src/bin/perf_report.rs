@@ -223,4 +223,18 @@ fn main() {
         first.median_us, again.median_us
     );
     println!("\ncontent JSON size at 10k: {:.1} MB", json.len() as f64 / 1e6);
+
+    // The sample catalog and context the binding benchmarks use, for comparing per-call overhead.
+    let sample_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/sample-shop.json");
+    if let Ok(sample) = std::fs::read_to_string(sample_path) {
+        let cat = Catalog::from_json(&sample).unwrap();
+        let ctx_json = r#"{"locale": "en", "screen": "orders/detail", "query": "my order disappeared", "entities": {"order": {"id": "20261122001", "status": "deleted"}}}"#;
+        let native = time_calls(5_000, |_| {
+            black_box(resolve(&cat, &Context::from_json(ctx_json).unwrap(), NOW, &ResolveOptions::default()));
+        });
+        println!(
+            "sample catalog: native resolve incl. context parse: median {:.1} µs, p99 {:.1} µs",
+            native.median_us, native.p99_us
+        );
+    }
 }

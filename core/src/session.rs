@@ -618,55 +618,67 @@ impl Session {
             escalation: self.state.escalation.clone(),
             notice: self.state.notice.clone(),
         };
-        let set_text = |view: &mut StepView, t: &crate::content::LocalizedText| {
-            if let Some((l, s)) = pick(t) {
-                view.locale = l;
-                view.text = s;
-            }
-        };
-        if let Some(e) = &self.state.escalation {
-            if let Some(r) = &e.crisis_resources {
-                view.text = r.clone();
-            } else if let Some(CompiledStep::Escalation { text, .. }) = at.as_ref().map(|a| &a.step.kind) {
-                set_text(&mut view, text);
-            }
+        if let Some((locale, text)) = self.shown_text(at.as_ref(), &chain, &data) {
+            view.locale = locale;
+            view.text = text;
+        }
+        if self.state.escalation.is_some() {
             return view;
         }
         let Some(at) = at else { return view };
         let called = self.state.stack.len() > 1;
         view.kind = kind_name(&at.step.kind, called);
         match &at.step.kind {
-            CompiledStep::Message { text, .. } | CompiledStep::Resolution { text, .. } => {
-                set_text(&mut view, text);
-                view.ask_feedback = matches!(at.step.kind, CompiledStep::Resolution { feedback: true, .. })
-                    && !called
-                    && self.state.feedback.is_none();
+            CompiledStep::Resolution { feedback, .. } => {
+                view.ask_feedback = *feedback && !called && self.state.feedback.is_none();
             }
-            CompiledStep::Choice { text, options } => {
-                set_text(&mut view, text);
+            CompiledStep::Choice { options, .. } => {
                 view.options = options
                     .iter()
                     .map(|o| OptionView { id: o.id.clone(), label: pick(&o.label).map(|(_, s)| s).unwrap_or_default() })
                     .collect();
             }
-            CompiledStep::Input { text, max_length, error, .. } => {
-                set_text(&mut view, text);
+            CompiledStep::Input { max_length, error, .. } => {
                 view.input =
                     Some(InputView { max_length: *max_length, error: error.as_ref().and_then(&pick).map(|(_, s)| s) });
             }
-            CompiledStep::Action { text, action, params, .. } => {
-                if let Some(t) = text {
-                    set_text(&mut view, t);
-                }
+            CompiledStep::Action { action, params, .. } => {
                 view.action = Some(ActionRequest {
                     action: action.to_string(),
                     params: escalation::render_params(params, &data),
                 });
             }
-            CompiledStep::Escalation { text, .. } => set_text(&mut view, text),
-            CompiledStep::Check { .. } | CompiledStep::Goto { .. } | CompiledStep::Call { .. } => {}
+            CompiledStep::Message { .. }
+            | CompiledStep::Escalation { .. }
+            | CompiledStep::Check { .. }
+            | CompiledStep::Goto { .. }
+            | CompiledStep::Call { .. } => {}
         }
         view
+    }
+
+    /// The text the current step shows, with its locale: crisis resources once
+    /// a crisis escalated the session, the escalation step's text once
+    /// escalated, otherwise the step's own text.
+    fn shown_text(&self, at: Option<&At<'_>>, chain: &[String], data: &Value) -> Option<(String, String)> {
+        if let Some(resources) = self.state.escalation.as_ref().and_then(|e| e.crisis_resources.clone()) {
+            return Some((chain.first().cloned().unwrap_or_default(), resources));
+        }
+        let text = match (&self.state.escalation, &at?.step.kind) {
+            (Some(_), CompiledStep::Escalation { text, .. }) => text,
+            (Some(_), _) => return None,
+            (
+                None,
+                CompiledStep::Message { text, .. }
+                | CompiledStep::Resolution { text, .. }
+                | CompiledStep::Choice { text, .. }
+                | CompiledStep::Input { text, .. }
+                | CompiledStep::Escalation { text, .. }
+                | CompiledStep::Action { text: Some(text), .. },
+            ) => text,
+            (None, _) => return None,
+        };
+        i18n::pick(text, chain).map(|(l, s)| (l.to_owned(), i18n::render(s, data)))
     }
 
     /// The handoff packet, once the session has escalated.
@@ -864,8 +876,10 @@ impl Session {
         let called = self.state.stack.len() > 1;
         events
             .push(self.event("step_viewed", now).with("kind", kind_name(&at.step.kind, called)).with("visit", visits));
-        let view = self.view(catalog, ctx, now);
-        self.say(Speaker::Bot, view.text.clone());
+        let shown = self.shown_text(Some(&at), &self.chain(catalog, ctx), &self.data(ctx, now));
+        if let Some((_, text)) = shown {
+            self.say(Speaker::Bot, text);
+        }
         let policy = self.policy(catalog);
         if forward && visits == policy.offer_on_visit {
             events.push(self.event("human_offered", now).with("reason", "loop"));
@@ -898,7 +912,7 @@ impl Session {
         now: i64,
         events: &mut Vec<Event>,
     ) {
-        let human = self.human(catalog, ctx, now);
+        let (human, urgency) = self.human_and_urgency(catalog, ctx, now);
         let policy = self.policy(catalog);
         let segments = ctx.segments();
         let rules = policy.segment_rules(&segments);
@@ -914,9 +928,6 @@ impl Session {
         if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
             priority = priority.max(Priority::High);
         }
-        let data = self.data(ctx, now);
-        let mut scope = catalog.evaluator().scope(&data);
-        let urgency = escalation::urgency(catalog, &mut scope).map(|(_, ids)| ids).unwrap_or_default();
         self.state.status = Status::Escalated;
         self.state.escalation = Some(EscalationState {
             reason: reason.to_owned(),
@@ -942,6 +953,11 @@ impl Session {
 
     /// How "talk to a human" should show now.
     fn human(&self, catalog: &Catalog, ctx: &Context, now: i64) -> HumanView {
+        self.human_and_urgency(catalog, ctx, now).0
+    }
+
+    /// The human offer, and the ids of the urgency rules that hold (evaluated once for both).
+    fn human_and_urgency(&self, catalog: &Catalog, ctx: &Context, now: i64) -> (HumanView, Vec<String>) {
         let policy = self.policy(catalog);
         let segments = ctx.segments();
         let rules = policy.segment_rules(&segments);
@@ -964,20 +980,23 @@ impl Session {
         priority = priority.max(risk_priority(self.state.risk));
         let data = self.data(ctx, now);
         let mut scope = catalog.evaluator().scope(&data);
-        if let Some((p, _)) = escalation::urgency(catalog, &mut scope) {
+        let mut urgency = Vec::new();
+        if let Some((p, ids)) = escalation::urgency(catalog, &mut scope) {
             reasons.push("urgency".into());
             priority = priority.max(p);
+            urgency = ids;
         }
         let channels = rules.iter().find_map(|r| r.channels.clone()).unwrap_or_else(|| policy.channels.clone());
         let prominent = !reasons.is_empty();
-        HumanView {
+        let view = HumanView {
             available: true,
             visible: policy.always_offer_human || prominent,
             prominent,
             reasons,
             channels,
             priority,
-        }
+        };
+        (view, urgency)
     }
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use inscene::content::{CatalogDoc, Flow, FlowMode, LocalizedText, StepKind};
 
-use crate::{fail, read};
+use crate::fail;
 
 /// Output format of `graph`.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -183,11 +183,8 @@ fn svg(nodes: &[Node], edges: &[Edge]) -> Result<String, String> {
 /// `inscene graph CATALOG --flow ID`.
 pub fn graph(catalog: &Path, flow_id: &str, format: GraphFormat, locale: Option<&str>) -> ExitCode {
     // Check everything first, so the picture is of valid content.
-    if let Err(code) = crate::run::load(catalog) {
-        return code;
-    }
-    let source = match read(catalog) {
-        Ok(s) => s,
+    let source = match crate::run::load(catalog) {
+        Ok((_, source)) => source,
         Err(code) => return code,
     };
     let doc: CatalogDoc = match serde_json::from_str(&source) {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use inscene::{Catalog, Diagnostic};
+use inscene::Diagnostic;
 
 #[derive(Parser)]
 #[command(name = "inscene", version, about = "Lint, run, draw and measure inscene help-content catalogs")]
@@ -288,17 +288,9 @@ fn lint(paths: &[std::path::PathBuf], format: LintFormat) -> ExitCode {
 }
 
 fn inspect(path: &std::path::Path) -> ExitCode {
-    let source = match read(path) {
-        Ok(s) => s,
+    let catalog = match run::load(path) {
+        Ok((catalog, _)) => catalog,
         Err(code) => return code,
-    };
-    // A tool checks every flow up front, unlike an app that compiles flows on first use.
-    let catalog = match Catalog::from_json_strict(&source, &inscene::Limits::default()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{}: {} ({})", path.display(), e, e.code());
-            return ExitCode::from(1);
-        }
     };
     let meta = catalog.meta();
     let locales = catalog.locales();

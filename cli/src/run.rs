@@ -11,13 +11,17 @@ use inscene::session::{ActionOutcome, Input, Session, StartRequest, Status};
 
 use crate::{Format, fail, read};
 
-/// Loads a catalog for a tool: every flow checked up front.
-pub fn load(path: &Path) -> Result<Catalog, ExitCode> {
+/// Loads a catalog for a tool, every flow checked up front (unlike an app, which
+/// compiles flows on first use). Returns the catalog and its source text.
+pub fn load(path: &Path) -> Result<(Catalog, String), ExitCode> {
     let source = read(path)?;
-    Catalog::from_json_strict(&source, &inscene::Limits::default()).map_err(|e| {
-        eprintln!("{}: {} ({})", path.display(), e, e.code());
-        ExitCode::from(1)
-    })
+    match Catalog::from_json_strict(&source, &inscene::Limits::default()) {
+        Ok(catalog) => Ok((catalog, source)),
+        Err(e) => {
+            eprintln!("{}: {} ({})", path.display(), e, e.code());
+            Err(ExitCode::from(1))
+        }
+    }
 }
 
 fn context(path: Option<&Path>) -> Result<Context, ExitCode> {
@@ -31,7 +35,7 @@ fn context(path: Option<&Path>) -> Result<Context, ExitCode> {
 /// `inscene resolve`: ranked suggestions with scores and reasons.
 pub fn resolve_cmd(catalog: &Path, ctx: Option<&Path>, now: i64, format: Format) -> ExitCode {
     let (catalog, ctx) = match (load(catalog), context(ctx)) {
-        (Ok(c), Ok(x)) => (c, x),
+        (Ok((c, _)), Ok(x)) => (c, x),
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
@@ -141,7 +145,7 @@ pub fn walk(
     now: i64,
 ) -> ExitCode {
     let (catalog, ctx) = match (load(catalog), context(ctx)) {
-        (Ok(c), Ok(x)) => (c, x),
+        (Ok((c, _)), Ok(x)) => (c, x),
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let scenario = match scenario {

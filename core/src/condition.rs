@@ -83,13 +83,6 @@ impl Evaluator {
         Ok(())
     }
 
-    /// Evaluates `condition` against `data` with JsonLogic truthiness.
-    pub fn is_true(&self, condition: &Condition, data: &Value) -> Result<bool, String> {
-        let mut session = self.engine.session();
-        let value = session.eval_borrowed(&condition.logic, data).map_err(|e| e.to_string())?;
-        Ok(self.engine.truthy(value))
-    }
-
     /// Prepares `data` once for evaluating many conditions against it.
     pub fn scope(&self, data: &Value) -> Scope<'_> {
         let parsed = serde_json::to_string(data).ok().and_then(|s| ParsedData::from_json(&s).ok());
@@ -262,10 +255,10 @@ mod tests {
     fn compiles_and_evaluates_with_truthiness() {
         let ev = Evaluator::new();
         let c = ev.compile(&json!({">=": [{"var": "risk.fraud_score"}, 0.9]})).unwrap();
-        assert!(ev.is_true(&c, &json!({"risk": {"fraud_score": 0.95}})).unwrap());
-        assert!(!ev.is_true(&c, &json!({"risk": {"fraud_score": 0.2}})).unwrap());
+        assert!(ev.scope(&json!({"risk": {"fraud_score": 0.95}})).holds(&c));
+        assert!(!ev.scope(&json!({"risk": {"fraud_score": 0.2}})).holds(&c));
         let c = ev.compile(&json!({"var": "user.segments"})).unwrap();
-        assert!(!ev.is_true(&c, &json!({"user": {"segments": []}})).unwrap());
+        assert!(!ev.scope(&json!({"user": {"segments": []}})).holds(&c));
     }
 
     #[test]

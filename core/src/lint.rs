@@ -620,7 +620,11 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         let parsed =
             regex_syntax::ParserBuilder::new().nest_limit(self.limits.max_regex_nesting).build().parse(pattern);
         if let Err(e) = parsed {
-            self.error(Code::InvalidRegex, p, format!("invalid regular expression: {}", one_line(&e.to_string())));
+            self.error(
+                Code::InvalidRegex,
+                p,
+                format!("invalid regular expression: {}", crate::text::one_line(&e.to_string())),
+            );
             return;
         }
         if self.depth == Depth::Full {
@@ -632,7 +636,10 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 self.error(
                     Code::InvalidRegex,
                     p,
-                    format!("regular expression does not compile within limits: {}", one_line(&e.to_string())),
+                    format!(
+                        "regular expression does not compile within limits: {}",
+                        crate::text::one_line(&e.to_string())
+                    ),
                 );
             }
         }
@@ -1284,10 +1291,6 @@ fn has_prefix(path: &str, prefix: &str) -> bool {
 /// Keeps content excerpts in messages short.
 fn truncate(s: &str) -> String {
     if s.chars().count() <= 60 { s.to_owned() } else { format!("{}…", s.chars().take(60).collect::<String>()) }
-}
-
-fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Strongly connected components (Tarjan), iterative so that deep graphs

@@ -247,7 +247,8 @@ fn required(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-fn one_line(s: &str) -> String {
+/// A multi-line error message (regex-syntax draws the pattern and a caret) on one line.
+pub(crate) fn one_line(s: &str) -> String {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
@@ -378,11 +379,6 @@ impl<O: Copy> PhraseIndex<O> {
     /// How many patterns have been compiled so far (the rest are still lazy).
     pub fn compiled_patterns(&self) -> usize {
         self.patterns.iter().filter(|p| p.compiled.get().is_some()).count()
-    }
-
-    /// Whether the regex compiled, for checking one pattern directly (input validation).
-    pub fn is_match(&self, p: usize, text: &str) -> bool {
-        self.patterns.get(p).and_then(|pat| self.regex(pat)).is_some_and(|re| re.is_match(text))
     }
 }
 

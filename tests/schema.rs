@@ -8,6 +8,7 @@ use inscene_conformance::repo_path;
 
 const SCHEMA_FILE: &str = "schema/inscene-content.v1.schema.json";
 const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
+const API_SCHEMA_FILE: &str = "schema/inscene-api.v1.schema.json";
 
 fn pretty(mut schema: serde_json::Value, file: &str) -> String {
     if let Some(obj) = schema.as_object_mut() {
@@ -26,6 +27,31 @@ fn generated_handoff() -> String {
     pretty(serde_json::to_value(schemars::schema_for!(HandoffPacket)).expect("schema serializes"), HANDOFF_SCHEMA_FILE)
 }
 
+/// Every shape a host exchanges with the SDK at runtime; the TypeScript types of
+/// the web package are generated from this file.
+fn generated_api() -> String {
+    use inscene::{context, escalation, events, lint, resolve, session};
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let _ = generator.subschema_for::<context::ContextShape>();
+    let _ = generator.subschema_for::<context::HostEventShape>();
+    let _ = generator.subschema_for::<resolve::Resolution>();
+    let _ = generator.subschema_for::<session::StartRequest>();
+    let _ = generator.subschema_for::<session::Input>();
+    let _ = generator.subschema_for::<session::StepView>();
+    let _ = generator.subschema_for::<events::Event>();
+    let _ = generator.subschema_for::<escalation::InterventionView>();
+    let _ = generator.subschema_for::<HandoffPacket>();
+    let _ = generator.subschema_for::<lint::Finding>();
+    let defs = generator.take_definitions(true);
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "inscene runtime API",
+        "description": "Shapes a host exchanges with the SDK: contexts, resolutions, step views, session inputs and events, interventions, handoff packets and lint findings.",
+        "$defs": defs,
+    });
+    pretty(schema, API_SCHEMA_FILE)
+}
+
 fn assert_fresh(file: &str, fresh: &str) {
     let path = repo_path(file);
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
@@ -42,6 +68,20 @@ fn assert_fresh(file: &str, fresh: &str) {
 fn committed_schemas_match_the_rust_types() {
     assert_fresh(SCHEMA_FILE, &generated());
     assert_fresh(HANDOFF_SCHEMA_FILE, &generated_handoff());
+    assert_fresh(API_SCHEMA_FILE, &generated_api());
+}
+
+#[test]
+fn context_schema_names_every_field_the_parser_checks() {
+    let schema: serde_json::Value = serde_json::from_str(&generated_api()).expect("json");
+    let props = schema["$defs"]["Context"]["properties"].as_object().expect("context properties");
+    for field in inscene::context::BUILTIN_FIELDS.iter().filter(|f| !["now", "today"].contains(f)) {
+        let top = field.split('.').next().unwrap_or(field);
+        assert!(props.contains_key(top), "{top} missing from the Context schema");
+    }
+    for field in ["context_version", "entities", "user", "risk"] {
+        assert!(props.contains_key(field), "{field} missing from the Context schema");
+    }
 }
 
 #[test]

@@ -346,3 +346,82 @@ mod tests {
         assert_eq!(Context::from_json(&json).unwrap_err().code(), "context.invalid");
     }
 }
+
+// The documented shape of a context, for the JSON Schema and the TypeScript
+// types generated from it. Parsing is done by `Context::from_value`, which
+// checks the same fields; a test keeps the two lists equal.
+/// What the host app tells the SDK about the user's situation (context model
+/// version 1). Every field is optional; unknown fields are kept and visible to
+/// conditions; entities, user attributes and risk scores are those the content declares.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)] // a description, never built
+#[cfg_attr(feature = "schema", schemars(rename = "Context"))]
+pub struct ContextShape {
+    /// Context model version; `1` when given.
+    context_version: Option<u64>,
+    /// The user's locale, e.g. `zh-Hans`.
+    locale: Option<String>,
+    /// The user's preferred languages, best first.
+    languages: Option<Vec<String>>,
+    /// `ios`, `android`, `web`, ...
+    platform: Option<String>,
+    /// The host app's version.
+    app_version: Option<String>,
+    /// Current screen route, e.g. `orders/detail`.
+    screen: Option<String>,
+    /// Free text the user typed.
+    query: Option<String>,
+    /// The user's offset from UTC, in minutes (-1440..=1440).
+    timezone_offset_minutes: Option<i32>,
+    /// Recent events, oldest first (the newest 200 are kept).
+    events: Option<Vec<ContextEventShape>>,
+    /// Entities on screen (`order`, `charge`, `payment`, ...), as declared by the content.
+    entities: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The user: `segments` plus attributes declared by the content.
+    user: Option<UserShape>,
+    /// Risk scores, as declared by the content.
+    risk: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Any other field is kept and visible to conditions.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A recent event in a context.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)] // a description, never built
+#[cfg_attr(feature = "schema", schemars(rename = "ContextEvent"))]
+pub struct ContextEventShape {
+    /// Event name, e.g. `login_failed`.
+    name: String,
+    /// Seconds since the Unix epoch.
+    at: Option<i64>,
+    /// Event data; `data.code` is compared as text.
+    data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The user part of a context.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)] // a description, never built
+#[cfg_attr(feature = "schema", schemars(rename = "User"))]
+pub struct UserShape {
+    /// Segments such as `elderly` or `vip`.
+    segments: Option<Vec<String>>,
+    /// Attributes declared by the content.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A host event for proactive interventions (`on_event`).
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)] // a description, never built
+#[cfg_attr(feature = "schema", schemars(rename = "HostEvent"))]
+pub struct HostEventShape {
+    /// Event name, e.g. `payment_submitted`.
+    name: String,
+    /// Event data, visible to conditions as `event.data`.
+    data: Option<serde_json::Map<String, serde_json::Value>>,
+}

@@ -128,6 +128,7 @@ pub(crate) fn build_crisis_index(crisis: &CrisisScreening, limits: &Limits) -> (
 
 /// A crisis detected in the user's text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CrisisHit {
     /// Crisis resources, localized for the user.
     pub resources: String,
@@ -186,6 +187,7 @@ pub fn urgency(catalog: &Catalog, scope: &mut Scope<'_>) -> Option<(Priority, Ve
 
 /// An in-app action the host is asked to perform.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionRequest {
     /// Declared action id.
     pub action: String,
@@ -195,6 +197,7 @@ pub struct ActionRequest {
 
 /// A human contact being offered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HumanContact {
     /// Channels, best first.
     pub channels: Vec<Channel>,
@@ -209,6 +212,8 @@ pub struct HumanContact {
 
 /// A proactive intervention to show now, interrupting the current flow.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Intervention"))]
 pub struct InterventionView {
     /// Intervention id.
     pub id: String,

@@ -13,6 +13,8 @@ use serde_json::{Map, Value};
 
 /// One analytics event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionEvent"))]
 pub struct Event {
     /// Event type, e.g. `step_viewed`.
     #[serde(rename = "type")]

@@ -44,6 +44,51 @@ impl LintReport {
     }
 }
 
+/// A finding with its place in the source, as the bindings and the CLI report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "LintFinding"))]
+pub struct Finding {
+    /// Stable code, e.g. `content.dangling_next`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Explanation; never contains user data.
+    pub message: String,
+    /// RFC 6901 JSON pointer of the offending value.
+    pub path: String,
+    /// 1-based line of the value in the source, where found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+/// Lints `source` and places every finding at its line and column.
+///
+/// ```
+/// let found = inscene::lint::findings("{\n  \"schema_version\": \"2.0\"\n}");
+/// assert_eq!((found[0].code, found[0].line), ("content.unsupported_version", Some(2)));
+/// ```
+pub fn findings(source: &str) -> Vec<Finding> {
+    lint(source)
+        .diagnostics
+        .into_iter()
+        .map(|d| {
+            let position = d.position.or_else(|| position_of(source, &d.path));
+            Finding {
+                code: d.code.as_str(),
+                severity: d.severity,
+                message: d.message,
+                path: d.path,
+                line: position.map(|p| p.0),
+                column: position.map(|p| p.1),
+            }
+        })
+        .collect()
+}
+
 /// How a catalog document holds its flows: parsed, or raw until first use.
 pub(crate) trait FlowSource {
     /// Flows held as raw JSON: at load their contents are not parsed, even to

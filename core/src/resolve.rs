@@ -137,6 +137,7 @@ fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
 
 /// Why a trigger fired.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reason {
     /// Position of the trigger in the scenario's `triggers`.
     pub trigger: usize,
@@ -150,6 +151,7 @@ pub struct Reason {
 
 /// One ranked suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Suggestion {
     /// Scenario id.
     pub scenario: String,
@@ -173,6 +175,7 @@ pub struct Suggestion {
 
 /// What [`resolve`] found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Resolution {
     /// Suggestions, best first.
     pub suggestions: Vec<Suggestion>,

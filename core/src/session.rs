@@ -43,6 +43,7 @@ pub const MAX_INPUT_CHARS: usize = 2_000;
 
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The user is working through the flow.
@@ -66,6 +67,7 @@ pub struct Frame {
 
 /// How and why the session was handed over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationState {
     /// Stable reason code.
     pub reason: String,
@@ -134,7 +136,9 @@ pub struct SessionState {
 
 /// What the user or host does next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", schemars(rename = "SessionInput"))]
 pub enum Input {
     /// Go on from a message.
     Next,
@@ -173,6 +177,7 @@ pub enum Input {
 
 /// Result of an in-app action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionOutcome {
     /// It worked.
@@ -195,6 +200,7 @@ impl ActionOutcome {
 
 /// How a session begins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StartRequest {
     /// Session id chosen by the host (the core makes no random ids).
     pub session: String,
@@ -208,6 +214,7 @@ pub struct StartRequest {
 
 /// "Talk to a human", as the view should show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HumanView {
     /// Always true: a human can always be requested.
     pub available: bool,
@@ -225,6 +232,7 @@ pub struct HumanView {
 
 /// A choice option, localized.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OptionView {
     /// Option id, to send back with [`Input::Choose`].
     pub id: String,
@@ -234,6 +242,7 @@ pub struct OptionView {
 
 /// Input field details.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InputView {
     /// Longest accepted value.
     pub max_length: u32,
@@ -244,6 +253,7 @@ pub struct InputView {
 /// The current step, ready to render. All text is plain text: render it as
 /// text, never as markup.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StepView {
     /// Session id.
     pub session: String,
@@ -271,7 +281,7 @@ pub struct StepView {
     pub ask_feedback: bool,
     /// "Talk to a human".
     pub human: HumanView,
-    /// Whether [`Input::Back`] is possible.
+    /// Whether going back one step is possible.
     pub can_go_back: bool,
     /// Set once escalated.
     pub escalation: Option<EscalationState>,

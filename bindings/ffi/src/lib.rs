@@ -66,19 +66,15 @@ pub struct LintFinding {
 /// Lints content JSON: every finding, errors first.
 #[uniffi::export]
 pub fn lint(catalog_json: String) -> Vec<LintFinding> {
-    inscene::lint(&catalog_json)
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let position = d.position.or_else(|| inscene::lint::position_of(&catalog_json, &d.path));
-            LintFinding {
-                code: d.code.as_str().to_owned(),
-                severity: d.severity.to_string(),
-                message: d.message.clone(),
-                path: d.path.clone(),
-                line: position.map(|p| p.0 as u32),
-                column: position.map(|p| p.1 as u32),
-            }
+    inscene::lint::findings(&catalog_json)
+        .into_iter()
+        .map(|f| LintFinding {
+            code: f.code.to_owned(),
+            severity: f.severity.to_string(),
+            message: f.message,
+            path: f.path,
+            line: f.line.map(|l| l as u32),
+            column: f.column.map(|c| c as u32),
         })
         .collect()
 }

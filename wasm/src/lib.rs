@@ -1,0 +1,375 @@
+//! wasm-bindgen facade of the inscene core for browsers and Node.
+//!
+//! Thin by design: conversion and error mapping only; all behaviour lives in
+//! `inscene`. Values cross the boundary as JSON text (`JSON.stringify` on the
+//! way in, `JSON.parse` on the way out), so the shapes are exactly the core's
+//! serde shapes, the same ones the golden vectors, the handoff schema and the
+//! mobile bindings use. Every failure is thrown as an `Error` named
+//! `InSceneError` with `code` (stable) and, where content is at fault, `path`
+//! (a JSON pointer). No call panics on bad input.
+//!
+//! `now` is optional everywhere: the core never reads a clock, so when the
+//! caller leaves it out the facade passes `Date.now()` in seconds.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use inscene::context::Context;
+use inscene::session::{Input, Session, StartRequest};
+use js_sys::{Function, JSON, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+import type {
+  Context, HostEvent, Intervention, Resolution, SessionEvent, SessionInput, StartRequest, StepView,
+  HandoffPacket, LintFinding, ActionOutcome,
+} from "./types.js";
+export type * from "./types.js";
+
+/** Every failure of the SDK. */
+export interface InSceneError extends Error {
+  name: "InSceneError";
+  /** Stable machine-readable code, e.g. `content.dangling_next`, `session.invalid_input`. */
+  code: string;
+  /** RFC 6901 pointer into the content, when content is at fault. */
+  path?: string;
+}
+"#;
+
+/// Builds the error thrown to JS: an `Error` named `InSceneError` with `code` and `path`.
+fn error(code: &str, message: &str, path: Option<&str>) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("InSceneError");
+    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    if let Some(p) = path {
+        let _ = Reflect::set(&e, &"path".into(), &p.into());
+    }
+    e.into()
+}
+
+fn core_error(e: &inscene::Error) -> JsValue {
+    error(e.code(), &e.to_string(), e.path())
+}
+
+/// JSON text of a JS value: strings pass through, everything else is stringified.
+fn json_text(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if value.is_undefined() || value.is_null() {
+        return Ok("{}".to_owned());
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| error(code, &format!("{what} cannot be written as JSON"), None))
+}
+
+fn context(value: &JsValue) -> Result<Context, JsValue> {
+    let text = json_text(value, "context.invalid", "the context")?;
+    Context::from_json(&text).map_err(|e| core_error(&e))
+}
+
+/// A JS value from anything serde can write.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| error("internal.serialize", &e.to_string(), None))?;
+    JSON::parse(&text).map_err(|_| error("internal.serialize", "the SDK produced JSON the host could not read", None))
+}
+
+fn now_or_clock(now: Option<f64>) -> i64 {
+    match now {
+        Some(n) if n.is_finite() => n as i64,
+        _ => (js_sys::Date::now() / 1000.0) as i64,
+    }
+}
+
+/// Lints content JSON: every finding, errors first, with line and column.
+#[wasm_bindgen(unchecked_return_type = "LintFinding[]")]
+pub fn lint(catalog_json: &str) -> Result<JsValue, JsValue> {
+    to_js(&inscene::lint::findings(catalog_json))
+}
+
+/// A loaded content catalog. Load once and keep it; sessions share it.
+#[wasm_bindgen]
+pub struct Catalog {
+    inner: Rc<inscene::Catalog>,
+}
+
+#[wasm_bindgen]
+impl Catalog {
+    /// Loads content JSON (a string). Flows are checked and compiled on first use;
+    /// use `lint` in content CI for the full check.
+    #[wasm_bindgen(constructor)]
+    pub fn new(catalog_json: &str) -> Result<Catalog, JsValue> {
+        let inner = inscene::Catalog::from_json(catalog_json).map_err(|e| core_error(&e))?;
+        Ok(Catalog { inner: Rc::new(inner) })
+    }
+
+    /// Catalog id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.meta().id.clone()
+    }
+
+    /// Content version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.meta().version.clone()
+    }
+
+    /// Locales the content is written in (the default among them).
+    #[wasm_bindgen(getter)]
+    pub fn locales(&self) -> Vec<String> {
+        self.inner.locales().supported.clone()
+    }
+
+    /// The locale used when nothing better is available.
+    #[wasm_bindgen(getter, js_name = defaultLocale)]
+    pub fn default_locale(&self) -> String {
+        self.inner.locales().default.clone()
+    }
+
+    /// Builds now what is otherwise built on the first typed question (e.g. in an idle callback).
+    pub fn prepare(&self) {
+        self.inner.prepare();
+    }
+
+    /// Ranked, explained suggestions for a context. `now`: seconds since the epoch (default: the clock).
+    #[wasm_bindgen(unchecked_return_type = "Resolution")]
+    pub fn resolve(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let ctx = context(&context_value)?;
+        let found = inscene::resolve::resolve(&self.inner, &ctx, now_or_clock(now), &Default::default());
+        to_js(&found)
+    }
+
+    /// The proactive intervention for a host event (`{name, data}`), or `undefined`.
+    #[wasm_bindgen(js_name = onEvent, unchecked_return_type = "Intervention | undefined")]
+    pub fn on_event(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HostEvent")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let ctx = context(&context_value)?;
+        let text = json_text(&event, "context.invalid", "the event")?;
+        let event: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| error("context.invalid", &format!("event is not JSON: {e}"), None))?;
+        match inscene::escalation::on_event(&self.inner, &ctx, &event, now_or_clock(now)) {
+            Ok(Some(found)) => to_js(&found),
+            Ok(None) => Ok(JsValue::UNDEFINED),
+            Err(e) => Err(core_error(&e)),
+        }
+    }
+
+    /// Starts a session on a scenario (from a suggestion) or a flow. `onEvent` receives
+    /// the analytics events as they happen; exceptions it throws are ignored so a
+    /// broken analytics hook cannot break help.
+    #[wasm_bindgen(js_name = startSession)]
+    pub fn start_session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StartRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        now: Option<f64>,
+        #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: SessionEvent) => void")] on_event: Option<
+            Function,
+        >,
+    ) -> Result<HelpSession, JsValue> {
+        let ctx = context(&context_value)?;
+        let text = json_text(&request, "session.invalid_input", "the start request")?;
+        let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
+            error("session.invalid_input", &format!("not a start request ({{session, scenario?, flow?}}): {e}"), None)
+        })?;
+        let (session, events) =
+            Session::start(&self.inner, &ctx, &request, now_or_clock(now)).map_err(|e| core_error(&e))?;
+        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink: on_event };
+        session.emit(&events);
+        Ok(session)
+    }
+
+    /// Restores a session from `snapshot()`, recovering if the content changed meanwhile.
+    #[wasm_bindgen(js_name = restoreSession)]
+    pub fn restore_session(
+        &self,
+        snapshot: &str,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        now: Option<f64>,
+        #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: SessionEvent) => void")] on_event: Option<
+            Function,
+        >,
+    ) -> Result<HelpSession, JsValue> {
+        let ctx = context(&context_value)?;
+        let (session, events) =
+            Session::restore(&self.inner, &ctx, snapshot, now_or_clock(now)).map_err(|e| core_error(&e))?;
+        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink: on_event };
+        session.emit(&events);
+        Ok(session)
+    }
+}
+
+/// A running session. Each method applies one input and returns the new step view.
+#[wasm_bindgen(js_name = Session)]
+pub struct HelpSession {
+    catalog: Rc<inscene::Catalog>,
+    state: RefCell<(Session, Context)>,
+    sink: Option<Function>,
+}
+
+impl HelpSession {
+    fn emit(&self, events: &[inscene::events::Event]) {
+        if let Some(sink) = &self.sink {
+            for e in events {
+                if let Ok(value) = to_js(e) {
+                    let _ = sink.call1(&JsValue::NULL, &value);
+                }
+            }
+        }
+    }
+
+    fn apply_input(&self, input: &Input, now: Option<f64>) -> Result<JsValue, JsValue> {
+        let now = now_or_clock(now);
+        let events = {
+            let mut guard = self.state.try_borrow_mut().map_err(|_| busy())?;
+            let (session, ctx) = &mut *guard;
+            session.apply(&self.catalog, ctx, input, now).map_err(|e| core_error(&e))?
+        };
+        self.emit(&events);
+        self.view_at(now)
+    }
+
+    fn view_at(&self, now: i64) -> Result<JsValue, JsValue> {
+        let guard = self.state.try_borrow().map_err(|_| busy())?;
+        let (session, ctx) = &*guard;
+        to_js(&session.view(&self.catalog, ctx, now))
+    }
+}
+
+fn busy() -> JsValue {
+    error("session.busy", "the session is already handling a call", None)
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl HelpSession {
+    /// The current step, ready to render. All text is plain text: render it as text, never as HTML.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn view(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.view_at(now_or_clock(now))
+    }
+
+    /// Replaces the context (the host learned something new).
+    #[wasm_bindgen(js_name = setContext)]
+    pub fn set_context(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+    ) -> Result<(), JsValue> {
+        let ctx = context(&context_value)?;
+        self.state.try_borrow_mut().map_err(|_| busy())?.1 = ctx;
+        Ok(())
+    }
+
+    /// Go on from a message.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn next(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Next, now)
+    }
+
+    /// Pick an option of a choice step.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn choose(&self, option: String, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Choose { option }, now)
+    }
+
+    /// Submit a value to an input step (validated and crisis-screened).
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn submit(&self, value: String, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Submit { value }, now)
+    }
+
+    /// Report the result of the requested action, with optional result data.
+    #[wasm_bindgen(js_name = actionResult, unchecked_return_type = "StepView")]
+    pub fn action_result(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActionOutcome")] outcome: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] data: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let outcome = outcome.as_string().unwrap_or_default();
+        let data = if data.is_undefined() || data.is_null() {
+            "null".to_owned()
+        } else {
+            json_text(&data, "session.invalid_input", "the action result data")?
+        };
+        let text =
+            format!(r#"{{"type":"action_result","outcome":{},"data":{data}}}"#, serde_json::Value::String(outcome));
+        self.apply_text(&text, now)
+    }
+
+    /// "This didn't help."
+    #[wasm_bindgen(js_name = notHelpful, unchecked_return_type = "StepView")]
+    pub fn not_helpful(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::NotHelpful, now)
+    }
+
+    /// "Talk to a human." Works in every state.
+    #[wasm_bindgen(js_name = askHuman, unchecked_return_type = "StepView")]
+    pub fn ask_human(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::AskHuman, now)
+    }
+
+    /// Go back one step.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn back(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Back, now)
+    }
+
+    /// "Did this help?" after a resolution.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn feedback(&self, helpful: bool, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Feedback { helpful }, now)
+    }
+
+    /// The user left.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn abandon(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
+        self.apply_input(&Input::Abandon, now)
+    }
+
+    /// Applies an input object (`{type: "choose", option: "yes"}`), as the golden vectors do.
+    #[wasm_bindgen(unchecked_return_type = "StepView")]
+    pub fn apply(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionInput")] input: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let text = json_text(&input, "session.invalid_input", "the input")?;
+        self.apply_text(&text, now)
+    }
+
+    /// The session's state as a string, for `Catalog.restoreSession` (e.g. after a reload).
+    pub fn snapshot(&self) -> Result<String, JsValue> {
+        Ok(self.state.try_borrow().map_err(|_| busy())?.0.snapshot())
+    }
+
+    /// The handoff packet (`inscene.handoff.v1`) once escalated, else `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "HandoffPacket | undefined")]
+    pub fn handoff(&self) -> Result<JsValue, JsValue> {
+        let guard = self.state.try_borrow().map_err(|_| busy())?;
+        let (session, ctx) = &*guard;
+        match session.handoff(&self.catalog, ctx) {
+            Some(packet) => to_js(&packet),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+}
+
+impl HelpSession {
+    fn apply_text(&self, text: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
+        let input: Input = serde_json::from_str(text)
+            .map_err(|e| error("session.invalid_input", &format!("not a session input: {e}"), None))?;
+        self.apply_input(&input, now)
+    }
+}

@@ -1,0 +1,149 @@
+// The built web package (wasm/pkg) used from Node as an app developer would:
+// golden vectors replayed with the same checks as tests/golden.rs, typed errors,
+// hostile input. Run: node --test wasm/tests/node/ (after wasm/scripts/build.sh).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+import { initSync, Catalog, lint } from "../../pkg/inscene.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const read = (rel) => readFileSync(join(ROOT, rel), "utf8");
+initSync({ module: readFileSync(join(ROOT, "wasm/pkg/inscene_bg.wasm")) });
+
+const NOW = 1795000000;
+const sample = new Catalog(read("content/sample-shop.json"));
+
+/** Same rules as tests/golden.rs: objects by member, lists by prefix, "~x" = contains x. */
+function subset(expected, actual, at = "", problems = []) {
+  if (expected && typeof expected === "object" && !Array.isArray(expected)) {
+    for (const [k, v] of Object.entries(expected)) {
+      if (actual == null || !(k in actual)) {
+        if (v !== null) problems.push(`${at}/${k}: missing`);
+      } else subset(v, actual[k], `${at}/${k}`, problems);
+    }
+  } else if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || expected.length > actual.length) {
+      problems.push(`${at}: expected at least ${expected.length} items`);
+    } else expected.forEach((e, i) => subset(e, actual[i], `${at}/${i}`, problems));
+  } else if (typeof expected === "string" && expected.startsWith("~")) {
+    if (typeof actual !== "string" || !actual.includes(expected.slice(1))) {
+      problems.push(`${at}: ${JSON.stringify(actual)} lacks ${JSON.stringify(expected.slice(1))}`);
+    }
+  } else if (expected !== actual) {
+    problems.push(`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+  return problems;
+}
+
+const vectors = readdirSync(join(ROOT, "tests/golden")).filter((n) => n.endsWith(".json")).sort();
+
+test("there are golden vectors to replay", () => assert.ok(vectors.length >= 10));
+
+for (const name of vectors) {
+  test(`golden ${name} replays like Rust`, () => {
+    const v = JSON.parse(read(`tests/golden/${name}`));
+    const catalog = new Catalog(read(v.catalog));
+    if (v.resolve) assert.deepEqual(subset(v.resolve, catalog.resolve(v.context, v.now)), [], "resolve");
+    if (v.event) {
+      assert.deepEqual(subset(v.intervention, catalog.onEvent(v.event, v.context, v.now) ?? null), [], "intervention");
+    }
+    if (!v.start) return;
+    const events = [];
+    let session = catalog.startSession(v.start, v.context, v.now, (e) => events.push(e));
+    let t = v.now;
+    (v.script ?? []).forEach((item, i) => {
+      t += 10;
+      if (item.view) assert.deepEqual(subset(item.view, session.view(t)), [], `view at script[${i}]`);
+      if (item.restore) {
+        const snapshot = session.snapshot();
+        session = catalog.restoreSession(snapshot, v.context, t, (e) => events.push(e));
+        assert.equal(session.snapshot(), snapshot, `script[${i}]: restore changed the session`);
+      }
+      if (item.input) {
+        const before = session.snapshot();
+        try {
+          session.apply(item.input, t);
+          assert.equal(item.error, undefined, `script[${i}] should have failed with ${item.error}`);
+        } catch (e) {
+          if (e.name !== "InSceneError") throw e;
+          assert.equal(e.code, item.error, `script[${i}]: ${e.message}`);
+          assert.equal(session.snapshot(), before, `script[${i}]: a rejected input changed the state`);
+        }
+      }
+    });
+    assert.equal(session.view(t).status, v.expect.status, "final status");
+    assert.deepEqual(events.map((e) => e.type), v.expect.events, "event sequence");
+    for (const e of events) assert.equal(e.session, v.start.session);
+    const packet = session.handoff();
+    if (v.expect.handoff) assert.deepEqual(subset(v.expect.handoff, packet), [], "handoff");
+    else assert.equal(packet, undefined);
+  });
+}
+
+test("errors are InSceneError with a stable code and a JSON pointer", () => {
+  const base = read("tests/lint/base.json");
+  assert.throws(() => new Catalog(base.replace('"schema_version": "1.3"', '"schema_version": "2.0"')), (e) => {
+    assert.equal(e.name, "InSceneError");
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, "content.unsupported_version");
+    assert.equal(e.path, "/schema_version");
+    return true;
+  });
+  const broken = new Catalog(read("content/sample-shop.json").replace('"next": "open_deleted"', '"next": "open_delted"'));
+  assert.throws(() => broken.startSession({ session: "n-1", scenario: "order_missing" }, {}, NOW), {
+    code: "content.dangling_next",
+    path: "/flows/0/steps/1/next",
+  });
+  const s = sample.startSession({ session: "n-2", scenario: "account_banned" }, {}, NOW);
+  assert.throws(() => s.choose("nope", NOW), { code: "session.invalid_input" });
+  assert.throws(() => sample.resolve([], NOW), { code: "context.invalid" });
+  assert.throws(() => sample.resolve({ screen: 5 }, NOW), { code: "context.invalid" });
+  assert.throws(() => sample.startSession({ scenario: "order_missing" }, {}, NOW), { code: "session.invalid_input" });
+  assert.throws(() => sample.startSession({ session: "x", scenario: "nope" }, {}, NOW), {
+    code: "session.unknown_scenario",
+  });
+  assert.throws(() => sample.restoreSession("not a snapshot", {}, NOW), { code: "session.invalid_snapshot" });
+});
+
+test("hostile input gives errors, never a trap", () => {
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => sample.resolve(cyclic, NOW), { code: "context.invalid" });
+  assert.throws(() => sample.resolve({ query: 1n }, NOW), { code: "context.invalid" });
+  assert.throws(() => new Catalog("{".repeat(100000)), { name: "InSceneError" });
+  assert.throws(() => new Catalog("\u0000garbage"), { name: "InSceneError" });
+  const s = sample.startSession({ session: "n-3", scenario: "order_missing" }, {}, NOW);
+  assert.throws(() => s.apply({ type: "teleport" }, NOW), { code: "session.invalid_input" });
+  assert.throws(() => s.actionResult("exploded", undefined, NOW), { code: "session.invalid_input" });
+  // The SDK is still usable afterwards.
+  assert.equal(sample.resolve({ query: "my order disappeared" }, NOW).suggestions[0].scenario, "order_missing");
+});
+
+test("a throwing analytics hook does not break the session", () => {
+  const s = sample.startSession({ session: "n-4", scenario: "order_missing" }, {}, NOW, () => {
+    throw new Error("analytics down");
+  });
+  assert.equal(s.view(NOW).status, "active");
+  assert.equal(s.askHuman(NOW).status, "escalated");
+  assert.equal(s.handoff().schema, "inscene.handoff.v1");
+});
+
+test("lint places findings at line and column", () => {
+  const broken = read("content/sample-shop.json").replace('"next": "open_deleted"', '"next": "open_delted"');
+  const [first] = lint(broken);
+  assert.deepEqual([first.code, first.severity, first.path], ["content.dangling_next", "error", "/flows/0/steps/1/next"]);
+  assert.ok(broken.split("\n")[first.line - 1].includes("open_delted"));
+  assert.deepEqual(lint(read("content/sample-shop.json")), []);
+});
+
+test("now defaults to the clock and the catalog describes itself", () => {
+  const s = sample.startSession({ session: "n-5", scenario: "order_missing" }, { locale: "zh-Hant" });
+  const view = s.view();
+  assert.equal(view.locale, "zh-Hant");
+  assert.equal(sample.defaultLocale, "en");
+  assert.ok(sample.locales.includes("zh-Hans"));
+  assert.ok(sample.id.length > 0 && sample.version.length > 0);
+});

@@ -35,6 +35,17 @@ export interface InSceneError extends Error {
   /** RFC 6901 pointer into the content, when content is at fault. */
   path?: string;
 }
+
+// Overloads with the optional trailing arguments (wasm-bindgen types them as required).
+export interface Catalog {
+  startSession(request: StartRequest, context?: Context | string, now?: number | null,
+    onEvent?: (event: SessionEvent) => void): Session;
+  restoreSession(snapshot: string, context?: Context | string, now?: number | null,
+    onEvent?: (event: SessionEvent) => void): Session;
+}
+export interface Session {
+  actionResult(outcome: ActionOutcome, data?: unknown, now?: number | null): StepView;
+}
 "#;
 
 /// Builds the error thrown to JS: an `Error` named `InSceneError` with `code` and `path`.
@@ -66,7 +77,7 @@ fn json_text(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue>
         .ok_or_else(|| error(code, &format!("{what} cannot be written as JSON"), None))
 }
 
-fn context(value: &JsValue) -> Result<Context, JsValue> {
+fn parse_context(value: &JsValue) -> Result<Context, JsValue> {
     let text = json_text(value, "context.invalid", "the context")?;
     Context::from_json(&text).map_err(|e| core_error(&e))
 }
@@ -139,10 +150,10 @@ impl Catalog {
     #[wasm_bindgen(unchecked_return_type = "Resolution")]
     pub fn resolve(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let ctx = context(&context_value)?;
+        let ctx = parse_context(&context)?;
         let found = inscene::resolve::resolve(&self.inner, &ctx, now_or_clock(now), &Default::default());
         to_js(&found)
     }
@@ -152,10 +163,10 @@ impl Catalog {
     pub fn on_event(
         &self,
         #[wasm_bindgen(unchecked_param_type = "HostEvent")] event: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let ctx = context(&context_value)?;
+        let ctx = parse_context(&context)?;
         let text = json_text(&event, "context.invalid", "the event")?;
         let event: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| error("context.invalid", &format!("event is not JSON: {e}"), None))?;
@@ -173,13 +184,13 @@ impl Catalog {
     pub fn start_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "StartRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         now: Option<f64>,
         #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: SessionEvent) => void")] on_event: Option<
             Function,
         >,
     ) -> Result<HelpSession, JsValue> {
-        let ctx = context(&context_value)?;
+        let ctx = parse_context(&context)?;
         let text = json_text(&request, "session.invalid_input", "the start request")?;
         let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
             error("session.invalid_input", &format!("not a start request ({{session, scenario?, flow?}}): {e}"), None)
@@ -196,13 +207,13 @@ impl Catalog {
     pub fn restore_session(
         &self,
         snapshot: &str,
-        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         now: Option<f64>,
         #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: SessionEvent) => void")] on_event: Option<
             Function,
         >,
     ) -> Result<HelpSession, JsValue> {
-        let ctx = context(&context_value)?;
+        let ctx = parse_context(&context)?;
         let (session, events) =
             Session::restore(&self.inner, &ctx, snapshot, now_or_clock(now)).map_err(|e| core_error(&e))?;
         let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink: on_event };
@@ -264,9 +275,9 @@ impl HelpSession {
     #[wasm_bindgen(js_name = setContext)]
     pub fn set_context(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Context | string")] context_value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
     ) -> Result<(), JsValue> {
-        let ctx = context(&context_value)?;
+        let ctx = parse_context(&context)?;
         self.state.try_borrow_mut().map_err(|_| busy())?.1 = ctx;
         Ok(())
     }

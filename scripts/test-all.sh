@@ -16,8 +16,8 @@ cargo fmt --all --check
 step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "clippy (core on wasm32)"
-cargo clippy -p inscene --target wasm32-unknown-unknown --locked -- -D warnings
+step "clippy (core and the wasm facade on wasm32)"
+cargo clippy -p inscene -p inscene-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "guard: core depends on no FFI crate"
 if cargo tree -p inscene -e normal --locked | grep -E 'uniffi|wasm-bindgen'; then
@@ -59,8 +59,26 @@ fi
   -cp /usr/share/java/jna.jar -include-runtime -d "$out/kotlin-test.jar" -nowarn
 java -cp "$out/kotlin-test.jar:/usr/share/java/jna.jar" -Djna.library.path=target/debug -Dinscene.root="$PWD" KotlinTestKt 2>&1 | tee -a "$log"
 
+step "web: build the wasm package, test it in Node, type-check it, drive the demo shop in headless Chromium"
+wb_version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' wasm/Cargo.toml)"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  # Not --locked: the registry mirror lacks a version the CLI's lockfile pins (webpki-roots 1.0.11).
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+fi
+(cd wasm && npm ci --no-audit --no-fund --silent)
+bash wasm/scripts/build.sh
+node --test --test-reporter=tap wasm/tests/node/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'
+(cd wasm && node_modules/.bin/tsc -p tests/types/tsconfig.json)
+node --test --test-reporter=tap wasm/tests/e2e/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'
+node wasm/bench/bench.mjs | head -3
+
 # One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      /^(python|kotlin)-bindings:/ { p += $2; f += $4 }
+     /^# pass / { p += $3 }
+     /^# fail / { f += $3 }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"

@@ -151,11 +151,6 @@ pub fn read(path: &std::path::Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display())))
 }
 
-/// Where a finding is in the file: the parser's position, else where its pointer leads.
-fn locate(source: &str, d: &Diagnostic) -> Option<(usize, usize)> {
-    d.position.or_else(|| inscene::lint::position_of(source, &d.path))
-}
-
 /// Output format of `lint`.
 #[derive(Clone, Copy, ValueEnum)]
 enum LintFormat {
@@ -201,7 +196,7 @@ fn lint(paths: &[std::path::PathBuf], format: LintFormat) -> ExitCode {
         .flat_map(|(file, source, report)| {
             report.diagnostics.iter().map(move |d| Located {
                 file: file.clone(),
-                position: locate(source, d),
+                position: inscene::lint::place(source, d),
                 diagnostic: d,
             })
         })

@@ -76,7 +76,7 @@ pub fn findings(source: &str) -> Vec<Finding> {
         .diagnostics
         .into_iter()
         .map(|d| {
-            let position = d.position.or_else(|| position_of(source, &d.path));
+            let position = place(source, &d);
             Finding {
                 code: d.code.as_str(),
                 severity: d.severity,
@@ -87,6 +87,11 @@ pub fn findings(source: &str) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// Where a finding is in `source`: the parser's position, else where its pointer leads.
+pub fn place(source: &str, d: &Diagnostic) -> Option<(usize, usize)> {
+    d.position.or_else(|| position_of(source, &d.path))
 }
 
 /// How a catalog document holds its flows: parsed, or raw until first use.

@@ -240,7 +240,15 @@ export class HelpPanel extends HTMLElement {
 
   set context(value) {
     this._context = value && typeof value === "object" ? value : {};
-    this.toggleAttribute("large-text", this._segments().includes("elderly") || this.hasAttribute("large-text"));
+    // Large text follows the elderly segment, unless the host set the attribute itself.
+    const elderly = this._segments().includes("elderly");
+    if (elderly && !this.hasAttribute("large-text")) {
+      this._autoLargeText = true;
+      this.setAttribute("large-text", "");
+    } else if (!elderly && this._autoLargeText) {
+      this._autoLargeText = false;
+      this.removeAttribute("large-text");
+    }
     const { session } = this._state;
     if (session && this._view?.status === "active") {
       this._guard(() => session.setContext(this._ctx()));

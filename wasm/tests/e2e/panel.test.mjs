@@ -155,6 +155,8 @@ test("keyboard, language and large text: usable without a mouse, in Chinese, for
   const focused = await page.locator("help-panel").evaluate((el) => el.shadowRoot.activeElement?.tagName);
   assert.ok(focused, "focus stays inside the panel");
   await page.screenshot({ path: `${ARTIFACTS}/zh-hant-large-text.png`, fullPage: true });
+  await page.uncheck("#elderly");
+  assert.equal(await page.locator("help-panel").getAttribute("large-text"), null, "large text follows the segment");
   assert.deepEqual(problems, []);
   await page.close();
 });

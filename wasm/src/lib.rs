@@ -195,11 +195,8 @@ impl Catalog {
         let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
             error("session.invalid_input", &format!("not a start request ({{session, scenario?, flow?}}): {e}"), None)
         })?;
-        let (session, events) =
-            Session::start(&self.inner, &ctx, &request, now_or_clock(now)).map_err(|e| core_error(&e))?;
-        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink: on_event };
-        session.emit(&events);
-        Ok(session)
+        let started = Session::start(&self.inner, &ctx, &request, now_or_clock(now));
+        self.open(started, ctx, on_event)
     }
 
     /// Restores a session from `snapshot()`, recovering if the content changed meanwhile.
@@ -214,9 +211,21 @@ impl Catalog {
         >,
     ) -> Result<HelpSession, JsValue> {
         let ctx = parse_context(&context)?;
-        let (session, events) =
-            Session::restore(&self.inner, &ctx, snapshot, now_or_clock(now)).map_err(|e| core_error(&e))?;
-        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink: on_event };
+        let restored = Session::restore(&self.inner, &ctx, snapshot, now_or_clock(now));
+        self.open(restored, ctx, on_event)
+    }
+}
+
+impl Catalog {
+    /// Wraps a started or restored session and forwards its first events.
+    fn open(
+        &self,
+        opened: inscene::Result<(Session, Vec<inscene::events::Event>)>,
+        ctx: Context,
+        sink: Option<Function>,
+    ) -> Result<HelpSession, JsValue> {
+        let (session, events) = opened.map_err(|e| core_error(&e))?;
+        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink };
         session.emit(&events);
         Ok(session)
     }

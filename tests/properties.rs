@@ -84,6 +84,35 @@ fn arb_context() -> impl Strategy<Value = serde_json::Value> {
     )
 }
 
+/// Any JSON scalar a rule or data might hold, including awkward numbers and text.
+fn arb_scalar() -> impl Strategy<Value = serde_json::Value> {
+    prop_oneof![
+        Just(json!(null)),
+        any::<bool>().prop_map(|b| json!(b)),
+        any::<i64>().prop_map(|i| json!(i)),
+        prop::sample::select(vec![0.0, -0.5, 1e308, -1e-300, 2.5, 9007199254740993.0]).prop_map(|f| json!(f)),
+        prop::sample::select(vec!["", "0", "1e2", "a.b", "x", "héllo", "-3", " 3 ", "index", "type"])
+            .prop_map(|s| json!(s)),
+    ]
+}
+
+/// Rules over every operator the engine knows, with arguments of any shape.
+fn arb_rule() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        arb_scalar(),
+        prop::sample::select(vec!["", "a", "a.b", "l", "l.1", "o", "current", "accumulator"])
+            .prop_map(|p| json!({"var": p})),
+        (-3i64..4, prop::sample::select(vec!["a", "index", "l", ""])).prop_map(|(n, k)| json!({"val": [[n], k]})),
+    ];
+    leaf.prop_recursive(4, 40, 4, |inner| {
+        (
+            prop::sample::select(inscene::logic::OPERATORS.to_vec()),
+            prop_oneof![prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array), inner.clone(),],
+        )
+            .prop_map(|(op, args)| json!({ op: args }))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -126,6 +155,21 @@ proptest! {
         if fast.crisis.is_none() {
             let baseline = NaiveBaseline::new(catalog);
             prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &baseline, &ctx, NOW, &options));
+        }
+    }
+
+    #[test]
+    fn any_rule_on_any_data_gives_a_value_or_a_typed_error(rule in arb_rule(), x in arb_scalar()) {
+        let data = json!({"a": {"b": x.clone()}, "l": [x.clone(), 1, "two"], "o": {"k": x}, "": 1});
+        let evaluator = inscene::condition::Evaluator::new();
+        let first = evaluator.evaluate(&rule, &data);
+        // Deterministic, and every error is an object naming its type.
+        prop_assert_eq!(&first, &evaluator.evaluate(&rule, &data));
+        if let Err(e) = &first {
+            prop_assert!(e.is_object(), "error is not an object: {}", e);
+        }
+        if let Ok(c) = evaluator.compile(&rule) {
+            let _ = evaluator.scope(&data).holds(&c);
         }
     }
 

@@ -111,3 +111,14 @@ fn schema_describes_every_step_and_trigger_type() {
         assert!(required.as_array().is_some_and(|r| r.iter().any(|f| f == field)), "{field} not required");
     }
 }
+
+#[test]
+fn readme_lists_exactly_the_operators_the_engine_knows() {
+    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+    let listed = readme.lines().find(|l| l.starts_with("Operators: `")).expect("README has an `Operators:` line");
+    let expected = format!(
+        "Operators: {}.",
+        inscene::logic::OPERATORS.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(" ")
+    );
+    assert_eq!(listed, expected, "update the README's operator line");
+}

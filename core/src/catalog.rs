@@ -523,7 +523,8 @@ fn compile(
 
     let mut index = ResolveIndex::default();
     // What each condition gives when the context has none of the paths it reads.
-    let mut empty = evaluator.scope(&Value::Object(serde_json::Map::new()));
+    let empty_data = Value::Object(serde_json::Map::new());
+    let mut empty = evaluator.scope(&empty_data);
     let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
     let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
@@ -648,7 +649,6 @@ fn compile(
         });
     }
 
-    drop(empty);
     let flows = doc.flows.iter().map(|_| OnceLock::new()).collect();
 
     if !cx.problems.is_empty() {

@@ -1,17 +1,14 @@
-//! Conditions in JsonLogic (<https://jsonlogic.com>), evaluated by datalogic-rs.
+//! Conditions in JsonLogic (<https://jsonlogic.com>), evaluated by the
+//! compact engine in [`crate::logic`].
 //!
 //! Rules are checked for size before they reach the engine, compiled once when
-//! the catalog loads, and evaluated against plain JSON data.
+//! first used, and evaluated against plain JSON data without copying it.
 
 use std::sync::Arc;
 
-use datalogic_rs::{Engine, Logic, ParsedData, Session};
-
-/// Error type of the JsonLogic engine, exposed for conformance tests.
-pub use datalogic_rs::Error as EngineError;
-/// Kinds of [`EngineError`].
-pub use datalogic_rs::ErrorKind as EngineErrorKind;
 use serde_json::Value;
+
+use crate::logic::{self, Rule};
 
 /// Operators whose arguments after the first are evaluated per item, where
 /// `var` names the item rather than the context.
@@ -20,7 +17,7 @@ const ITERATORS: &[&str] = &["map", "filter", "reduce", "all", "some", "none"];
 /// A compiled JsonLogic rule.
 #[derive(Clone)]
 pub struct Condition {
-    logic: Arc<Logic>,
+    rule: Arc<Rule>,
 }
 
 impl std::fmt::Debug for Condition {
@@ -30,70 +27,40 @@ impl std::fmt::Debug for Condition {
 }
 
 /// Evaluates compiled conditions. One per catalog; cheap to share across threads.
+#[derive(Debug, Default)]
 pub struct Evaluator {
-    engine: Engine,
-    operators: std::collections::HashSet<&'static str>,
-}
-
-impl std::fmt::Debug for Evaluator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Evaluator")
-    }
-}
-
-impl Default for Evaluator {
-    fn default() -> Self {
-        Self::new()
-    }
+    _private: (),
 }
 
 impl Evaluator {
-    /// An evaluator with the standard JsonLogic operators.
+    /// An evaluator with the standard JsonLogic operators and the extensions
+    /// listed in [`logic::OPERATORS`].
     pub fn new() -> Self {
-        let engine = Engine::new();
-        let operators = engine.builtin_operator_names().collect();
-        Evaluator { engine, operators }
+        Evaluator { _private: () }
     }
 
     /// Compiles `rule`; the error text says what the engine rejected.
     /// Unknown operators are rejected here rather than at evaluation time.
     pub fn compile(&self, rule: &Value) -> Result<Condition, String> {
-        self.check_operators(rule)?;
-        self.engine.compile(rule).map(|logic| Condition { logic: Arc::new(logic) }).map_err(|e| e.to_string())
+        logic::compile(rule).map(|rule| Condition { rule: Arc::new(rule) }).map_err(|e| e.message)
     }
 
-    /// Checks that every operator in `rule` is one the engine knows, without compiling it.
+    /// Checks that `rule` compiles (known operators, argument shapes), keeping nothing.
     pub fn check_operators(&self, rule: &Value) -> Result<(), String> {
-        let mut stack = vec![rule];
-        while let Some(v) = stack.pop() {
-            match v {
-                Value::Array(items) => stack.extend(items),
-                Value::Object(map) if map.len() == 1 => {
-                    for (op, args) in map {
-                        if !self.operators.contains(op.as_str()) {
-                            return Err(format!("unknown operator `{op}`"));
-                        }
-                        stack.push(args);
-                    }
-                }
-                Value::Object(map) => stack.extend(map.values()),
-                _ => {}
-            }
-        }
-        Ok(())
+        logic::compile(rule).map(drop).map_err(|e| e.message)
     }
 
-    /// Prepares `data` once for evaluating many conditions against it.
-    pub fn scope(&self, data: &Value) -> Scope<'_> {
-        let parsed = serde_json::to_string(data).ok().and_then(|s| ParsedData::from_json(&s).ok());
-        Scope { engine: &self.engine, session: self.engine.session(), data: parsed }
+    /// Prepares `data` for evaluating many conditions against it.
+    pub fn scope<'d>(&self, data: &'d Value) -> Scope<'d> {
+        Scope { data }
     }
 
-    /// Evaluates `rule` against `data` and returns the JSON result (used by the compatibility suite).
-    pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, datalogic_rs::Error> {
-        let logic = self.engine.compile(rule)?;
-        let mut session = self.engine.session();
-        session.eval_into::<Value, _>(&logic, data)
+    /// Evaluates `rule` against `data` and returns the JSON result, or the
+    /// thrown error value (`{"type": "NaN"}`, `{"type": "Unknown Operator"}`,
+    /// or what a `throw` threw). Used by the compatibility suite and the CLI.
+    pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, Value> {
+        let rule = logic::compile(rule).map_err(|e| serde_json::json!({ "type": e.kind }))?;
+        rule.apply(data).map(std::borrow::Cow::into_owned)
     }
 }
 
@@ -144,23 +111,15 @@ pub fn empty_value_hint(rule: &Value) -> Option<bool> {
 }
 
 /// Data prepared for evaluating many conditions; see [`Evaluator::scope`].
-pub struct Scope<'e> {
-    engine: &'e Engine,
-    session: Session<'e>,
-    data: Option<ParsedData>,
+pub struct Scope<'d> {
+    data: &'d Value,
 }
 
 impl Scope<'_> {
     /// Whether `condition` holds. A rule that fails to evaluate (type errors,
     /// thrown values) does not hold: content cannot crash a session.
     pub fn holds(&mut self, condition: &Condition) -> bool {
-        let Some(data) = &self.data else { return false };
-        let result = match self.session.eval_borrowed(&condition.logic, data) {
-            Ok(v) => self.engine.truthy(v),
-            Err(_) => false,
-        };
-        self.session.reset();
-        result
+        condition.rule.apply(self.data).is_ok_and(|v| logic::truthy(&v))
     }
 }
 
@@ -315,7 +274,8 @@ mod tests {
         let ev = Evaluator::new();
         let yes = ev.compile(&json!({"==": [{"var": "a.b"}, 1]})).unwrap();
         let bad = ev.compile(&json!({"+": [{"var": "a"}, {"throw": "x"}]})).unwrap();
-        let mut scope = ev.scope(&json!({"a": {"b": 1}}));
+        let data = json!({"a": {"b": 1}});
+        let mut scope = ev.scope(&data);
         for _ in 0..3 {
             assert!(scope.holds(&yes));
             assert!(!scope.holds(&bad));

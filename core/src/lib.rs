@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod id;
 pub mod limits;
 pub mod lint;
+pub mod logic;
 pub mod resolve;
 pub mod session;
 pub mod text;

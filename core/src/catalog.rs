@@ -84,7 +84,6 @@ impl Serialize for LazyFlowSource {
 }
 
 impl lint::FlowSource for LazyFlowSource {
-    const RAW: bool = true;
     fn id(&self) -> &str {
         &self.id
     }

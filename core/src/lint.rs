@@ -96,9 +96,6 @@ pub fn place(source: &str, d: &Diagnostic) -> Option<(usize, usize)> {
 
 /// How a catalog document holds its flows: parsed, or raw until first use.
 pub(crate) trait FlowSource {
-    /// Flows held as raw JSON: at load their contents are not parsed, even to
-    /// locate an error.
-    const RAW: bool;
     /// The flow's id.
     fn id(&self) -> &str;
     /// The parsed flow, when it is held parsed.
@@ -106,20 +103,12 @@ pub(crate) trait FlowSource {
 }
 
 impl FlowSource for Flow {
-    const RAW: bool = false;
     fn id(&self) -> &str {
         &self.id
     }
     fn parsed(&self) -> Option<&Flow> {
         Some(self)
     }
-}
-
-/// A flow read only for its id, to locate load errors without parsing flows.
-#[derive(Deserialize, Serialize)]
-struct FlowIdProbe {
-    #[allow(dead_code)] // read to check that every flow has an id
-    id: String,
 }
 
 /// How thorough a run is.
@@ -220,63 +209,42 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
         ));
         return None;
     }
-    // Loading takes the fast path: one plain typed parse. Only when it fails (or
-    // for a full lint) do we pay for the version probe and path tracking that
-    // turn a failure into a precise diagnostic.
-    let mut fast_error = None;
-    if depth == Depth::Load {
-        match serde_json::from_str::<CatalogDoc<F>>(source) {
-            Ok(doc) => {
-                let version = Value::String(doc.schema_version.clone());
-                return check_version(Some(&version), out).then_some(doc);
+    // One typed parse that tracks where it is, so a failure has its JSON
+    // pointer without a second pass. Every content type then has exactly one
+    // deserializer instantiation (this one), which keeps the wasm and mobile
+    // libraries small; the tracking costs little next to the parse itself.
+    let mut de = serde_json::Deserializer::from_str(source);
+    let parsed = serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&mut de)
+        .map_err(|e| (pointer_from_path(Pointer::root(), e.path()), e.into_inner()))
+        .and_then(|doc| de.end().map(|()| doc).map_err(|e| (Pointer::root(), e)));
+    let result = match parsed {
+        Ok(doc) => {
+            let version = Value::String(doc.schema_version.clone());
+            if !check_version(Some(&version), out) {
+                return None;
             }
-            Err(e) => fast_error = Some(e),
+            match depth {
+                Depth::Load => return Some(doc),
+                // Authors also hear about fields the format does not have.
+                Depth::Full => match serde_json::from_str::<Value>(source) {
+                    Ok(value) => Ok((doc, Some(value))),
+                    Err(e) => Err((Pointer::root(), e)),
+                },
+            }
         }
-    }
-    // Check the version before the shape, so a v2 document gets the right error
-    // instead of a confusing complaint about some field v1 does not have.
-    let probe: VersionProbe = match serde_json::from_str(source) {
-        Ok(p) => p,
         Err(e) => {
-            let mut d = diag_at(Code::InvalidJson, Severity::Error, &root, e.to_string());
-            d.position = Some((e.line(), e.column()));
-            out.push(d);
-            return None;
-        }
-    };
-    if !check_version(probe.schema_version.as_ref(), out) {
-        return None;
-    }
-
-    let result = match depth {
-        Depth::Load => {
-            // Diagnose where the fast parse failed. Flows are skipped: at load they
-            // are kept raw and checked when first used.
-            let mut de = serde_json::Deserializer::from_str(source);
-            let located = if F::RAW {
-                serde_path_to_error::deserialize::<_, CatalogDoc<FlowIdProbe>>(&mut de).map(|_| ())
-            } else {
-                serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&mut de).map(|_| ())
-            };
-            match located {
-                Ok(()) => {
-                    let message =
-                        fast_error.map_or_else(|| "content does not match format v1".to_owned(), |e| e.to_string());
-                    out.push(diag_at(Code::Schema, Severity::Error, &root, message));
+            // Check the version before the shape, so a v2 document gets the right
+            // error instead of a confusing complaint about a field v1 does not have.
+            match serde_json::from_str::<VersionProbe>(source) {
+                Ok(probe) if !check_version(probe.schema_version.as_ref(), out) => return None,
+                Ok(_) => Err(e),
+                Err(syntax) => {
+                    let mut d = diag_at(Code::InvalidJson, Severity::Error, &root, syntax.to_string());
+                    d.position = Some((syntax.line(), syntax.column()));
+                    out.push(d);
                     return None;
                 }
-                Err(e) => Err(e),
             }
-        }
-        Depth::Full => {
-            let value: Value = match serde_json::from_str(source) {
-                Ok(v) => v,
-                Err(e) => {
-                    out.push(diag_at(Code::InvalidJson, Severity::Error, &root, e.to_string()));
-                    return None;
-                }
-            };
-            serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&value).map(|doc| (doc, Some(value)))
         }
     };
     match result {
@@ -289,9 +257,7 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
             }
             Some(doc)
         }
-        Err(e) => {
-            let p = pointer_from_path(Pointer::root(), e.path());
-            let inner = e.into_inner();
+        Err((p, inner)) => {
             let mut d = diag_at(Code::Schema, Severity::Error, &p, inner.to_string());
             if inner.line() > 0 {
                 d.position = Some((inner.line(), inner.column()));

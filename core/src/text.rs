@@ -11,7 +11,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Input, MatchKind};
 use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
@@ -63,7 +65,7 @@ pub struct PhraseIndexBuilder<O> {
 #[derive(Debug)]
 pub struct PhraseIndex<O> {
     /// Built on the first scan (or by [`PhraseIndex::prepare`]) and cached.
-    automaton: OnceLock<Option<AhoCorasick>>,
+    automaton: OnceLock<Option<NFA>>,
     needles: Vec<Needle>,
     /// Every needle's lowercased bytes, back to back; `ends[i]` closes needle `i`.
     needle_bytes: Vec<u8>,
@@ -294,7 +296,7 @@ impl<O: Copy> PhraseIndex<O> {
         let mut candidates: Vec<usize> = self.literal_free.clone();
         if let Some(ac) = self.automaton() {
             let lowered = text.to_ascii_lowercase();
-            for m in ac.find_overlapping_iter(lowered.as_bytes()) {
+            for m in ac.try_find_overlapping_iter(Input::new(lowered.as_bytes())).into_iter().flatten() {
                 match self.needles.get(m.pattern().as_usize()) {
                     Some(Needle::Keyword(k)) => {
                         if let Some((owner, _)) = self.keywords.get(*k) {
@@ -337,8 +339,11 @@ impl<O: Copy> PhraseIndex<O> {
 
     /// The automaton, built on first use. Needles are ASCII-lowercased and the
     /// text is lowercased at scan time: half the build cost of an ASCII
-    /// case-insensitive automaton, with the same offsets.
-    fn automaton(&self) -> Option<&AhoCorasick> {
+    /// case-insensitive automaton, with the same offsets. It is the contiguous
+    /// NFA alone, without the crate's runtime choice between automata and its
+    /// SIMD prefilters: those are half of aho-corasick's code in the mobile and
+    /// web libraries, and a keyword scan over a short question does not need them.
+    fn automaton(&self) -> Option<&NFA> {
         self.automaton
             .get_or_init(|| {
                 if self.needle_ends.is_empty() {
@@ -346,7 +351,7 @@ impl<O: Copy> PhraseIndex<O> {
                 }
                 let starts = std::iter::once(0).chain(self.needle_ends.iter().copied());
                 let needles = starts.zip(&self.needle_ends).map(|(s, &e)| &self.needle_bytes[s..e]);
-                AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(needles).ok()
+                NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(needles).ok()
             })
             .as_ref()
     }

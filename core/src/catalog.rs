@@ -362,16 +362,14 @@ impl Catalog {
         let flows = flows.key("flows");
         let p = flows.index(i);
         let Some(src) = self.doc.flows.get(i) else { return Err(Vec::new()) };
-        let mut de = serde_json::Deserializer::from_str(src.raw.get());
-        let flow: content::Flow = match serde_path_to_error::deserialize(&mut de) {
+        let flow: content::Flow = match serde_json::from_str(src.raw.get()) {
             Ok(f) => f,
             Err(e) => {
-                let at = lint::pointer_from_path(p.to_pointer(), e.path());
-                let message = e.into_inner().to_string();
+                let at = lint::pointer_at(src.raw.get(), e.line(), e.column(), p.to_pointer());
                 return Err(vec![Diagnostic {
                     code: Code::Schema,
                     severity: Severity::Error,
-                    message,
+                    message: e.to_string(),
                     path: at.to_string(),
                     position: None,
                 }]);

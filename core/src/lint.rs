@@ -209,14 +209,11 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
         ));
         return None;
     }
-    // One typed parse that tracks where it is, so a failure has its JSON
-    // pointer without a second pass. Every content type then has exactly one
-    // deserializer instantiation (this one), which keeps the wasm and mobile
-    // libraries small; the tracking costs little next to the parse itself.
-    let mut de = serde_json::Deserializer::from_str(source);
-    let parsed = serde_path_to_error::deserialize::<_, CatalogDoc<F>>(&mut de)
-        .map_err(|e| (pointer_from_path(Pointer::root(), e.path()), e.into_inner()))
-        .and_then(|doc| de.end().map(|()| doc).map_err(|e| (Pointer::root(), e)));
+    // One plain typed parse. A failure is located from serde_json's line and
+    // column by a scan of the text (`pointer_at`), so no second, path-tracking
+    // deserializer is compiled into the libraries and loading pays nothing for it.
+    let parsed = serde_json::from_str::<CatalogDoc<F>>(source)
+        .map_err(|e| (pointer_at(source, e.line(), e.column(), Pointer::root()), e));
     let result = match parsed {
         Ok(doc) => {
             let version = Value::String(doc.schema_version.clone());
@@ -268,17 +265,65 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
     }
 }
 
-/// The JSON pointer of a serde error path, under `base`.
-pub(crate) fn pointer_from_path(base: Pointer, path: &serde_path_to_error::Path) -> Pointer {
-    let mut p = base;
-    for seg in path.iter() {
-        p = match seg {
-            serde_path_to_error::Segment::Seq { index } => p.index(*index),
-            serde_path_to_error::Segment::Map { key } => p.key(key),
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => p,
-        };
+/// The JSON pointer, under `base`, of the value a parse error at `line` and
+/// `column` (as serde_json reports them: 1-based line, bytes into the line) is
+/// in: the member or element being read there, or the object that just closed
+/// when the error is about the object as a whole (a missing field).
+pub(crate) fn pointer_at(source: &str, line: usize, column: usize, base: Pointer) -> Pointer {
+    enum Seg {
+        Key(Option<String>),
+        Index(usize),
     }
-    p
+    let b = source.as_bytes();
+    let mut start = 0;
+    for _ in 1..line {
+        match b.get(start..).and_then(|rest| rest.iter().position(|&c| c == b'\n')) {
+            Some(n) => start += n + 1,
+            None => break,
+        }
+    }
+    let end = start.saturating_add(column).min(b.len());
+    let mut stack: Vec<Seg> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < end {
+        match b[i] {
+            b'"' => {
+                let Some(close) = skip_string(b, i) else { break };
+                if expect_key {
+                    if let Some(Seg::Key(k)) = stack.last_mut() {
+                        *k = b.get(i..close).and_then(|raw| serde_json::from_slice::<String>(raw).ok());
+                    }
+                    expect_key = false;
+                }
+                i = close;
+                continue;
+            }
+            b'{' => {
+                stack.push(Seg::Key(None));
+                expect_key = true;
+            }
+            b'[' => stack.push(Seg::Index(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Seg::Index(n)) => *n += 1,
+                Some(Seg::Key(k)) => {
+                    *k = None;
+                    expect_key = true;
+                }
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.iter().fold(base, |p, seg| match seg {
+        Seg::Key(Some(k)) => p.key(k),
+        Seg::Key(None) => p,
+        Seg::Index(n) => p.index(*n),
+    })
 }
 
 /// Whether `version` is a supported `schema_version`; reports why not.
@@ -1546,6 +1591,37 @@ fn find_element(b: &[u8], open: usize, index: usize) -> Option<usize> {
 #[cfg(test)]
 mod position_tests {
     use super::position_of;
+
+    /// The pointer `pointer_at` gives for serde_json's error on `source` parsed as `T`.
+    fn located<T: serde::de::DeserializeOwned + std::fmt::Debug>(source: &str) -> String {
+        let e = serde_json::from_str::<T>(source).expect_err("the source is invalid");
+        super::pointer_at(source, e.line(), e.column(), crate::error::Pointer::root()).to_string()
+    }
+
+    #[test]
+    fn locates_parse_errors_from_line_and_column() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            id: String,
+            n: u32,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Doc {
+            items: Vec<Item>,
+            tag: Option<String>,
+        }
+        // A wrong type: the member itself, across lines and after escaped keys and strings.
+        let src =
+            "{\"tag\": \"a,}\\\"[\",\n \"items\": [{\"id\": \"x\", \"n\": 1},\n  {\"id\": \"y\", \"n\": \"two\"}]}";
+        assert_eq!(located::<Doc>(src), "/items/1/n");
+        // A missing field: the object that lacks it.
+        assert_eq!(located::<Doc>(r#"{"items": [{"id": "x", "n": 1}, {"n": 2}]}"#), "/items/1");
+        assert_eq!(located::<Doc>(r#"{"tag": null}"#), "");
+        // Keys with escapes are decoded.
+        assert_eq!(located::<std::collections::BTreeMap<String, u32>>(r#"{"a\/b": "x"}"#), "/a~1b");
+    }
 
     #[test]
     fn reads_a_top_level_string_member() {

@@ -25,7 +25,7 @@ if cargo tree -p inscene -e normal --locked | grep -E 'uniffi|wasm-bindgen'; the
   exit 1
 fi
 
-step "JsonLogic community suites (compatibility figure; known differences are pinned in the test)"
+step "JsonLogic community suites (all 1138 cases must pass; deliberate differences would be pinned in the test)"
 cargo test -p inscene-conformance --test jsonlogic_compat --locked -q -- --nocapture 2>&1 | grep "jsonlogic-compat"
 
 step "tests (unit, conformance, CLI as a process, doctests)"

@@ -256,16 +256,10 @@ impl Context {
 
     /// The value at a dotted path (`entities.order.id`), if present.
     pub fn get(&self, path: &str) -> Option<&Value> {
-        let mut parts = path.split('.');
-        let mut v = self.raw.get(parts.next()?)?;
-        for p in parts {
-            v = match v {
-                Value::Object(m) => m.get(p)?,
-                Value::Array(a) => a.get(p.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
+        match path.split_once('.') {
+            None => self.raw.get(path),
+            Some((first, rest)) => crate::logic::dotted(self.raw.get(first)?, rest),
         }
-        Some(v)
     }
 
     /// The data conditions see: the context plus `now`, `today` and `answers`.

@@ -142,23 +142,11 @@ pub fn render(text: &str, data: &serde_json::Value) -> String {
     for seg in segments {
         match seg {
             Segment::Text(t) => out.push_str(&t),
-            Segment::Placeholder(path) => {
-                let mut v = Some(data);
-                for part in path.split('.') {
-                    v = v.and_then(|v| match v {
-                        serde_json::Value::Object(m) => m.get(part),
-                        serde_json::Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
-                        _ => None,
-                    });
-                }
-                match v {
-                    Some(serde_json::Value::String(s)) => out.push_str(s),
-                    Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
-                        out.push_str(&v.to_string())
-                    }
-                    _ => {}
-                }
-            }
+            Segment::Placeholder(path) => match crate::logic::dotted(data, &path) {
+                Some(serde_json::Value::String(s)) => out.push_str(s),
+                Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => out.push_str(&v.to_string()),
+                _ => {}
+            },
         }
     }
     out

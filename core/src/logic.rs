@@ -366,8 +366,15 @@ pub fn strict_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The value at a dotted path (`entities.order.id`) in `v`; segments name
+/// object keys or array indices. The one path lookup of the core: conditions,
+/// placeholders and `Context::get` all read data through it.
+pub(crate) fn dotted<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, step)
+}
+
 /// Looks one step into `v`: a key of an object or an index of an array.
-fn step<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn step<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     match v {
         Value::Object(m) => m.get(key),
         Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
@@ -509,7 +516,7 @@ impl Op {
                 let found = match vals.first().map(|c| c.as_ref()) {
                     None | Some(Value::Null) => f.data(),
                     Some(Value::String(s)) if s.is_empty() => f.data(),
-                    Some(Value::String(s)) => f.data().and_then(|d| walk(d, &s.split('.').collect::<Vec<_>>())),
+                    Some(Value::String(s)) => f.data().and_then(|d| dotted(d, s)),
                     Some(v) => match segment(v) {
                         Some(seg) => f.data().and_then(|d| step(d, &seg)),
                         None => None,
@@ -579,9 +586,7 @@ impl Op {
                 let mut missing = Vec::new();
                 for key in &keys {
                     let present = segment(key).is_some_and(|k| {
-                        f.data()
-                            .and_then(|d| walk(d, &k.split('.').collect::<Vec<_>>()))
-                            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+                        f.data().and_then(|d| dotted(d, &k)).is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
                     });
                     if !present {
                         missing.push((*key).clone());

@@ -599,7 +599,11 @@ pub struct Flow {
 }
 
 /// One step ("slice") of a flow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Deserialize is written by hand (below), as for `Trigger`: serde's derive for a
+// flattened, internally tagged enum buffers every step twice and was the largest
+// single piece of serde code in the mobile and web libraries. Serialize and the
+// JSON Schema stay derived, so the format is described once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     /// Step id, unique within its flow.
@@ -610,7 +614,7 @@ pub struct Step {
 }
 
 /// The kinds of step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StepKind {
@@ -715,6 +719,128 @@ fn default_true() -> bool {
     true
 }
 
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
+        const KINDS: &[&str] = &["message", "choice", "check", "action", "input", "resolution", "escalation", "flow"];
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Step;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a step object with an `id` and a `type`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Step, A::Error> {
+                let (mut id, mut kind): (Option<String>, Option<String>) = (None, None);
+                let (mut text, mut error): (Option<LocalizedText>, Option<LocalizedText>) = (None, None);
+                let mut options: Option<Vec<ChoiceOption>> = None;
+                let mut branches: Option<Vec<Branch>> = None;
+                let mut params: Option<BTreeMap<String, Value>> = None;
+                let mut max_length: Option<u32> = None;
+                let mut feedback: Option<bool> = None;
+                let mut channels: Option<Vec<Channel>> = None;
+                let mut priority: Option<Priority> = None;
+                let mut mode: Option<FlowMode> = None;
+                // Text fields, by name: next, otherwise, action, save_as, on_success,
+                // on_failure, on_cancelled, pattern, queue, reason, flow.
+                const TEXT: &[&str] = &[
+                    "next",
+                    "otherwise",
+                    "action",
+                    "save_as",
+                    "on_success",
+                    "on_failure",
+                    "on_cancelled",
+                    "pattern",
+                    "queue",
+                    "reason",
+                    "flow",
+                ];
+                let mut texts: [Option<String>; 11] = Default::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "id" => id = Some(map.next_value()?),
+                        "type" => kind = Some(map.next_value()?),
+                        "text" => text = map.next_value()?,
+                        "error" => error = map.next_value()?,
+                        "options" => options = Some(map.next_value()?),
+                        "branches" => branches = Some(map.next_value()?),
+                        "params" => params = map.next_value()?,
+                        "max_length" => max_length = map.next_value()?,
+                        "feedback" => feedback = Some(map.next_value()?),
+                        "channels" => channels = map.next_value()?,
+                        "priority" => priority = Some(map.next_value()?),
+                        "mode" => mode = Some(map.next_value()?),
+                        other => match TEXT.iter().position(|t| *t == other) {
+                            Some(i) => texts[i] = map.next_value()?,
+                            None => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        },
+                    }
+                }
+                let [
+                    next,
+                    otherwise,
+                    action,
+                    save_as,
+                    on_success,
+                    on_failure,
+                    on_cancelled,
+                    pattern,
+                    queue,
+                    reason,
+                    flow,
+                ] = texts;
+                let need = |v: Option<String>, name: &'static str| v.ok_or_else(|| A::Error::missing_field(name));
+                let need_text = |v: Option<LocalizedText>| v.ok_or_else(|| A::Error::missing_field("text"));
+                let id = need(id, "id")?;
+                let kind = match need(kind, "type")?.as_str() {
+                    "message" => StepKind::Message { text: need_text(text)?, next },
+                    "choice" => StepKind::Choice {
+                        text: need_text(text)?,
+                        options: options.ok_or_else(|| A::Error::missing_field("options"))?,
+                    },
+                    "check" => StepKind::Check {
+                        branches: branches.ok_or_else(|| A::Error::missing_field("branches"))?,
+                        otherwise: need(otherwise, "otherwise")?,
+                    },
+                    "action" => StepKind::Action {
+                        text,
+                        action: need(action, "action")?,
+                        params: params.unwrap_or_default(),
+                        save_as,
+                        on_success: need(on_success, "on_success")?,
+                        on_failure: need(on_failure, "on_failure")?,
+                        on_cancelled,
+                    },
+                    "input" => StepKind::Input {
+                        text: need_text(text)?,
+                        save_as: need(save_as, "save_as")?,
+                        pattern,
+                        max_length,
+                        error,
+                        next: need(next, "next")?,
+                    },
+                    "resolution" => {
+                        StepKind::Resolution { text: need_text(text)?, feedback: feedback.unwrap_or_else(default_true) }
+                    }
+                    "escalation" => StepKind::Escalation {
+                        text: need_text(text)?,
+                        channels,
+                        queue,
+                        priority: priority.unwrap_or_default(),
+                        reason: need(reason, "reason")?,
+                    },
+                    "flow" => StepKind::Flow { flow: need(flow, "flow")?, mode: mode.unwrap_or_default(), next },
+                    other => return Err(A::Error::unknown_variant(other, KINDS)),
+                };
+                Ok(Step { id, kind })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// How a flow step runs another flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -747,4 +873,76 @@ pub struct Branch {
     pub when: Rule,
     /// Next step when it holds.
     pub next: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: failing loudly is the point
+    use super::*;
+    use serde_json::json;
+
+    /// Every step kind with every field set: what the derived Serialize writes,
+    /// the hand-written Deserialize reads back unchanged.
+    #[test]
+    fn hand_written_step_reader_agrees_with_the_derived_writer() {
+        let t = |s: &str| BTreeMap::from([("en".to_owned(), s.to_owned())]);
+        let kinds = vec![
+            StepKind::Message { text: t("m"), next: Some("n".into()) },
+            StepKind::Message { text: t("m"), next: None },
+            StepKind::Choice {
+                text: t("c"),
+                options: vec![ChoiceOption { id: "o".into(), label: t("l"), next: "n".into() }],
+            },
+            StepKind::Check {
+                branches: vec![Branch { when: json!({"var": "a"}), next: "n".into() }],
+                otherwise: "o".into(),
+            },
+            StepKind::Action {
+                text: Some(t("a")),
+                action: "act".into(),
+                params: BTreeMap::from([("k".to_owned(), json!(1))]),
+                save_as: Some("s".into()),
+                on_success: "y".into(),
+                on_failure: "n".into(),
+                on_cancelled: Some("c".into()),
+            },
+            StepKind::Input {
+                text: t("i"),
+                save_as: "s".into(),
+                pattern: Some("^x$".into()),
+                max_length: Some(9),
+                error: Some(t("e")),
+                next: "n".into(),
+            },
+            StepKind::Resolution { text: t("r"), feedback: false },
+            StepKind::Escalation {
+                text: t("e"),
+                channels: Some(vec![Channel::Voice]),
+                queue: Some("q".into()),
+                priority: Priority::Urgent,
+                reason: "why".into(),
+            },
+            StepKind::Flow { flow: "f".into(), mode: FlowMode::Call, next: Some("n".into()) },
+        ];
+        for kind in kinds {
+            let step = Step { id: "s1".into(), kind };
+            let text = serde_json::to_string(&step).unwrap();
+            assert_eq!(serde_json::from_str::<Step>(&text).unwrap(), step, "{text}");
+        }
+    }
+
+    #[test]
+    fn step_reader_applies_defaults_and_names_what_is_wrong() {
+        let step: Step = serde_json::from_str(r#"{"id": "r", "type": "resolution", "text": {"en": "ok"}}"#).unwrap();
+        assert_eq!(
+            step.kind,
+            StepKind::Resolution { text: BTreeMap::from([("en".into(), "ok".into())]), feedback: true }
+        );
+        let missing = serde_json::from_str::<Step>(r#"{"id": "c", "type": "check", "branches": []}"#).unwrap_err();
+        assert!(missing.to_string().contains("missing field `otherwise`"), "{missing}");
+        let unknown = serde_json::from_str::<Step>(r#"{"id": "x", "type": "teleport"}"#).unwrap_err();
+        assert!(unknown.to_string().contains("unknown variant `teleport`"), "{unknown}");
+        let wrong = serde_json::from_str::<Step>(r#"{"id": "i", "type": "input", "max_length": "ten"}"#).unwrap_err();
+        assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    }
 }

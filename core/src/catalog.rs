@@ -28,7 +28,7 @@ use crate::escalation::{CrisisIndex, build_crisis_index};
 use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
 use crate::limits::Limits;
-use crate::lint::{self, Depth};
+use crate::lint::{self, Depth, Flows};
 use crate::resolve::{ResolveIndex, TriggerRef};
 use crate::text::{LazyRegex, PhraseIndexBuilder};
 
@@ -62,10 +62,12 @@ pub struct Catalog {
 }
 
 /// A flow kept as its JSON text until first use, with its id read at load.
+/// The linter and the strict loader parse every flow up front into `parsed`.
 #[derive(Debug)]
 pub(crate) struct LazyFlowSource {
     id: String,
-    raw: Box<RawValue>,
+    pub(crate) raw: Box<RawValue>,
+    pub(crate) parsed: Option<Box<content::Flow>>,
 }
 
 impl<'de> Deserialize<'de> for LazyFlowSource {
@@ -73,13 +75,16 @@ impl<'de> Deserialize<'de> for LazyFlowSource {
         let raw = Box::<RawValue>::deserialize(d)?;
         // Read only the id; the rest of the flow waits for its first use.
         let id = lint::member_str(raw.get(), "id").ok_or_else(|| serde::de::Error::missing_field("id"))?;
-        Ok(LazyFlowSource { id, raw })
+        Ok(LazyFlowSource { id, raw, parsed: None })
     }
 }
 
 impl Serialize for LazyFlowSource {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.raw.serialize(s)
+        match &self.parsed {
+            Some(flow) => flow.serialize(s),
+            None => self.raw.serialize(s),
+        }
     }
 }
 
@@ -88,7 +93,7 @@ impl lint::FlowSource for LazyFlowSource {
         &self.id
     }
     fn parsed(&self) -> Option<&content::Flow> {
-        None
+        self.parsed.as_deref()
     }
 }
 
@@ -258,7 +263,7 @@ impl Catalog {
     /// [`Error::InvalidContent`] listing every finding when any is an error.
     pub fn from_json_with(source: &str, limits: &Limits) -> Result<Catalog> {
         let evaluator = Evaluator::new();
-        let (doc, diagnostics) = lint::analyze::<LazyFlowSource>(source, limits, &evaluator, Depth::Load);
+        let (doc, diagnostics) = lint::analyze(source, limits, &evaluator, Depth::Load, Flows::Lazy);
         match doc {
             Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => compile(doc, evaluator, diagnostics, limits),
             _ => Err(Error::InvalidContent { diagnostics }),
@@ -270,7 +275,7 @@ impl Catalog {
     /// fail at start-up rather than in one session.
     pub fn from_json_strict(source: &str, limits: &Limits) -> Result<Catalog> {
         // Every rule over every flow first, so all errors are listed at once.
-        let (_, diagnostics) = lint::analyze::<content::Flow>(source, limits, &Evaluator::new(), Depth::Load);
+        let (_, diagnostics) = lint::analyze(source, limits, &Evaluator::new(), Depth::Load, Flows::Parsed);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::InvalidContent { diagnostics });
         }

@@ -8,10 +8,10 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeSet;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::catalog::LazyFlowSource;
 use crate::condition::{self, Evaluator};
 use crate::content::{self, CatalogDoc, Channel, EscalationPolicy, Flow, FlowMode, LocalizedText, StepKind, Trigger};
 use crate::context::{ANSWERS_ROOT, BUILTIN_CONTAINERS, BUILTIN_FIELDS, EVENT_ROOT};
@@ -102,13 +102,13 @@ pub(crate) trait FlowSource {
     fn parsed(&self) -> Option<&Flow>;
 }
 
-impl FlowSource for Flow {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn parsed(&self) -> Option<&Flow> {
-        Some(self)
-    }
+/// Whether a run parses every flow up front or leaves them as text until used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flows {
+    /// As text; each is parsed and checked on first use (loading).
+    Lazy,
+    /// Parsed and checked now (the full lint, the strict loader).
+    Parsed,
 }
 
 /// How thorough a run is.
@@ -133,20 +133,23 @@ pub fn lint(source: &str) -> LintReport {
 /// Lints a content document with the given limits.
 pub fn lint_with(source: &str, limits: &Limits) -> LintReport {
     let evaluator = Evaluator::new();
-    let (_, diagnostics) = analyze::<Flow>(source, limits, &evaluator, Depth::Full);
+    let (_, diagnostics) = analyze(source, limits, &evaluator, Depth::Full, Flows::Parsed);
     LintReport { diagnostics }
 }
 
 /// Parses and checks `source`. Returns the document when it parsed, and all
 /// findings sorted errors first.
-pub(crate) fn analyze<F: FlowSource + DeserializeOwned + Serialize>(
+/// There is one document type, with flows held as text (`LazyFlowSource`), so
+/// the libraries carry one copy of the document's deserializer and of the linter.
+pub(crate) fn analyze(
     source: &str,
     limits: &Limits,
     evaluator: &Evaluator,
     depth: Depth,
-) -> (Option<CatalogDoc<F>>, Vec<Diagnostic>) {
+    flows: Flows,
+) -> (Option<CatalogDoc<LazyFlowSource>>, Vec<Diagnostic>) {
     let mut out = Vec::new();
-    let doc = parse(source, limits, depth, &mut out);
+    let doc = parse(source, limits, depth, flows, &mut out);
     if let Some(doc) = &doc {
         let mut linter = Linter::new(doc, limits, evaluator, depth, out);
         linter.run();
@@ -193,12 +196,13 @@ struct VersionProbe {
     schema_version: Option<Value>,
 }
 
-fn parse<F: FlowSource + DeserializeOwned + Serialize>(
+fn parse(
     source: &str,
     limits: &Limits,
     depth: Depth,
+    flows: Flows,
     out: &mut Vec<Diagnostic>,
-) -> Option<CatalogDoc<F>> {
+) -> Option<CatalogDoc<LazyFlowSource>> {
     let root = Pointer::root();
     if source.len() > limits.max_source_bytes {
         out.push(diag_at(
@@ -212,12 +216,15 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
     // One plain typed parse. A failure is located from serde_json's line and
     // column by a scan of the text (`pointer_at`), so no second, path-tracking
     // deserializer is compiled into the libraries and loading pays nothing for it.
-    let parsed = serde_json::from_str::<CatalogDoc<F>>(source)
+    let parsed = serde_json::from_str::<CatalogDoc<LazyFlowSource>>(source)
         .map_err(|e| (pointer_at(source, e.line(), e.column(), Pointer::root()), e));
     let result = match parsed {
-        Ok(doc) => {
+        Ok(mut doc) => {
             let version = Value::String(doc.schema_version.clone());
             if !check_version(Some(&version), out) {
+                return None;
+            }
+            if flows == Flows::Parsed && !parse_flows(source, &mut doc, out) {
                 return None;
             }
             match depth {
@@ -262,6 +269,35 @@ fn parse<F: FlowSource + DeserializeOwned + Serialize>(
             out.push(d);
             None
         }
+    }
+}
+
+/// Parses every flow held as text; reports each that does not parse, at its
+/// own pointer, and says whether all did.
+fn parse_flows(source: &str, doc: &mut CatalogDoc<LazyFlowSource>, out: &mut Vec<Diagnostic>) -> bool {
+    let mut all = true;
+    for (i, f) in doc.flows.iter_mut().enumerate() {
+        match serde_json::from_str::<Flow>(f.raw.get()) {
+            Ok(flow) => f.parsed = Some(Box::new(flow)),
+            Err(e) => {
+                all = false;
+                let p = pointer_at(f.raw.get(), e.line(), e.column(), Pointer::root().key("flows").index(i));
+                let mut d = diag_at(Code::Schema, Severity::Error, &p, serde_message(&e));
+                d.position = position_of(source, p.as_str());
+                out.push(d);
+            }
+        }
+    }
+    all
+}
+
+/// A serde_json error's message without its " at line L column C" suffix, for
+/// errors whose position is relative to a part of the document.
+pub(crate) fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((message, _)) if e.line() > 0 => message.to_owned(),
+        _ => text,
     }
 }
 

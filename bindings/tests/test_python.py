@@ -136,7 +136,10 @@ class BindingTests(unittest.TestCase):
             ctx = json.dumps(v["context"])
             sink = Sink()
             start = v["start"]
-            s = catalog.start_session(start["session"], start.get("scenario"), start.get("flow"), ctx, v["now"], sink)
+            s = catalog.start_session(
+                start["session"], start.get("scenario"), start.get("flow"), ctx, v["now"], sink,
+                intervention=start.get("intervention"),
+            )
             t = v["now"]
             for i, item in enumerate(v.get("script", [])):
                 t += 10

@@ -33,6 +33,9 @@ pub struct HandoffPacket {
     pub catalog: CatalogRef,
     /// Scenario the user started from, if any.
     pub scenario: Option<String>,
+    /// Proactive intervention the user started from (e.g. a fraud warning), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<String>,
     /// Flow and step where the handoff happened (absent for a crisis before any flow).
     pub flow: Option<String>,
     /// Step id.

@@ -102,8 +102,11 @@ pub struct SessionState {
     pub catalog_version: String,
     /// Scenario the session started from.
     pub scenario: Option<String>,
-    /// Scenario risk.
+    /// Scenario risk (or the intervention's, when higher).
     pub risk: RiskLevel,
+    /// Intervention the session started from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<String>,
     /// Flow stack, innermost last. Empty only for a crisis before any flow.
     pub stack: Vec<Frame>,
     /// Flow stacks at each step the user saw, for going back.
@@ -207,9 +210,15 @@ pub struct StartRequest {
     /// Scenario to start (from a suggestion).
     #[serde(default)]
     pub scenario: Option<String>,
-    /// Or a flow to start directly (e.g. from an intervention).
+    /// Or a flow to start directly.
     #[serde(default)]
     pub flow: Option<String>,
+    /// The proactive intervention the user is acting on (from `on_event`). The
+    /// session inherits its risk, so "talk to a person" is prominent and routed
+    /// at the intervention's priority and queue; its flow starts unless
+    /// `scenario` or `flow` names another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<String>,
 }
 
 /// "Talk to a human", as the view should show it.
@@ -334,15 +343,30 @@ impl Session {
     /// crisis in the context's query, an immediate segment rule or a forcing
     /// risk level hand over to a human before any flow step.
     pub fn start(catalog: &Catalog, ctx: &Context, request: &StartRequest, now: i64) -> Result<(Session, Vec<Event>)> {
-        let (scenario, flow_ix) = match (&request.scenario, &request.flow) {
-            (Some(id), _) => {
+        let intervention = match &request.intervention {
+            Some(id) => Some(
+                catalog
+                    .interventions()
+                    .iter()
+                    .find(|i| i.id.as_str() == id)
+                    .ok_or_else(|| Error::UnknownScenario { id: id.clone() })?,
+            ),
+            None => None,
+        };
+        let (scenario, flow_ix) = match (&request.scenario, &request.flow, intervention.and_then(|i| i.flow)) {
+            (Some(id), _, _) => {
                 let s = catalog.scenario(id).ok_or_else(|| Error::UnknownScenario { id: id.clone() })?;
                 (Some(s), s.flow)
             }
-            (None, Some(flow)) => {
+            (None, Some(flow), _) => {
                 (None, catalog.flow_ix(flow).ok_or_else(|| Error::UnknownScenario { id: flow.clone() })?)
             }
-            (None, None) => return Err(Error::InvalidInput { message: "start needs a scenario or a flow".into() }),
+            (None, None, Some(flow)) => (None, flow),
+            (None, None, None) => {
+                return Err(Error::InvalidInput {
+                    message: "start needs a scenario, a flow, or an intervention with a flow".into(),
+                });
+            }
         };
         if request.session.is_empty() || request.session.len() > 128 {
             return Err(Error::InvalidInput { message: "session id must be 1 to 128 characters".into() });
@@ -355,7 +379,10 @@ impl Session {
                 catalog_id: catalog.meta().id.clone(),
                 catalog_version: catalog.meta().version.clone(),
                 scenario: scenario.map(|s| s.id.to_string()),
-                risk: scenario.map_or(RiskLevel::None, |s| s.risk),
+                risk: scenario
+                    .map_or(RiskLevel::None, |s| s.risk)
+                    .max(intervention.map_or(RiskLevel::None, |i| i.risk)),
+                intervention: intervention.map(|i| i.id.to_string()),
                 stack: vec![first],
                 back: Vec::new(),
                 path: Vec::new(),
@@ -719,6 +746,7 @@ impl Session {
             created_at: e.at,
             catalog: CatalogRef { id: self.state.catalog_id.clone(), version: self.state.catalog_version.clone() },
             scenario: self.state.scenario.clone(),
+            intervention: self.state.intervention.clone(),
             flow: self.state.stack.last().map(|f| f.flow.clone()),
             step: self.state.stack.last().map(|f| f.step.clone()),
             reason: e.reason.clone(),
@@ -944,7 +972,7 @@ impl Session {
             detail: detail.clone(),
             priority,
             channels: channels.clone(),
-            queue: step_queue.or_else(|| policy.queue.clone()),
+            queue: step_queue.or_else(|| self.intervention_queue(catalog)).or_else(|| policy.queue.clone()),
             follow_up: rules.iter().any(|r| r.follow_up),
             urgency,
             crisis_resources: None,
@@ -959,6 +987,13 @@ impl Session {
             e = e.with("channel", channel_name(*c));
         }
         events.push(e);
+    }
+
+    /// The agent queue of the intervention the session started from, if it names one.
+    fn intervention_queue(&self, catalog: &Catalog) -> Option<String> {
+        let id = self.state.intervention.as_deref()?;
+        let found = catalog.interventions().iter().find(|i| i.id.as_str() == id)?;
+        found.human.as_ref()?.queue.clone()
     }
 
     /// How "talk to a human" should show now.

@@ -565,7 +565,9 @@ export class HelpPanel extends HTMLElement {
                 class: "primary",
                 onclick: () => {
                   this._state = { mode: "step" };
-                  this._startSession({ flow: found.flow });
+                  // Started from the intervention, the session keeps its risk: a person asked
+                  // for from here is reached at the intervention's priority and queue.
+                  this._startSession({ intervention: found.id });
                 },
               },
               t.continueFlow,

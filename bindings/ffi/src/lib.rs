@@ -211,7 +211,12 @@ impl HelpCatalog {
         Ok(found.map(|i| serde_json::to_string(&i).unwrap_or_default()))
     }
 
-    /// Starts a session on a scenario (from a suggestion) or a flow.
+    /// Starts a session on a scenario (from a suggestion), a flow, or the
+    /// intervention `on_event` returned (`intervention`: its id). A session
+    /// started from an intervention inherits its risk and queue, so a person
+    /// asked for from the fraud flow is reached at the intervention's priority.
+    #[uniffi::method(default(intervention = None))]
+    #[allow(clippy::too_many_arguments)] // the exported signature; hosts name the optional ones
     pub fn start_session(
         self: Arc<Self>,
         session_id: String,
@@ -220,9 +225,10 @@ impl HelpCatalog {
         context_json: String,
         now: i64,
         sink: Option<Arc<dyn EventSink>>,
+        intervention: Option<String>,
     ) -> Result<Arc<HelpSession>, HelpError> {
         let ctx = context(&context_json)?;
-        let request = StartRequest { session: session_id, scenario, flow };
+        let request = StartRequest { session: session_id, scenario, flow, intervention };
         let (session, events) = Session::start(&self.inner, &ctx, &request, now)?;
         let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
         session.emit(&events);

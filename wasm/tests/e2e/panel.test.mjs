@@ -99,6 +99,11 @@ test("fraud: the proactive warning holds the payment and puts a person first", a
   await page.locator("#agent").filter({ hasText: "inscene.handoff.v1" }).waitFor();
   const packet = JSON.parse(await page.locator("#agent").textContent());
   assert.equal(packet.flow, "fraud_education");
+  // The session started from the warning keeps its risk: the person is reached urgently, in the fraud queue.
+  assert.equal(packet.intervention, "payment_fraud_warning");
+  assert.equal(packet.risk, "critical");
+  assert.equal(packet.priority, "urgent");
+  assert.equal(packet.queue, "fraud");
   await page.screenshot({ path: `${ARTIFACTS}/fraud-warning.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

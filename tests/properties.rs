@@ -124,7 +124,7 @@ proptest! {
     ) {
         let catalog = catalog();
         let ctx = Context::from_json(&ctx.to_string()).unwrap();
-        let request = StartRequest { session: "p".into(), scenario: Some(scenario), flow: None, intervention: None };
+        let request = StartRequest { session: "p".into(), scenario: Some(scenario), flow: None, intervention: None, human: false };
         let (mut session, _) = Session::start(catalog, &ctx, &request, NOW).unwrap();
         for (i, input) in inputs.iter().enumerate() {
             let now = NOW + i as i64;

@@ -48,8 +48,13 @@ fn resolving(c: &mut Criterion) {
 fn session_step(c: &mut Criterion) {
     let cat = Catalog::from_json(&catalog(10_000)).unwrap();
     let ctx = Context::from_json(&context(10_000, 3, false)).unwrap();
-    let request =
-        StartRequest { session: "bench".into(), scenario: Some("s42".into()), flow: None, intervention: None };
+    let request = StartRequest {
+        session: "bench".into(),
+        scenario: Some("s42".into()),
+        flow: None,
+        intervention: None,
+        human: false,
+    };
     let (started, _) = Session::start(&cat, &ctx, &request, NOW).unwrap();
     c.bench_function("session/next+choose", |b| {
         b.iter(|| {

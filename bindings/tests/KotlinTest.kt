@@ -84,10 +84,14 @@ fun main() {
             val cat = HelpCatalog(read(v["catalog"]!!.str()))
             val ctx = v["context"]!!.raw
             val sink = Sink()
-            var s = cat.startSession(
-                start["session"]!!.str(), start["scenario"]?.str(), start["flow"]?.str(), ctx, v["now"]!!.long(), sink,
-                intervention = start["intervention"]?.str(),
-            )
+            var s = if (start["human"]?.value == true) {
+                cat.connectHuman(start["session"]!!.str(), ctx, v["now"]!!.long(), sink)
+            } else {
+                cat.startSession(
+                    start["session"]!!.str(), start["scenario"]?.str(), start["flow"]?.str(), ctx, v["now"]!!.long(), sink,
+                    intervention = start["intervention"]?.str(),
+                )
+            }
             var t = v["now"]!!.long()
             for (item in v["script"]?.arr() ?: emptyList()) {
                 t += 10

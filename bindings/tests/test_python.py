@@ -136,10 +136,13 @@ class BindingTests(unittest.TestCase):
             ctx = json.dumps(v["context"])
             sink = Sink()
             start = v["start"]
-            s = catalog.start_session(
-                start["session"], start.get("scenario"), start.get("flow"), ctx, v["now"], sink,
-                intervention=start.get("intervention"),
-            )
+            if start.get("human"):
+                s = catalog.connect_human(start["session"], ctx, v["now"], sink)
+            else:
+                s = catalog.start_session(
+                    start["session"], start.get("scenario"), start.get("flow"), ctx, v["now"], sink,
+                    intervention=start.get("intervention"),
+                )
             t = v["now"]
             for i, item in enumerate(v.get("script", [])):
                 t += 10

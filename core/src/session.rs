@@ -219,6 +219,12 @@ pub struct StartRequest {
     /// `scenario` or `flow` names another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intervention: Option<String>,
+    /// Connect a person at once: the user asked before any help was shown. With
+    /// no scenario, flow or intervention the session has no flow at all, and the
+    /// packet carries the context and the question; otherwise it hands over from
+    /// the first step of what was named.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub human: bool,
 }
 
 /// "Talk to a human", as the view should show it.
@@ -356,22 +362,26 @@ impl Session {
         let (scenario, flow_ix) = match (&request.scenario, &request.flow, intervention.and_then(|i| i.flow)) {
             (Some(id), _, _) => {
                 let s = catalog.scenario(id).ok_or_else(|| Error::UnknownScenario { id: id.clone() })?;
-                (Some(s), s.flow)
+                (Some(s), Some(s.flow))
             }
             (None, Some(flow), _) => {
-                (None, catalog.flow_ix(flow).ok_or_else(|| Error::UnknownScenario { id: flow.clone() })?)
+                (None, Some(catalog.flow_ix(flow).ok_or_else(|| Error::UnknownScenario { id: flow.clone() })?))
             }
-            (None, None, Some(flow)) => (None, flow),
+            (None, None, Some(flow)) => (None, Some(flow)),
+            (None, None, None) if request.human => (None, None),
             (None, None, None) => {
                 return Err(Error::InvalidInput {
-                    message: "start needs a scenario, a flow, or an intervention with a flow".into(),
+                    message: "start needs a scenario, a flow, an intervention with a flow, or `human`".into(),
                 });
             }
         };
         if request.session.is_empty() || request.session.len() > 128 {
             return Err(Error::InvalidInput { message: "session id must be 1 to 128 characters".into() });
         }
-        let first = flow_start(catalog, flow_ix)?;
+        let stack = match flow_ix {
+            Some(fx) => vec![flow_start(catalog, fx)?],
+            None => Vec::new(),
+        };
         let mut session = Session {
             state: SessionState {
                 state_version: STATE_VERSION,
@@ -383,7 +393,7 @@ impl Session {
                     .map_or(RiskLevel::None, |s| s.risk)
                     .max(intervention.map_or(RiskLevel::None, |i| i.risk)),
                 intervention: intervention.map(|i| i.id.to_string()),
-                stack: vec![first],
+                stack,
                 back: Vec::new(),
                 path: Vec::new(),
                 answers: Map::new(),
@@ -405,6 +415,11 @@ impl Session {
             if session.crisis(catalog, ctx, q, now, &mut events) {
                 return Ok((session, events));
             }
+        }
+        if request.human {
+            session.state.human_requested = true;
+            session.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+            return Ok((session, events));
         }
         let policy = session.policy(catalog);
         let segments = ctx.segments();

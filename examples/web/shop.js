@@ -60,7 +60,7 @@ panel.onAction = async (request) => {
 };
 
 panel.onHandoff = (packet) => {
-  agent.textContent = packet ? JSON.stringify(packet, null, 2) : "A person was asked for (no flow context).";
+  agent.textContent = packet ? JSON.stringify(packet, null, 2) : "A person was asked for (help content unavailable).";
 };
 
 language.addEventListener("change", () => {

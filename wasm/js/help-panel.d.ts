@@ -20,7 +20,7 @@ export declare class HelpPanel extends HTMLElement {
   context: Context;
   /** Performs an in-app action the flow asks for. */
   onAction: ((request: ActionRequest) => ActionResult | Promise<ActionResult>) | null;
-  /** A person takes over: the packet to hand to the agent (null when no flow was involved). */
+  /** A person takes over: the packet to hand to the agent (null only when the catalog could not be loaded). */
   onHandoff: ((packet: HandoffPacket | null) => void) | null;
   /** Analytics events, as the core emits them. */
   onAnalytics: ((event: SessionEvent) => void) | null;

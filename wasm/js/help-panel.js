@@ -434,13 +434,8 @@ export class HelpPanel extends HTMLElement {
       this._input("askHuman");
       return;
     }
-    // No flow yet: hand over from the best match for the screen, so the agent sees it.
-    const base = this._catalog && this._guard(() => this._catalog.resolve(this._ctx()));
-    const scenario = base?.suggestions[0]?.scenario;
-    if (scenario) {
-      this._startSession({ scenario });
-      this._input("askHuman");
-    } else {
+    if (!this._catalog) {
+      // The catalog did not load: the host connects a person without a packet.
       this._state = { mode: "connecting" };
       this._render();
       this.dispatchEvent(new CustomEvent("help-handoff", { detail: null }));
@@ -449,6 +444,18 @@ export class HelpPanel extends HTMLElement {
       } catch (e) {
         console.error(e);
       }
+      return;
+    }
+    // No flow yet: hand over from the best match for the screen, so the agent sees it;
+    // when nothing matches, a session with no flow goes straight to a person, and its
+    // packet still carries the context and the question.
+    const base = this._guard(() => this._catalog.resolve(this._ctx()));
+    const scenario = base?.suggestions[0]?.scenario;
+    if (scenario) {
+      this._startSession({ scenario });
+      this._input("askHuman");
+    } else {
+      this._startSession({ human: true });
     }
   }
 

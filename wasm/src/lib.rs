@@ -193,7 +193,11 @@ impl Catalog {
         let ctx = parse_context(&context)?;
         let text = json_text(&request, "session.invalid_input", "the start request")?;
         let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
-            error("session.invalid_input", &format!("not a start request ({{session, scenario?, flow?, intervention?}}): {e}"), None)
+            error(
+                "session.invalid_input",
+                &format!("not a start request ({{session, scenario?, flow?, intervention?}}): {e}"),
+                None,
+            )
         })?;
         let started = Session::start(&self.inner, &ctx, &request, now_or_clock(now));
         self.open(started, ctx, on_event)

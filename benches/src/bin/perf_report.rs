@@ -167,8 +167,13 @@ fn main() {
 
     // Session step: one input applied to a started session.
     let ctx = Context::from_json(&context(n, 3, false)).unwrap();
-    let request =
-        StartRequest { session: "bench".into(), scenario: Some("s42".into()), flow: None, intervention: None };
+    let request = StartRequest {
+        session: "bench".into(),
+        scenario: Some("s42".into()),
+        flow: None,
+        intervention: None,
+        human: false,
+    };
     let (started, _) = Session::start(&cat, &ctx, &request, NOW).unwrap();
     let mut copies: Vec<Session> = (0..5_500).map(|_| started.clone()).collect();
     let step = time_calls(5_000, |i| {
@@ -183,6 +188,7 @@ fn main() {
             scenario: Some(format!("s{}", 1_000 + i)),
             flow: None,
             intervention: None,
+            human: false,
         };
         black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
     });
@@ -192,6 +198,7 @@ fn main() {
             scenario: Some(format!("s{}", 1_000 + i)),
             flow: None,
             intervention: None,
+            human: false,
         };
         black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
     });

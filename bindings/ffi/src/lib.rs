@@ -227,12 +227,22 @@ impl HelpCatalog {
         sink: Option<Arc<dyn EventSink>>,
         intervention: Option<String>,
     ) -> Result<Arc<HelpSession>, HelpError> {
-        let ctx = context(&context_json)?;
-        let request = StartRequest { session: session_id, scenario, flow, intervention };
-        let (session, events) = Session::start(&self.inner, &ctx, &request, now)?;
-        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
-        session.emit(&events);
-        Ok(Arc::new(session))
+        let request = StartRequest { session: session_id, scenario, flow, intervention, human: false };
+        self.start(&request, &context_json, now, sink)
+    }
+
+    /// Connects a person at once, with no flow: the user asked before any help
+    /// was shown, or nothing matched. The session starts escalated; its handoff
+    /// packet carries the context (redacted) and the question.
+    pub fn connect_human(
+        self: Arc<Self>,
+        session_id: String,
+        context_json: String,
+        now: i64,
+        sink: Option<Arc<dyn EventSink>>,
+    ) -> Result<Arc<HelpSession>, HelpError> {
+        let request = StartRequest { session: session_id, scenario: None, flow: None, intervention: None, human: true };
+        self.start(&request, &context_json, now, sink)
     }
 
     /// Restores a session from [`HelpSession::snapshot`], recovering if the content changed.
@@ -245,6 +255,23 @@ impl HelpCatalog {
     ) -> Result<Arc<HelpSession>, HelpError> {
         let ctx = context(&context_json)?;
         let (session, events) = Session::restore(&self.inner, &ctx, &snapshot, now)?;
+        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
+        session.emit(&events);
+        Ok(Arc::new(session))
+    }
+}
+
+impl HelpCatalog {
+    /// Starts a session for any start request: the exported constructors' one body.
+    fn start(
+        self: Arc<Self>,
+        request: &StartRequest,
+        context_json: &str,
+        now: i64,
+        sink: Option<Arc<dyn EventSink>>,
+    ) -> Result<Arc<HelpSession>, HelpError> {
+        let ctx = context(context_json)?;
+        let (session, events) = Session::start(&self.inner, &ctx, request, now)?;
         let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
         session.emit(&events);
         Ok(Arc::new(session))

@@ -86,6 +86,20 @@ test("login failure on a new device: verification fails, a person takes over wit
   await page.close();
 });
 
+test("a person before any help: nothing matches the screen, the packet still carries the context", async () => {
+  const { page, problems } = await shop();
+  await page.locator("help-panel [data-testid=human]").click();
+  await page.locator("#agent").filter({ hasText: "inscene.handoff.v1" }).waitFor();
+  const packet = JSON.parse(await page.locator("#agent").textContent());
+  assert.equal(packet.reason, "user_request");
+  assert.equal(packet.flow, null);
+  assert.equal(packet.context.screen, "home");
+  await page.locator("help-panel [role=status]").waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/person-before-any-help.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("fraud: the proactive warning holds the payment and puts a person first", async () => {
   const { page, problems } = await shop();
   await page.click("#pay");

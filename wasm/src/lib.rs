@@ -195,7 +195,7 @@ impl Catalog {
         let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
             error(
                 "session.invalid_input",
-                &format!("not a start request ({{session, scenario?, flow?, intervention?}}): {e}"),
+                &format!("not a start request ({{session, scenario?, flow?, intervention?, human?}}): {e}"),
                 None,
             )
         })?;

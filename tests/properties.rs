@@ -9,6 +9,7 @@ use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::{NaiveBaseline, ResolveOptions, resolve, resolve_naive};
 use inscene::session::{ActionOutcome, Input, Session, StartRequest, Status};
+use inscene::text::{Phrase, PhraseIndex, PhraseIndexBuilder};
 use inscene_conformance::{SAMPLE_CATALOG, read};
 use proptest::prelude::*;
 use serde_json::json;
@@ -19,6 +20,37 @@ fn catalog() -> &'static Catalog {
 }
 
 const NOW: i64 = 1_795_000_000;
+
+/// Patterns whose required literals carry word boundaries, for the prefilter property.
+fn phrase_index() -> &'static PhraseIndex<u32> {
+    static INDEX: OnceLock<PhraseIndex<u32>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut b = PhraseIndexBuilder::new(16, 1 << 20);
+        for (i, p) in [
+            r"(?i)\bgadget1\b",
+            r"(?i)\bgadget12\b.*broken",
+            r"\bgadget\b",
+            r"gadget\b",
+            r"\b1",
+            r"12\b",
+            r"\b,",
+            r",\b",
+            r"\b订单",
+            r"订单\b",
+            r"(\bbroken|x\b)",
+            r"_\b",
+            r"\b-x",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b.pattern(i as u32, p);
+        }
+        let (index, errors) = b.build();
+        assert!(errors.is_empty(), "{errors:?}");
+        index
+    })
+}
 
 fn arb_input() -> impl Strategy<Value = Input> {
     prop_oneof![
@@ -156,6 +188,24 @@ proptest! {
             let baseline = NaiveBaseline::new(catalog);
             prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &baseline, &ctx, NOW, &options));
         }
+    }
+
+    #[test]
+    fn the_literal_prefilter_never_skips_a_matching_pattern(
+        words in prop::collection::vec(
+            prop::sample::select(vec!["gadget", "GADGET", "1", "12", "_", " ", ",", "ä", "订单", "broken", "x", "-"]),
+            0..12,
+        ),
+    ) {
+        let text: String = words.concat();
+        let index = phrase_index();
+        let mut fast: Vec<usize> = index
+            .scan(&text, false)
+            .into_iter()
+            .filter_map(|(phrase, _)| match phrase { Phrase::Pattern(p) => Some(p), Phrase::Keyword(_) => None })
+            .collect();
+        fast.sort_unstable();
+        prop_assert_eq!(fast, index.matching_patterns_unfiltered(&text), "text {:?}", text);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
-use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+use regex_syntax::ast::{AssertionKind, Ast, RepetitionKind, RepetitionRange};
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
@@ -49,7 +49,12 @@ struct Pattern<O> {
 #[derive(Debug, Clone, Copy)]
 enum Needle {
     Keyword(usize),
-    Literal(usize),
+    /// A pattern's required literal, and whether the pattern puts `\b` before and after it.
+    Literal {
+        pattern: usize,
+        boundary_before: bool,
+        boundary_after: bool,
+    },
 }
 
 /// Builder for a [`PhraseIndex`].
@@ -127,8 +132,12 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                     match required_literals(&ast, case_insensitive(&source)) {
                         Some(lits) => {
                             for lit in lits {
-                                needles.push(Needle::Literal(i));
-                                needle_bytes.extend(lit);
+                                needles.push(Needle::Literal {
+                                    pattern: i,
+                                    boundary_before: lit.boundary_before,
+                                    boundary_after: lit.boundary_after,
+                                });
+                                needle_bytes.extend(lit.bytes);
                                 needle_ends.push(needle_bytes.len());
                             }
                         }
@@ -163,9 +172,9 @@ fn case_insensitive(pattern: &str) -> bool {
 /// or `None` when no such small set exists (the pattern is then always tried).
 /// Under case-insensitive matching only ASCII and caseless characters (CJK)
 /// count, because the automaton folds ASCII case only.
-fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
-    let mut out = required(ast, ci)?;
-    out.retain(|l| !l.is_empty());
+fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
+    let mut out: Vec<Lit> = required(ast, ci)?.into_iter().map(Lit::checkable).collect();
+    out.retain(|l| !l.bytes.is_empty());
     out.sort();
     out.dedup();
     (!out.is_empty() && out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
@@ -181,31 +190,79 @@ fn min_repeats(kind: &RepetitionKind) -> u32 {
     }
 }
 
+/// A literal every match contains, ASCII-lowercased, with what the pattern
+/// says about its edges: `\b` right before its first byte or right after its
+/// last. The scan drops an occurrence whose edge is plainly not a word
+/// boundary, so `\bgadget1\b` is not tried on every mention of `gadget12`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Lit {
+    bytes: Vec<u8>,
+    boundary_before: bool,
+    boundary_after: bool,
+}
+
+impl Lit {
+    fn then(mut self, next: Lit) -> Lit {
+        if self.bytes.is_empty() {
+            self.boundary_before |= next.boundary_before;
+        }
+        self.boundary_after =
+            if next.bytes.is_empty() { self.boundary_after || next.boundary_after } else { next.boundary_after };
+        self.bytes.extend(next.bytes);
+        self
+    }
+
+    /// Keeps an edge flag only where the scan can check it soundly: the edge
+    /// byte is ASCII, so word-ness does not depend on Unicode tables.
+    fn checkable(mut self) -> Lit {
+        self.boundary_before &= self.bytes.first().is_some_and(u8::is_ascii);
+        self.boundary_after &= self.bytes.last().is_some_and(u8::is_ascii);
+        self
+    }
+}
+
+/// Whether a byte is a word character, when that is certain without Unicode
+/// tables: ASCII bytes are, or are not; a byte of a non-ASCII character might be.
+fn ascii_word(b: u8) -> Option<bool> {
+    b.is_ascii().then(|| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether a word boundary is impossible between `outside` (the byte next to a
+/// literal's occurrence; None at either end of the text) and `edge`, the
+/// literal's own ASCII edge byte.
+fn no_boundary(outside: Option<u8>, edge: u8) -> bool {
+    let outside = match outside {
+        None => Some(false),
+        Some(b) => ascii_word(b),
+    };
+    outside.is_some() && outside == ascii_word(edge)
+}
+
 /// The exact text `ast` matches, if it matches exactly one string (ASCII-lowercased).
-fn exact(ast: &Ast, ci: bool) -> Option<Vec<u8>> {
+fn exact(ast: &Ast, ci: bool) -> Option<Lit> {
     match ast {
-        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(Vec::new()),
+        Ast::Assertion(a) if a.kind == AssertionKind::WordBoundary => {
+            Some(Lit { bytes: Vec::new(), boundary_before: true, boundary_after: true })
+        }
+        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(Lit::default()),
         Ast::Literal(lit) => {
             let c = lit.c;
             let cased = c.is_lowercase() || c.is_uppercase();
             if ci && cased && !c.is_ascii() {
                 return None;
             }
-            Some(c.to_string().into_bytes().to_ascii_lowercase())
+            Some(Lit { bytes: c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() })
         }
         Ast::Group(g) => exact(&g.ast, ci),
-        Ast::Concat(c) => c.asts.iter().try_fold(Vec::new(), |mut acc, a| {
-            acc.extend(exact(a, ci)?);
-            Some(acc)
-        }),
+        Ast::Concat(c) => c.asts.iter().try_fold(Lit::default(), |acc, a| Some(acc.then(exact(a, ci)?))),
         _ => None,
     }
 }
 
 /// A set of literals one of which every match of `ast` contains.
-fn required(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
+fn required(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
     if let Some(e) = exact(ast, ci) {
-        return (!e.is_empty()).then(|| vec![e]);
+        return (!e.bytes.is_empty()).then(|| vec![e]);
     }
     match ast {
         Ast::Group(g) => required(&g.ast, ci),
@@ -219,28 +276,30 @@ fn required(ast: &Ast, ci: bool) -> Option<Vec<Vec<u8>>> {
         }
         Ast::Concat(concat) => {
             // Candidates: each run of exact items joined, and each other item's own set.
-            let mut best: Option<Vec<Vec<u8>>> = None;
-            let mut consider = |set: Vec<Vec<u8>>| {
-                let score = |s: &Vec<Vec<u8>>| s.iter().map(Vec::len).min().unwrap_or(0);
-                if set.iter().all(|l| !l.is_empty()) && best.as_ref().is_none_or(|b| score(&set) > score(b)) {
+            let mut best: Option<Vec<Lit>> = None;
+            let mut consider = |set: Vec<Lit>| {
+                let score = |s: &Vec<Lit>| s.iter().map(|l| l.bytes.len()).min().unwrap_or(0);
+                if set.iter().all(|l| !l.bytes.is_empty()) && best.as_ref().is_none_or(|b| score(&set) > score(b)) {
                     best = Some(set);
                 }
             };
-            let mut run: Vec<u8> = Vec::new();
+            let mut run = Lit::default();
             for item in &concat.asts {
                 match exact(item, ci) {
-                    Some(e) => run.extend(e),
+                    Some(e) => run = run.then(e),
                     None => {
-                        if !run.is_empty() {
+                        if !run.bytes.is_empty() {
                             consider(vec![std::mem::take(&mut run)]);
                         }
+                        // A boundary before the next run is not one after this item.
+                        run = Lit::default();
                         if let Some(set) = required(item, ci) {
                             consider(set);
                         }
                     }
                 }
             }
-            if !run.is_empty() {
+            if !run.bytes.is_empty() {
                 consider(vec![run]);
             }
             best
@@ -306,7 +365,18 @@ impl<O: Copy> PhraseIndex<O> {
                             ));
                         }
                     }
-                    Some(Needle::Literal(p)) => candidates.push(*p),
+                    Some(&Needle::Literal { pattern, boundary_before, boundary_after }) => {
+                        let bytes = lowered.as_bytes();
+                        let (start, end) = (m.start(), m.end());
+                        let at = |i: Option<usize>| i.and_then(|i| bytes.get(i).copied());
+                        let misplaced = (boundary_before
+                            && at(Some(start)).is_some_and(|edge| no_boundary(at(start.checked_sub(1)), edge)))
+                            || (boundary_after
+                                && at(end.checked_sub(1)).is_some_and(|edge| no_boundary(at(Some(end)), edge)));
+                        if !misplaced {
+                            candidates.push(pattern);
+                        }
+                    }
                     None => {}
                 }
             }
@@ -323,6 +393,17 @@ impl<O: Copy> PhraseIndex<O> {
             }
         }
         out
+    }
+
+    /// Every pattern that matches `text`, each tried in turn without the
+    /// literal prefilter: the oracle the property tests hold [`Self::scan`] to.
+    #[doc(hidden)]
+    pub fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
+        (0..self.patterns.len())
+            .filter(|&p| {
+                self.patterns.get(p).and_then(|pattern| self.regex(pattern)).is_some_and(|re| re.is_match(text))
+            })
+            .collect()
     }
 
     fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a regex::Regex> {
@@ -431,6 +512,7 @@ mod tests {
                 &regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap(),
                 case_insensitive(p),
             )
+            .map(|set| set.into_iter().map(|l| l.bytes).collect::<Vec<_>>())
         };
         assert_eq!(lits(r"(?i)\bgadget42\b.*\b(broken|missing)\b"), Some(vec![b"gadget42".to_vec()]));
         assert_eq!(lits(r"refund\s+\d+"), Some(vec![b"refund".to_vec()]));
@@ -442,6 +524,40 @@ mod tests {
         // Under (?i) a cased non-ASCII letter is not a literal: the automaton folds ASCII only.
         assert_eq!(lits(r"(?i)straße ÄRGER"), Some(vec![b"stra".to_vec()]));
         assert_eq!(lits(r"Ärger"), Some(vec!["Ärger".as_bytes().to_vec()]));
+    }
+
+    #[test]
+    fn required_literals_carry_the_word_boundaries_around_them() {
+        let edges = |p: &str| {
+            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap(), true)
+                .unwrap()
+                .into_iter()
+                .map(|l| (String::from_utf8(l.bytes).unwrap(), l.boundary_before, l.boundary_after))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(edges(r"(?i)\bgadget42\b.*x"), [("gadget42".into(), true, true)]);
+        assert_eq!(edges(r"\border .*"), [("order ".into(), true, false)]);
+        assert_eq!(edges(r"x+\b(?:lost|gone)"), [("gone".into(), false, false), ("lost".into(), false, false)]);
+        assert_eq!(edges(r"(\bcat\b|dogs)"), [("cat".into(), true, true), ("dogs".into(), false, false)]);
+        // A boundary beside a non-ASCII edge depends on Unicode tables: not checked.
+        assert_eq!(edges(r"\b订单\b"), [("订单".into(), false, false)]);
+        // `\b` one item away from the literal says nothing about its edge.
+        assert_eq!(edges(r"\b\d+refund"), [("refund".into(), false, false)]);
+    }
+
+    #[test]
+    fn occurrences_inside_longer_words_do_not_run_the_pattern() {
+        let idx = index(&[], &[r"(?i)\bgadget1\b.*broken", r"(?i)\bgadget12\b.*broken"]);
+        let hits = idx.scan_all("my GADGET12 is broken");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1.owner, 101);
+        assert_eq!(idx.compiled_patterns(), 1, "gadget1 inside gadget12 must not compile its pattern");
+        // At the ends of the text, and beside punctuation, the boundary holds.
+        assert_eq!(idx.scan_all("gadget1, broken").len(), 1);
+        assert_eq!(idx.scan_all("(gadget12)broken").len(), 1);
+        // Next to a non-ASCII letter the scan cannot tell, so the regex decides.
+        assert_eq!(idx.scan_all("ägadget1 broken").len(), 0);
+        assert_eq!(idx.compiled_patterns(), 2);
     }
 
     #[test]

@@ -117,7 +117,10 @@ fn loading_agrees_with_the_linter() {
                 );
                 let warned: BTreeSet<&str> = catalog.warnings().iter().map(|d| d.code.as_str()).collect();
                 for (code, severity, _) in &fx.expect {
-                    if severity == "warning" && code != "content.unknown_field" {
+                    // Authoring hints only the full lint gives (it alone reads unknown fields
+                    // and looks inside trigger patterns); everything else loading keeps.
+                    let full_lint_only = ["content.unknown_field", "content.regex_boundary_non_ascii"];
+                    if severity == "warning" && !full_lint_only.contains(&code.as_str()) {
                         assert!(warned.contains(code.as_str()), "{}: load did not keep warning {code}", fx.name);
                     }
                 }

@@ -769,7 +769,8 @@ impl Compiler<'_> {
             StepKind::Input { text, save_as, pattern, max_length, error, next } => CompiledStep::Input {
                 text,
                 save_as,
-                pattern: pattern.map(|p| LazyRegex::whole(&p, self.limits.max_regex_compiled_bytes)),
+                pattern: pattern
+                    .map(|p| LazyRegex::whole(&p, self.limits.max_regex_compiled_bytes, self.limits.max_regex_nesting)),
                 max_length: max_length.unwrap_or(DEFAULT_MAX_INPUT_CHARS),
                 error,
                 next: self.step(ix, &next, &p.key("next"))?,

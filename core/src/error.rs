@@ -88,6 +88,8 @@ codes! {
     UnknownActionParam = "content.unknown_action_param",
     /// A regular expression does not compile or breaks the regex limits.
     InvalidRegex = "content.invalid_regex",
+    /// A `\b` stands next to a non-ASCII character; word boundaries are ASCII.
+    RegexBoundaryNonAscii = "content.regex_boundary_non_ascii",
     /// A JsonLogic rule is not valid.
     InvalidCondition = "content.invalid_condition",
     /// A JsonLogic `var` names no known context field.

@@ -6,7 +6,7 @@
 //! phone number, payment card number, national ID number or email address in
 //! free text, answers and action parameters.
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -145,8 +145,13 @@ impl Default for Redactor {
     }
 }
 
+/// A decimal digit's value, ASCII or full width (as Chinese input methods type them).
+fn digit(c: char) -> Option<u32> {
+    c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))
+}
+
 fn luhn(digits: &str) -> bool {
-    let ds: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    let ds: Vec<u32> = digits.chars().filter_map(digit).collect();
     let sum: u32 = ds
         .iter()
         .rev()
@@ -157,16 +162,23 @@ fn luhn(digits: &str) -> bool {
 }
 
 impl Redactor {
-    /// Compiles the patterns.
+    /// Compiles the patterns. Digits are ASCII or full width; a number's edges
+    /// are "half" word boundaries (no ASCII letter, digit or `_` beside it), so
+    /// a number written straight after Chinese text (`手机13812345678`) is found.
     pub fn new() -> Self {
+        let re = |p: &str| Regex::new(&p.replace('D', "[0-9０-９]")).ok();
         Redactor {
             email: Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").ok(),
             // 13 to 19 digits, optionally grouped by spaces or dashes; Luhn-checked.
-            card: Regex::new(r"\b\d(?:[ -]?\d){12,18}\b").ok(),
+            card: re(r"\b{start-half}D(?:[ -]?D){12,18}\b{end-half}"),
             // Mainland China resident ID: 17 digits and a digit or X.
-            national_id: Regex::new(r"\b\d{17}[\dXx]\b").ok(),
+            national_id: re(r"\b{start-half}D{17}(?:D|[Xx])\b{end-half}"),
             // International (+...), CN mobile, and NANP-style numbers; bare order numbers stay.
-            phone: Regex::new(r"\+\d[\d\s().-]{6,}\d|\b1[3-9]\d{9}\b|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b").ok(),
+            phone: re(concat!(
+                r"[+＋]D(?:D|[\s().\-　]){6,}D",
+                r"|\b{start-half}[1１][3-9３-９]D{9}\b{end-half}",
+                r"|\(?\b{start-half}D{3}\)?[\s.\-]D{3}[\s.\-]D{4}\b{end-half}",
+            )),
         }
     }
 
@@ -188,7 +200,7 @@ impl Redactor {
         };
         let s = email.replace_all(text, REDACTED);
         let s = id.replace_all(&s, REDACTED);
-        let s = card.replace_all(&s, |c: &regex::Captures<'_>| {
+        let s = card.replace_all(&s, |c: &regex_lite::Captures<'_>| {
             let m = c.get(0).map_or("", |m| m.as_str());
             if luhn(m) { REDACTED.to_owned() } else { m.to_owned() }
         });
@@ -226,6 +238,19 @@ mod tests {
         let r = Redactor::new();
         assert_eq!(r.text("ID 11010519491231002X ok"), "ID [redacted] ok");
         assert_eq!(r.text("(415) 555-0100"), "[redacted]");
+    }
+
+    #[test]
+    fn numbers_beside_chinese_text_and_in_full_width_digits_are_redacted() {
+        let r = Redactor::new();
+        assert_eq!(r.text("我的手机13812345678，谢谢"), "我的手机[redacted]，谢谢");
+        assert_eq!(r.text("手机１３８１２３４５６７８"), "手机[redacted]");
+        assert_eq!(r.text("卡号４１１１ １１１１ １１１１ １１１１"), "卡号[redacted]");
+        assert_eq!(r.text("身份证11010519491231002X"), "身份证[redacted]");
+        assert_eq!(r.text("电话＋86 139 1234 5678"), "电话[redacted]");
+        // Inside a longer run of digits or letters, nothing is a phone number.
+        assert_eq!(r.text("order 2026112200012345"), "order 2026112200012345");
+        assert_eq!(r.text("ref A13812345678"), "ref A13812345678");
     }
 
     #[test]

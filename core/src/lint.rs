@@ -714,29 +714,26 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         if indexed && self.depth == Depth::Load {
             return;
         }
-        let parsed =
-            regex_syntax::ParserBuilder::new().nest_limit(self.limits.max_regex_nesting).build().parse(pattern);
-        if let Err(e) = parsed {
-            self.error(
-                Code::InvalidRegex,
-                p,
-                format!("invalid regular expression: {}", crate::text::one_line(&e.to_string())),
-            );
-            return;
-        }
+        let ast = match crate::text::parse(pattern, self.limits.max_regex_nesting) {
+            Ok(ast) => ast,
+            Err(e) => {
+                self.error(Code::InvalidRegex, p, format!("invalid regular expression: {e}"));
+                return;
+            }
+        };
         if self.depth == Depth::Full {
-            let built = regex::RegexBuilder::new(pattern)
-                .size_limit(self.limits.max_regex_compiled_bytes)
-                .nest_limit(self.limits.max_regex_nesting)
-                .build();
-            if let Err(e) = built {
-                self.error(
-                    Code::InvalidRegex,
+            if let Err(e) =
+                crate::text::compile(pattern, self.limits.max_regex_compiled_bytes, self.limits.max_regex_nesting)
+            {
+                self.error(Code::InvalidRegex, p, format!("regular expression does not compile within limits: {e}"));
+            }
+            if crate::text::boundary_beside_non_ascii(&ast) {
+                self.warn(
+                    Code::RegexBoundaryNonAscii,
                     p,
-                    format!(
-                        "regular expression does not compile within limits: {}",
-                        crate::text::one_line(&e.to_string())
-                    ),
+                    "`\\b` next to a non-ASCII character: word boundaries are ASCII, so `\\b订单` holds only \
+                     right after an ASCII letter or digit; drop the `\\b` for Chinese text"
+                        .to_owned(),
                 );
             }
         }

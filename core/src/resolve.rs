@@ -367,7 +367,7 @@ fn rank(
 #[derive(Debug, Default)]
 pub struct NaiveBaseline {
     keywords: FxHashMap<TriggerRef, Vec<String>>,
-    regexes: FxHashMap<TriggerRef, Vec<(String, regex::Regex)>>,
+    regexes: FxHashMap<TriggerRef, Vec<(String, regex_lite::Regex)>>,
 }
 
 impl NaiveBaseline {
@@ -379,7 +379,7 @@ impl NaiveBaseline {
                 baseline.keywords.entry(t).or_default().push(k.to_owned());
             }
             for (t, p) in phrases.patterns() {
-                if let Ok(re) = regex::Regex::new(p) {
+                if let Ok(re) = regex_lite::Regex::new(p) {
                     baseline.regexes.entry(t).or_default().push((p.to_owned(), re));
                 }
             }

@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
-use regex_syntax::ast::{AssertionKind, Ast, RepetitionKind, RepetitionRange};
+use regex_lite::{Regex, RegexBuilder};
+use regex_syntax::ast::{AssertionKind, Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
@@ -43,7 +44,7 @@ pub struct PatternError {
 struct Pattern<O> {
     owner: O,
     source: String,
-    compiled: OnceLock<Option<regex::Regex>>,
+    compiled: OnceLock<Option<Regex>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +80,7 @@ pub struct PhraseIndex<O> {
     patterns: Vec<Pattern<O>>,
     literal_free: Vec<usize>,
     size_limit: usize,
+    nest_limit: u32,
 }
 
 impl<O: Copy> PhraseIndexBuilder<O> {
@@ -115,15 +117,12 @@ impl<O: Copy> PhraseIndexBuilder<O> {
         let mut literal_free = Vec::new();
         let mut errors = Vec::new();
         for (i, (owner, source)) in self.patterns.into_iter().enumerate() {
-            // A fresh parser per pattern: a reused one carries top-level flags such as
-            // `(?i)` over into the next pattern.
             // Only the syntax tree: enough to check syntax and find literals, at a third
             // of the cost of translating it (Unicode case folding); the regex compiles
             // lazily, and the full lint compiles every pattern.
-            let mut parser = regex_syntax::ast::parse::ParserBuilder::new().nest_limit(self.nest_limit).build();
-            match parser.parse(&source) {
-                Err(e) => {
-                    errors.push(PatternError { pattern: i, message: one_line(&e.to_string()) });
+            match parse(&source, self.nest_limit) {
+                Err(message) => {
+                    errors.push(PatternError { pattern: i, message });
                     // Keep numbering stable; this pattern simply never matches.
                     patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
                     continue;
@@ -156,6 +155,7 @@ impl<O: Copy> PhraseIndexBuilder<O> {
             patterns,
             literal_free,
             size_limit: self.size_limit,
+            nest_limit: self.nest_limit,
         };
         (index, errors)
     }
@@ -173,7 +173,7 @@ fn case_insensitive(pattern: &str) -> bool {
 /// Under case-insensitive matching only ASCII and caseless characters (CJK)
 /// count, because the automaton folds ASCII case only.
 fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
-    let mut out: Vec<Lit> = required(ast, ci)?.into_iter().map(Lit::checkable).collect();
+    let mut out = required(ast, ci)?;
     out.retain(|l| !l.bytes.is_empty());
     out.sort();
     out.dedup();
@@ -211,31 +211,19 @@ impl Lit {
         self.bytes.extend(next.bytes);
         self
     }
-
-    /// Keeps an edge flag only where the scan can check it soundly: the edge
-    /// byte is ASCII, so word-ness does not depend on Unicode tables.
-    fn checkable(mut self) -> Lit {
-        self.boundary_before &= self.bytes.first().is_some_and(u8::is_ascii);
-        self.boundary_after &= self.bytes.last().is_some_and(u8::is_ascii);
-        self
-    }
 }
 
-/// Whether a byte is a word character, when that is certain without Unicode
-/// tables: ASCII bytes are, or are not; a byte of a non-ASCII character might be.
-fn ascii_word(b: u8) -> Option<bool> {
-    b.is_ascii().then(|| b.is_ascii_alphanumeric() || b == b'_')
+/// Whether a byte belongs to a word character. Word boundaries are ASCII
+/// (`\w` is `[0-9A-Za-z_]`), so no byte of a non-ASCII character does.
+fn word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether a word boundary is impossible between `outside` (the byte next to a
 /// literal's occurrence; None at either end of the text) and `edge`, the
-/// literal's own ASCII edge byte.
+/// literal's own edge byte.
 fn no_boundary(outside: Option<u8>, edge: u8) -> bool {
-    let outside = match outside {
-        None => Some(false),
-        Some(b) => ascii_word(b),
-    };
-    outside.is_some() && outside == ascii_word(edge)
+    outside.is_some_and(word_byte) == word_byte(edge)
 }
 
 /// The exact text `ast` matches, if it matches exactly one string (ASCII-lowercased).
@@ -308,6 +296,82 @@ fn required(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
     }
 }
 
+/// Parses a pattern into its syntax tree, within the nesting limit, and
+/// refuses what the matching engine lacks: patterns run on regex-lite, whose
+/// classes and case folding are ASCII and which has no `\p{...}` classes or
+/// class set operations. A pattern that parses here compiles, short of the
+/// compiled-size limit, which only compiling can tell.
+pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Ast, String> {
+    // A fresh parser per pattern: a reused one carries top-level flags such as
+    // `(?i)` over into the next pattern.
+    let ast = regex_syntax::ast::parse::ParserBuilder::new()
+        .nest_limit(nest_limit)
+        .build()
+        .parse(pattern)
+        .map_err(|e| one_line(&e.to_string()))?;
+    match unsupported(&ast) {
+        Some(what) => Err(format!(
+            "{what} are not supported (classes such as \\w, \\d and \\s are ASCII; list other characters in [...])"
+        )),
+        None => Ok(ast),
+    }
+}
+
+/// The first construct in `ast` the engine does not support, named for an author.
+fn unsupported(ast: &Ast) -> Option<&'static str> {
+    fn in_set(set: &ClassSet) -> Option<&'static str> {
+        match set {
+            ClassSet::BinaryOp(_) => Some("class set operations (&&, --, ~~)"),
+            ClassSet::Item(item) => in_item(item),
+        }
+    }
+    fn in_item(item: &ClassSetItem) -> Option<&'static str> {
+        match item {
+            ClassSetItem::Unicode(_) => Some("Unicode classes (\\p{...})"),
+            ClassSetItem::Bracketed(b) => in_set(&b.kind),
+            ClassSetItem::Union(u) => u.items.iter().find_map(in_item),
+            _ => None,
+        }
+    }
+    match ast {
+        Ast::ClassUnicode(_) => Some("Unicode classes (\\p{...})"),
+        Ast::ClassBracketed(b) => in_set(&b.kind),
+        Ast::Repetition(r) => unsupported(&r.ast),
+        Ast::Group(g) => unsupported(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().find_map(unsupported),
+        Ast::Concat(c) => c.asts.iter().find_map(unsupported),
+        _ => None,
+    }
+}
+
+/// Compiles a pattern within the compiled-size and nesting limits: the one
+/// place content patterns become matchers.
+pub(crate) fn compile(pattern: &str, size_limit: usize, nest_limit: u32) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(size_limit)
+        .nest_limit(nest_limit)
+        .build()
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// Whether a `\b` or `\B` stands next to a non-ASCII character: word
+/// boundaries are ASCII, so `\b订单` holds only after an ASCII letter or digit,
+/// never after a space or another Chinese character.
+pub(crate) fn boundary_beside_non_ascii(ast: &Ast) -> bool {
+    let boundary = |a: &Ast| matches!(a, Ast::Assertion(x) if matches!(x.kind, AssertionKind::WordBoundary | AssertionKind::NotWordBoundary));
+    let non_ascii = |a: &Ast| matches!(a, Ast::Literal(l) if !l.c.is_ascii());
+    match ast {
+        Ast::Concat(c) => {
+            c.asts.windows(2).any(|w| (boundary(&w[0]) && non_ascii(&w[1])) || (non_ascii(&w[0]) && boundary(&w[1])))
+                || c.asts.iter().any(boundary_beside_non_ascii)
+        }
+        Ast::Repetition(r) => boundary_beside_non_ascii(&r.ast),
+        Ast::Group(g) => boundary_beside_non_ascii(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().any(boundary_beside_non_ascii),
+        _ => false,
+    }
+}
+
 /// A multi-line error message (regex-syntax draws the pattern and a caret) on one line.
 pub(crate) fn one_line(s: &str) -> String {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
@@ -318,19 +382,22 @@ pub(crate) fn one_line(s: &str) -> String {
 pub struct LazyRegex {
     source: String,
     size_limit: usize,
-    compiled: OnceLock<Option<regex::Regex>>,
+    nest_limit: u32,
+    compiled: OnceLock<Option<Regex>>,
 }
 
 impl LazyRegex {
     /// A pattern that must match the whole text (it is anchored at both ends).
-    pub fn whole(pattern: &str, size_limit: usize) -> Self {
-        LazyRegex { source: format!("^(?:{pattern})$"), size_limit, compiled: OnceLock::new() }
+    pub fn whole(pattern: &str, size_limit: usize, nest_limit: u32) -> Self {
+        // One more level for the group around the pattern.
+        let nest_limit = nest_limit.saturating_add(1);
+        LazyRegex { source: format!("^(?:{pattern})$"), size_limit, nest_limit, compiled: OnceLock::new() }
     }
 
     /// Whether `text` matches; `None` when the pattern does not compile within limits.
     pub fn is_match(&self, text: &str) -> Option<bool> {
         self.compiled
-            .get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(self.size_limit).build().ok())
+            .get_or_init(|| compile(&self.source, self.size_limit, self.nest_limit).ok())
             .as_ref()
             .map(|re| re.is_match(text))
     }
@@ -406,11 +473,8 @@ impl<O: Copy> PhraseIndex<O> {
             .collect()
     }
 
-    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a regex::Regex> {
-        pattern
-            .compiled
-            .get_or_init(|| regex::RegexBuilder::new(&pattern.source).size_limit(self.size_limit).build().ok())
-            .as_ref()
+    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a Regex> {
+        pattern.compiled.get_or_init(|| compile(&pattern.source, self.size_limit, self.nest_limit).ok()).as_ref()
     }
 
     #[cfg(test)]
@@ -539,8 +603,8 @@ mod tests {
         assert_eq!(edges(r"\border .*"), [("order ".into(), true, false)]);
         assert_eq!(edges(r"x+\b(?:lost|gone)"), [("gone".into(), false, false), ("lost".into(), false, false)]);
         assert_eq!(edges(r"(\bcat\b|dogs)"), [("cat".into(), true, true), ("dogs".into(), false, false)]);
-        // A boundary beside a non-ASCII edge depends on Unicode tables: not checked.
-        assert_eq!(edges(r"\b订单\b"), [("订单".into(), false, false)]);
+        // Boundaries are ASCII, so they are checked beside Chinese too.
+        assert_eq!(edges(r"\b订单\b"), [("订单".into(), true, true)]);
         // `\b` one item away from the literal says nothing about its edge.
         assert_eq!(edges(r"\b\d+refund"), [("refund".into(), false, false)]);
     }
@@ -555,8 +619,10 @@ mod tests {
         // At the ends of the text, and beside punctuation, the boundary holds.
         assert_eq!(idx.scan_all("gadget1, broken").len(), 1);
         assert_eq!(idx.scan_all("(gadget12)broken").len(), 1);
-        // Next to a non-ASCII letter the scan cannot tell, so the regex decides.
-        assert_eq!(idx.scan_all("ägadget1 broken").len(), 0);
+        // Word characters are ASCII: a non-ASCII letter is a boundary.
+        assert_eq!(idx.scan_all("ägadget1 broken").len(), 1);
+        assert_eq!(idx.scan_all("gadget1ä broken").len(), 1);
+        assert_eq!(idx.scan_all("gadget1_ broken").len(), 0);
         assert_eq!(idx.compiled_patterns(), 2);
     }
 

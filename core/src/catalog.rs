@@ -290,7 +290,7 @@ impl Catalog {
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.extend(catalog.warnings.iter().cloned());
-            diagnostics.sort_by_key(|d| d.severity);
+            crate::order::by(&mut diagnostics, |a, b| a.severity.cmp(&b.severity));
             return Err(Error::InvalidContent { diagnostics });
         }
         Ok(catalog)

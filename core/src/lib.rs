@@ -24,6 +24,7 @@ pub mod id;
 pub mod limits;
 pub mod lint;
 pub mod logic;
+mod order;
 pub mod resolve;
 pub mod session;
 pub mod text;

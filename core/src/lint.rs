@@ -156,7 +156,7 @@ pub(crate) fn analyze(
         out = linter.out;
     }
     // Stable: errors first, document order kept within each severity.
-    out.sort_by_key(|d| d.severity);
+    crate::order::by(&mut out, |a, b| a.severity.cmp(&b.severity));
     (doc, out)
 }
 
@@ -176,7 +176,7 @@ pub(crate) fn lint_flow<'a, F: FlowSource>(
     let flows = ROOT.key("flows");
     linter.flow(flow, &flows.index(index));
     let mut out = linter.out;
-    out.sort_by_key(|d| d.severity);
+    crate::order::by(&mut out, |a, b| a.severity.cmp(&b.severity));
     out
 }
 
@@ -1296,7 +1296,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             };
             if cyclic && reachable[first] && !can_finish[first] {
                 let mut ids: Vec<&str> = component.iter().map(|&c| flow.steps[c].id.as_str()).collect();
-                ids.sort_unstable();
+                crate::order::by(&mut ids, Ord::cmp);
                 self.error(
                     Code::CycleNoExit,
                     &sp.index(first),
@@ -1366,7 +1366,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             };
             if let Some((_, at)) = calls[first].iter().find(|(t, _)| members.contains(t)) {
                 let mut ids: Vec<&str> = component.iter().map(|&c| flows[c].id()).collect();
-                ids.sort_unstable();
+                crate::order::by(&mut ids, Ord::cmp);
                 self.out.push(diag_at(
                     Code::RecursiveFlow,
                     Severity::Error,

@@ -808,7 +808,7 @@ impl Op {
                     Value::Array(_) => 4,
                     Value::Object(_) => 5,
                 };
-                items.sort_by(|a, b| match (a, b) {
+                crate::order::by(&mut items, |a, b| match (a, b) {
                     (Value::Number(x), Value::Number(y)) => cmp_num(number(x), number(y)).unwrap_or(Ordering::Equal),
                     (Value::String(x), Value::String(y)) => x.cmp(y),
                     (Value::Bool(x), Value::Bool(y)) => x.cmp(y),

@@ -38,6 +38,17 @@ pub(crate) struct TriggerRef {
     pub trigger: u16,
 }
 
+impl TriggerRef {
+    /// A key that sorts as the reference does, for the core's one key sort.
+    fn key(&self) -> u64 {
+        (u64::from(self.scenario) << 16) | u64::from(self.trigger)
+    }
+
+    fn from_key(key: u64) -> TriggerRef {
+        TriggerRef { scenario: (key >> 16) as u32, trigger: key as u16 }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Seg {
     Lit(String),
@@ -92,7 +103,7 @@ impl ResolveIndex {
         match exact_var_paths(rule) {
             Some(paths) if !empty_value => {
                 let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
-                keys.sort();
+                crate::order::by(&mut keys, Ord::cmp);
                 keys.dedup();
                 for k in keys {
                     self.conditions_by_path.entry(k).or_default().push(t);
@@ -272,15 +283,15 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         Value::Object(m) => present_paths(m),
         _ => FxHashSet::default(),
     };
-    let mut conditions: Vec<TriggerRef> = index.conditions_always.clone();
+    let mut conditions: Vec<u64> = index.conditions_always.iter().map(TriggerRef::key).collect();
     for p in &present {
         if let Some(list) = index.conditions_by_path.get(p) {
-            conditions.extend(list);
+            conditions.extend(list.iter().map(TriggerRef::key));
         }
     }
-    conditions.sort_unstable();
+    crate::order::keys(&mut conditions);
     conditions.dedup();
-    for t in conditions {
+    for t in conditions.into_iter().map(TriggerRef::from_key) {
         if let Some(c) = condition_of(catalog, t) {
             if scope.holds(c) {
                 fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
@@ -341,7 +352,7 @@ fn rank(
         }
     }
     // Higher score, then higher priority, then catalog order: the same input always ranks the same.
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    crate::order::by(&mut ranked, |a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     ranked.truncate(options.max_suggestions);
     ranked
         .into_iter()

@@ -175,7 +175,7 @@ fn case_insensitive(pattern: &str) -> bool {
 fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
     let mut out = required(ast, ci)?;
     out.retain(|l| !l.bytes.is_empty());
-    out.sort();
+    crate::order::by(&mut out, Ord::cmp);
     out.dedup();
     (!out.is_empty() && out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
 }
@@ -419,7 +419,7 @@ impl<O: Copy> PhraseIndex<O> {
     /// (faster) and a span of `(0, 0)`.
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
-        let mut candidates: Vec<usize> = self.literal_free.clone();
+        let mut candidates: Vec<u64> = self.literal_free.iter().map(|&p| p as u64).collect();
         if let Some(ac) = self.automaton() {
             let lowered = text.to_ascii_lowercase();
             for m in ac.try_find_overlapping_iter(Input::new(lowered.as_bytes())).into_iter().flatten() {
@@ -441,16 +441,16 @@ impl<O: Copy> PhraseIndex<O> {
                             || (boundary_after
                                 && at(end.checked_sub(1)).is_some_and(|edge| no_boundary(at(Some(end)), edge)));
                         if !misplaced {
-                            candidates.push(pattern);
+                            candidates.push(pattern as u64);
                         }
                     }
                     None => {}
                 }
             }
         }
-        candidates.sort_unstable();
+        crate::order::keys(&mut candidates);
         candidates.dedup();
-        for p in candidates {
+        for p in candidates.into_iter().filter_map(|p| usize::try_from(p).ok()) {
             let Some(pattern) = self.patterns.get(p) else { continue };
             let Some(re) = self.regex(pattern) else { continue };
             let span =

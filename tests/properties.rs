@@ -40,6 +40,8 @@ fn phrase_index() -> &'static PhraseIndex<u32> {
             r"(\bbroken|x\b)",
             r"_\b",
             r"\b-x",
+            r"(?i)äx",
+            r"(?i)\bÄ",
         ]
         .into_iter()
         .enumerate()
@@ -193,7 +195,9 @@ proptest! {
     #[test]
     fn the_literal_prefilter_never_skips_a_matching_pattern(
         words in prop::collection::vec(
-            prop::sample::select(vec!["gadget", "GADGET", "1", "12", "_", " ", ",", "ä", "订单", "broken", "x", "-"]),
+            prop::sample::select(vec![
+                "gadget", "GADGET", "1", "12", "_", " ", ",", "ä", "Ä", "订单", "broken", "x", "X", "-",
+            ]),
             0..12,
         ),
     ) {

@@ -128,7 +128,7 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                     continue;
                 }
                 Ok(ast) => {
-                    match required_literals(&ast, case_insensitive(&source)) {
+                    match required_literals(&ast) {
                         Some(lits) => {
                             for lit in lits {
                                 needles.push(Needle::Literal {
@@ -161,19 +161,10 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     }
 }
 
-/// Whether a pattern turns on case-insensitive matching anywhere (`(?i)`, `(?si:...)`).
-fn case_insensitive(pattern: &str) -> bool {
-    pattern
-        .match_indices("(?")
-        .any(|(i, _)| pattern[i + 2..].chars().take_while(|c| c.is_ascii_alphabetic() || *c == '-').any(|c| c == 'i'))
-}
-
 /// Lowercased literals at least one of which occurs in every match of `ast`,
 /// or `None` when no such small set exists (the pattern is then always tried).
-/// Under case-insensitive matching only ASCII and caseless characters (CJK)
-/// count, because the automaton folds ASCII case only.
-fn required_literals(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
-    let mut out = required(ast, ci)?;
+fn required_literals(ast: &Ast) -> Option<Vec<Lit>> {
+    let mut out = required(ast)?;
     out.retain(|l| !l.bytes.is_empty());
     crate::order::by(&mut out, Ord::cmp);
     out.dedup();
@@ -227,38 +218,33 @@ fn no_boundary(outside: Option<u8>, edge: u8) -> bool {
 }
 
 /// The exact text `ast` matches, if it matches exactly one string (ASCII-lowercased).
-fn exact(ast: &Ast, ci: bool) -> Option<Lit> {
+fn exact(ast: &Ast) -> Option<Lit> {
     match ast {
         Ast::Assertion(a) if a.kind == AssertionKind::WordBoundary => {
             Some(Lit { bytes: Vec::new(), boundary_before: true, boundary_after: true })
         }
         Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(Lit::default()),
-        Ast::Literal(lit) => {
-            let c = lit.c;
-            let cased = c.is_lowercase() || c.is_uppercase();
-            if ci && cased && !c.is_ascii() {
-                return None;
-            }
-            Some(Lit { bytes: c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() })
-        }
-        Ast::Group(g) => exact(&g.ast, ci),
-        Ast::Concat(c) => c.asts.iter().try_fold(Lit::default(), |acc, a| Some(acc.then(exact(a, ci)?))),
+        // `(?i)` folds ASCII letters only, as the automaton does: a non-ASCII
+        // letter matches itself alone, with or without the flag.
+        Ast::Literal(lit) => Some(Lit { bytes: lit.c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() }),
+        Ast::Group(g) => exact(&g.ast),
+        Ast::Concat(c) => c.asts.iter().try_fold(Lit::default(), |acc, a| Some(acc.then(exact(a)?))),
         _ => None,
     }
 }
 
 /// A set of literals one of which every match of `ast` contains.
-fn required(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
-    if let Some(e) = exact(ast, ci) {
+fn required(ast: &Ast) -> Option<Vec<Lit>> {
+    if let Some(e) = exact(ast) {
         return (!e.bytes.is_empty()).then(|| vec![e]);
     }
     match ast {
-        Ast::Group(g) => required(&g.ast, ci),
-        Ast::Repetition(r) if min_repeats(&r.op.kind) >= 1 => required(&r.ast, ci),
+        Ast::Group(g) => required(&g.ast),
+        Ast::Repetition(r) if min_repeats(&r.op.kind) >= 1 => required(&r.ast),
         Ast::Alternation(alt) => {
             let mut all = Vec::new();
             for b in &alt.asts {
-                all.extend(required(b, ci)?);
+                all.extend(required(b)?);
             }
             Some(all)
         }
@@ -273,7 +259,7 @@ fn required(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
             };
             let mut run = Lit::default();
             for item in &concat.asts {
-                match exact(item, ci) {
+                match exact(item) {
                     Some(e) => run = run.then(e),
                     None => {
                         if !run.bytes.is_empty() {
@@ -281,7 +267,7 @@ fn required(ast: &Ast, ci: bool) -> Option<Vec<Lit>> {
                         }
                         // A boundary before the next run is not one after this item.
                         run = Lit::default();
-                        if let Some(set) = required(item, ci) {
+                        if let Some(set) = required(item) {
                             consider(set);
                         }
                     }
@@ -572,11 +558,8 @@ mod tests {
     #[test]
     fn required_literals_survive_case_folding_and_alternation() {
         let lits = |p: &str| {
-            required_literals(
-                &regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap(),
-                case_insensitive(p),
-            )
-            .map(|set| set.into_iter().map(|l| l.bytes).collect::<Vec<_>>())
+            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap())
+                .map(|set| set.into_iter().map(|l| l.bytes).collect::<Vec<_>>())
         };
         assert_eq!(lits(r"(?i)\bgadget42\b.*\b(broken|missing)\b"), Some(vec![b"gadget42".to_vec()]));
         assert_eq!(lits(r"refund\s+\d+"), Some(vec![b"refund".to_vec()]));
@@ -585,15 +568,15 @@ mod tests {
         assert_eq!(lits(r"订单.*不见"), Some(vec!["订单".as_bytes().to_vec()]));
         assert_eq!(lits(r"\d{6,}"), None);
         assert_eq!(lits(r"a?"), None);
-        // Under (?i) a cased non-ASCII letter is not a literal: the automaton folds ASCII only.
-        assert_eq!(lits(r"(?i)straße ÄRGER"), Some(vec![b"stra".to_vec()]));
+        // (?i) folds ASCII only, in the engine as in the automaton: Ä stays Ä.
+        assert_eq!(lits(r"(?i)straße ÄRGER"), Some(vec!["straße Ärger".as_bytes().to_vec()]));
         assert_eq!(lits(r"Ärger"), Some(vec!["Ärger".as_bytes().to_vec()]));
     }
 
     #[test]
     fn required_literals_carry_the_word_boundaries_around_them() {
         let edges = |p: &str| {
-            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap(), true)
+            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap())
                 .unwrap()
                 .into_iter()
                 .map(|l| (String::from_utf8(l.bytes).unwrap(), l.boundary_before, l.boundary_after))
@@ -624,6 +607,15 @@ mod tests {
         assert_eq!(idx.scan_all("gadget1ä broken").len(), 1);
         assert_eq!(idx.scan_all("gadget1_ broken").len(), 0);
         assert_eq!(idx.compiled_patterns(), 2);
+    }
+
+    #[test]
+    fn non_ascii_letters_match_only_themselves_under_case_insensitivity() {
+        let idx = index(&[], &[r"(?i)ÄRGER"]);
+        assert_eq!(idx.scan_all("großer Ärger").len(), 1);
+        assert_eq!(idx.scan_all("großer ärger").len(), 0);
+        assert_eq!(idx.matching_patterns_unfiltered("großer ärger"), Vec::<usize>::new());
+        assert_eq!(idx.scan_all("ÄrGeR").len(), 1);
     }
 
     #[test]

@@ -166,6 +166,7 @@ impl Redactor {
     /// are "half" word boundaries (no ASCII letter, digit or `_` beside it), so
     /// a number written straight after Chinese text (`手机13812345678`) is found.
     pub fn new() -> Self {
+        // `D` in the patterns below stands for one digit, ASCII or full width.
         let re = |p: &str| Regex::new(&p.replace('D', "[0-9０-９]")).ok();
         Redactor {
             email: Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").ok(),

@@ -199,23 +199,11 @@ fn a_broken_flow_fails_only_its_own_sessions() {
     let found = inscene::resolve::resolve(&catalog, &ctx, 0, &Default::default());
     assert_eq!(found.suggestions[0].scenario, "order_help");
 
-    let broken = StartRequest {
-        session: "s1".into(),
-        scenario: None,
-        flow: Some("appeal".into()),
-        intervention: None,
-        human: false,
-    };
+    let broken = StartRequest::for_flow("s1", "appeal");
     let err = Session::start(&catalog, &ctx, &broken, 0).unwrap_err();
     assert_eq!((err.code(), err.path()), ("content.dangling_next", Some("/flows/1/steps/0/next")));
 
-    let ok = StartRequest {
-        session: "s2".into(),
-        scenario: Some("order_help".into()),
-        flow: None,
-        intervention: None,
-        human: false,
-    };
+    let ok = StartRequest::for_scenario("s2", "order_help");
     let (mut session, _) = Session::start(&catalog, &ctx, &ok, 0).unwrap();
     session.apply(&catalog, &ctx, &Input::Next, 1).unwrap();
     let events = session.apply(&catalog, &ctx, &Input::Choose { option: "appeal".into() }, 2).unwrap();

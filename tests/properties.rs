@@ -158,7 +158,7 @@ proptest! {
     ) {
         let catalog = catalog();
         let ctx = Context::from_json(&ctx.to_string()).unwrap();
-        let request = StartRequest { session: "p".into(), scenario: Some(scenario), flow: None, intervention: None, human: false };
+        let request = StartRequest::for_scenario("p", scenario);
         let (mut session, _) = Session::start(catalog, &ctx, &request, NOW).unwrap();
         for (i, input) in inputs.iter().enumerate() {
             let now = NOW + i as i64;

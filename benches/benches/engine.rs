@@ -48,13 +48,7 @@ fn resolving(c: &mut Criterion) {
 fn session_step(c: &mut Criterion) {
     let cat = Catalog::from_json(&catalog(10_000)).unwrap();
     let ctx = Context::from_json(&context(10_000, 3, false)).unwrap();
-    let request = StartRequest {
-        session: "bench".into(),
-        scenario: Some("s42".into()),
-        flow: None,
-        intervention: None,
-        human: false,
-    };
+    let request = StartRequest::for_scenario("bench", "s42");
     let (started, _) = Session::start(&cat, &ctx, &request, NOW).unwrap();
     c.bench_function("session/next+choose", |b| {
         b.iter(|| {

@@ -158,8 +158,7 @@ pub fn walk(
             None => return fail("no scenario matches this context; pass --scenario"),
         },
     };
-    let request =
-        StartRequest { session: "walk".into(), scenario: Some(scenario), flow: None, intervention: None, human: false };
+    let request = StartRequest::for_scenario("walk", scenario);
     let (mut session, mut events) = match Session::start(&catalog, &ctx, &request, now) {
         Ok(s) => s,
         Err(e) => return fail(&format!("{e} ({})", e.code())),

@@ -227,6 +227,30 @@ pub struct StartRequest {
     pub human: bool,
 }
 
+impl StartRequest {
+    /// Starts a scenario: the usual case, the user picked a suggestion.
+    pub fn for_scenario(session: impl Into<String>, scenario: impl Into<String>) -> Self {
+        StartRequest {
+            session: session.into(),
+            scenario: Some(scenario.into()),
+            flow: None,
+            intervention: None,
+            human: false,
+        }
+    }
+
+    /// Starts a flow directly, without a scenario.
+    pub fn for_flow(session: impl Into<String>, flow: impl Into<String>) -> Self {
+        StartRequest {
+            session: session.into(),
+            scenario: None,
+            flow: Some(flow.into()),
+            intervention: None,
+            human: false,
+        }
+    }
+}
+
 /// "Talk to a human", as the view should show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

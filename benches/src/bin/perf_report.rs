@@ -167,13 +167,7 @@ fn main() {
 
     // Session step: one input applied to a started session.
     let ctx = Context::from_json(&context(n, 3, false)).unwrap();
-    let request = StartRequest {
-        session: "bench".into(),
-        scenario: Some("s42".into()),
-        flow: None,
-        intervention: None,
-        human: false,
-    };
+    let request = StartRequest::for_scenario("bench", "s42");
     let (started, _) = Session::start(&cat, &ctx, &request, NOW).unwrap();
     let mut copies: Vec<Session> = (0..5_500).map(|_| started.clone()).collect();
     let step = time_calls(5_000, |i| {
@@ -183,23 +177,11 @@ fn main() {
 
     // Lazy flows: the first session on a flow parses, checks and compiles it.
     let first = time_calls(1_000, |i| {
-        let request = StartRequest {
-            session: "b".into(),
-            scenario: Some(format!("s{}", 1_000 + i)),
-            flow: None,
-            intervention: None,
-            human: false,
-        };
+        let request = StartRequest::for_scenario("b", format!("s{}", 1_000 + i));
         black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
     });
     let again = time_calls(1_000, |i| {
-        let request = StartRequest {
-            session: "b".into(),
-            scenario: Some(format!("s{}", 1_000 + i)),
-            flow: None,
-            intervention: None,
-            human: false,
-        };
+        let request = StartRequest::for_scenario("b", format!("s{}", 1_000 + i));
         black_box(Session::start(&cat, &ctx, &request, NOW).unwrap());
     });
     drop(cat);

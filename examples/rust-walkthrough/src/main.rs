@@ -77,13 +77,7 @@ fn story_missing_order(catalog: &Catalog) -> Result<(), String> {
         println!("  suggestion {:.2} {} - {}  because: {}", s.score, s.scenario, s.title, why.join("; "));
     }
     let top = found.suggestions.first().ok_or("no suggestion")?;
-    let request = StartRequest {
-        session: "demo-1".into(),
-        scenario: Some(top.scenario.clone()),
-        flow: None,
-        intervention: None,
-        human: false,
-    };
+    let request = StartRequest::for_scenario("demo-1", top.scenario.clone());
     let (mut session, _) = Session::start(catalog, &ctx, &request, NOW).map_err(|e| e.to_string())?;
     show(&session, catalog, &ctx);
     step(&mut session, catalog, &ctx, Input::Next)?;

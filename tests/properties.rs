@@ -21,6 +21,59 @@ fn catalog() -> &'static Catalog {
 
 const NOW: i64 = 1_795_000_000;
 
+/// Valid regex-lite patterns built from the pieces the literal prefilter reads:
+/// literals and escapes, classes, word assertions, groups, alternation, repetition.
+fn arb_pattern() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(vec![
+        "gadget",
+        "ab",
+        "a",
+        "b",
+        "订单",
+        "Ä",
+        "1",
+        "12",
+        " ",
+        "_",
+        r"\.",
+        r"\x61",
+        r"\u{62}",
+        r"\ ",
+        r"\t",
+        "[ab]",
+        "[^a]",
+        r"\d",
+        r"\w",
+        r"\W",
+        ".",
+        "[[:alpha:]]",
+        "[]a]",
+        "[-a]",
+        r"\b",
+        r"\B",
+        "^",
+        "$",
+        r"\<",
+        r"\>",
+        r"\b{start}",
+        r"\b{end-half}",
+        "(?i)",
+        "(?-i)",
+        "()",
+    ])
+    .prop_map(str::to_owned);
+    leaf.prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(|v| format!("(?:{})", v.join("|"))),
+            inner.clone().prop_map(|p| format!("({p})")),
+            inner.clone().prop_map(|p| format!("(?i:{p})")),
+            (inner, prop::sample::select(vec!["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "{ 1 , 2 }", "+?"]))
+                .prop_map(|(p, op)| format!("(?:{p}){op}")),
+        ]
+    })
+}
+
 /// Patterns whose required literals carry word boundaries, for the prefilter property.
 fn phrase_index() -> &'static PhraseIndex<u32> {
     static INDEX: OnceLock<PhraseIndex<u32>> = OnceLock::new();
@@ -210,6 +263,32 @@ proptest! {
             .collect();
         fast.sort_unstable();
         prop_assert_eq!(fast, index.matching_patterns_unfiltered(&text), "text {:?}", text);
+    }
+
+    #[test]
+    fn the_literal_prefilter_agrees_with_running_every_random_pattern(
+        patterns in prop::collection::vec(arb_pattern(), 1..6),
+        words in prop::collection::vec(
+            prop::sample::select(vec![
+                "gadget", "GADGET", "ab", "AB", "a", "b", "B", "订单", "Ä", "ä", "1", "12", " ", "_", ".", "x", "\n",
+            ]),
+            0..10,
+        ),
+    ) {
+        let mut b = PhraseIndexBuilder::new(16, 1 << 20);
+        for p in &patterns {
+            b.pattern(0u32, p.as_str());
+        }
+        let (index, errors) = b.build();
+        prop_assert!(errors.is_empty(), "{:?} refused: {:?}", patterns, errors);
+        let text: String = words.concat();
+        let mut fast: Vec<usize> = index
+            .scan(&text, false)
+            .into_iter()
+            .filter_map(|(phrase, _)| match phrase { Phrase::Pattern(p) => Some(p), Phrase::Keyword(_) => None })
+            .collect();
+        fast.sort_unstable();
+        prop_assert_eq!(fast, index.matching_patterns_unfiltered(&text), "patterns {:?} text {:?}", patterns, text);
     }
 
     #[test]

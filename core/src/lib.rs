@@ -27,6 +27,7 @@ pub mod logic;
 mod order;
 pub mod resolve;
 pub mod session;
+mod syntax;
 pub mod text;
 
 pub use catalog::Catalog;

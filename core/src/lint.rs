@@ -727,7 +727,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             {
                 self.error(Code::InvalidRegex, p, format!("regular expression does not compile within limits: {e}"));
             }
-            if crate::text::boundary_beside_non_ascii(&ast) {
+            if ast.as_ref().is_some_and(crate::text::boundary_beside_non_ascii) {
                 self.warn(
                     Code::RegexBoundaryNonAscii,
                     p,

@@ -15,7 +15,8 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
 use regex_lite::{Regex, RegexBuilder};
-use regex_syntax::ast::{AssertionKind, Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
+
+use crate::syntax::Node;
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
@@ -127,8 +128,8 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                     patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
                     continue;
                 }
-                Ok(ast) => {
-                    match required_literals(&ast) {
+                Ok(shape) => {
+                    match shape.as_ref().and_then(required_literals) {
                         Some(lits) => {
                             for lit in lits {
                                 needles.push(Needle::Literal {
@@ -161,24 +162,14 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     }
 }
 
-/// Lowercased literals at least one of which occurs in every match of `ast`,
+/// Lowercased literals at least one of which occurs in every match of `node`,
 /// or `None` when no such small set exists (the pattern is then always tried).
-fn required_literals(ast: &Ast) -> Option<Vec<Lit>> {
-    let mut out = required(ast)?;
+fn required_literals(node: &Node) -> Option<Vec<Lit>> {
+    let mut out = required(node)?;
     out.retain(|l| !l.bytes.is_empty());
     crate::order::by(&mut out, Ord::cmp);
     out.dedup();
     (!out.is_empty() && out.len() <= MAX_LITERALS_PER_PATTERN).then_some(out)
-}
-
-fn min_repeats(kind: &RepetitionKind) -> u32 {
-    match kind {
-        RepetitionKind::ZeroOrOne | RepetitionKind::ZeroOrMore => 0,
-        RepetitionKind::OneOrMore => 1,
-        RepetitionKind::Range(
-            RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n) | RepetitionRange::Bounded(n, _),
-        ) => *n,
-    }
 }
 
 /// A literal every match contains, ASCII-lowercased, with what the pattern
@@ -217,38 +208,34 @@ fn no_boundary(outside: Option<u8>, edge: u8) -> bool {
     outside.is_some_and(word_byte) == word_byte(edge)
 }
 
-/// The exact text `ast` matches, if it matches exactly one string (ASCII-lowercased).
-fn exact(ast: &Ast) -> Option<Lit> {
-    match ast {
-        Ast::Assertion(a) if a.kind == AssertionKind::WordBoundary => {
-            Some(Lit { bytes: Vec::new(), boundary_before: true, boundary_after: true })
-        }
-        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Some(Lit::default()),
+/// The exact text `node` matches, if it matches exactly one string (ASCII-lowercased).
+fn exact(node: &Node) -> Option<Lit> {
+    match node {
+        Node::WordBoundary => Some(Lit { bytes: Vec::new(), boundary_before: true, boundary_after: true }),
+        Node::Empty | Node::WordAssertion => Some(Lit::default()),
         // `(?i)` folds ASCII letters only, as the automaton does: a non-ASCII
         // letter matches itself alone, with or without the flag.
-        Ast::Literal(lit) => Some(Lit { bytes: lit.c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() }),
-        Ast::Group(g) => exact(&g.ast),
-        Ast::Concat(c) => c.asts.iter().try_fold(Lit::default(), |acc, a| Some(acc.then(exact(a)?))),
+        Node::Char(c) => Some(Lit { bytes: c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() }),
+        Node::Concat(items) => items.iter().try_fold(Lit::default(), |acc, n| Some(acc.then(exact(n)?))),
         _ => None,
     }
 }
 
-/// A set of literals one of which every match of `ast` contains.
-fn required(ast: &Ast) -> Option<Vec<Lit>> {
-    if let Some(e) = exact(ast) {
+/// A set of literals one of which every match of `node` contains.
+fn required(node: &Node) -> Option<Vec<Lit>> {
+    if let Some(e) = exact(node) {
         return (!e.bytes.is_empty()).then(|| vec![e]);
     }
-    match ast {
-        Ast::Group(g) => required(&g.ast),
-        Ast::Repetition(r) if min_repeats(&r.op.kind) >= 1 => required(&r.ast),
-        Ast::Alternation(alt) => {
+    match node {
+        Node::Repeat(min, inner) if *min >= 1 => required(inner),
+        Node::Alternation(branches) => {
             let mut all = Vec::new();
-            for b in &alt.asts {
+            for b in branches {
                 all.extend(required(b)?);
             }
             Some(all)
         }
-        Ast::Concat(concat) => {
+        Node::Concat(items) => {
             // Candidates: each run of exact items joined, and each other item's own set.
             let mut best: Option<Vec<Lit>> = None;
             let mut consider = |set: Vec<Lit>| {
@@ -258,7 +245,7 @@ fn required(ast: &Ast) -> Option<Vec<Lit>> {
                 }
             };
             let mut run = Lit::default();
-            for item in &concat.asts {
+            for item in items {
                 match exact(item) {
                     Some(e) => run = run.then(e),
                     None => {
@@ -282,85 +269,53 @@ fn required(ast: &Ast) -> Option<Vec<Lit>> {
     }
 }
 
-/// Parses a pattern into its syntax tree, within the nesting limit, and
-/// refuses what the matching engine lacks: patterns run on regex-lite, whose
-/// classes and case folding are ASCII and which has no `\p{...}` classes or
-/// class set operations. A pattern that parses here compiles, short of the
+/// Checks a pattern with the matching engine's own parser, within the nesting
+/// limit, and reads its shape ([`crate::syntax`]; `None` when the reader gives
+/// up, and the pattern is then never prefiltered). Patterns run on regex-lite,
+/// whose classes and case folding are ASCII and which refuses `\p{...}` classes
+/// and class set operations. A pattern that passes here compiles, short of the
 /// compiled-size limit, which only compiling can tell.
-pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Ast, String> {
-    // A fresh parser per pattern: a reused one carries top-level flags such as
-    // `(?i)` over into the next pattern.
-    let ast = regex_syntax::ast::parse::ParserBuilder::new()
-        .nest_limit(nest_limit)
-        .build()
-        .parse(pattern)
-        .map_err(|e| one_line(&e.to_string()))?;
-    match unsupported(&ast) {
-        Some(what) => Err(format!(
-            "{what} are not supported (classes such as \\w, \\d and \\s are ASCII; list other characters in [...])"
-        )),
-        None => Ok(ast),
+pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Option<Node>, String> {
+    // A size limit of zero stops regex-lite right after its parser, at the
+    // first compiled state: syntax errors come first, and cost what parsing does.
+    match RegexBuilder::new(pattern).size_limit(0).nest_limit(nest_limit).build() {
+        Err(e) if e.to_string() == SIZE_EXCEEDED => Ok(crate::syntax::parse(pattern)),
+        Err(e) => {
+            let message = e.to_string();
+            if message.ends_with("not supported") && !message.starts_with("backreferences") {
+                Err(format!("{message} (classes such as \\w, \\d and \\s are ASCII; list other characters in [...])"))
+            } else {
+                Err(message)
+            }
+        }
+        Ok(_) => Ok(crate::syntax::parse(pattern)),
     }
 }
 
-/// The first construct in `ast` the engine does not support, named for an author.
-fn unsupported(ast: &Ast) -> Option<&'static str> {
-    fn in_set(set: &ClassSet) -> Option<&'static str> {
-        match set {
-            ClassSet::BinaryOp(_) => Some("class set operations (&&, --, ~~)"),
-            ClassSet::Item(item) => in_item(item),
-        }
-    }
-    fn in_item(item: &ClassSetItem) -> Option<&'static str> {
-        match item {
-            ClassSetItem::Unicode(_) => Some("Unicode classes (\\p{...})"),
-            ClassSetItem::Bracketed(b) => in_set(&b.kind),
-            ClassSetItem::Union(u) => u.items.iter().find_map(in_item),
-            _ => None,
-        }
-    }
-    match ast {
-        Ast::ClassUnicode(_) => Some("Unicode classes (\\p{...})"),
-        Ast::ClassBracketed(b) => in_set(&b.kind),
-        Ast::Repetition(r) => unsupported(&r.ast),
-        Ast::Group(g) => unsupported(&g.ast),
-        Ast::Alternation(a) => a.asts.iter().find_map(unsupported),
-        Ast::Concat(c) => c.asts.iter().find_map(unsupported),
-        _ => None,
-    }
-}
+/// regex-lite's message for a pattern over its size limit.
+const SIZE_EXCEEDED: &str = "compiled regex exceeded size limit";
 
 /// Compiles a pattern within the compiled-size and nesting limits: the one
 /// place content patterns become matchers.
 pub(crate) fn compile(pattern: &str, size_limit: usize, nest_limit: u32) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
-        .size_limit(size_limit)
-        .nest_limit(nest_limit)
-        .build()
-        .map_err(|e| one_line(&e.to_string()))
+    RegexBuilder::new(pattern).size_limit(size_limit).nest_limit(nest_limit).build().map_err(|e| e.to_string())
 }
 
-/// Whether a `\b` or `\B` stands next to a non-ASCII character: word
-/// boundaries are ASCII, so `\b订单` holds only after an ASCII letter or digit,
-/// never after a space or another Chinese character.
-pub(crate) fn boundary_beside_non_ascii(ast: &Ast) -> bool {
-    let boundary = |a: &Ast| matches!(a, Ast::Assertion(x) if matches!(x.kind, AssertionKind::WordBoundary | AssertionKind::NotWordBoundary));
-    let non_ascii = |a: &Ast| matches!(a, Ast::Literal(l) if !l.c.is_ascii());
-    match ast {
-        Ast::Concat(c) => {
-            c.asts.windows(2).any(|w| (boundary(&w[0]) && non_ascii(&w[1])) || (non_ascii(&w[0]) && boundary(&w[1])))
-                || c.asts.iter().any(boundary_beside_non_ascii)
+/// Whether a word assertion (`\b`, `\B`, `\<` ...) stands next to a non-ASCII
+/// character: word boundaries are ASCII, so `\b订单` holds only after an ASCII
+/// letter or digit, never after a space or another Chinese character.
+pub(crate) fn boundary_beside_non_ascii(node: &Node) -> bool {
+    let boundary = |n: &Node| matches!(n, Node::WordBoundary | Node::WordAssertion);
+    let non_ascii = |n: &Node| matches!(n, Node::Char(c) if !c.is_ascii());
+    match node {
+        Node::Concat(items) => {
+            items.windows(2).any(|w| (boundary(&w[0]) && non_ascii(&w[1])) || (non_ascii(&w[0]) && boundary(&w[1])))
+                || items.iter().any(boundary_beside_non_ascii)
         }
-        Ast::Repetition(r) => boundary_beside_non_ascii(&r.ast),
-        Ast::Group(g) => boundary_beside_non_ascii(&g.ast),
-        Ast::Alternation(a) => a.asts.iter().any(boundary_beside_non_ascii),
+        Node::Repeat(_, inner) => boundary_beside_non_ascii(inner),
+        Node::Alternation(branches) => branches.iter().any(boundary_beside_non_ascii),
         _ => false,
     }
-}
-
-/// A multi-line error message (regex-syntax draws the pattern and a caret) on one line.
-pub(crate) fn one_line(s: &str) -> String {
-    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// A regular expression compiled on first use and cached (e.g. input validation).
@@ -558,7 +513,7 @@ mod tests {
     #[test]
     fn required_literals_survive_case_folding_and_alternation() {
         let lits = |p: &str| {
-            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap())
+            required_literals(&crate::syntax::parse(p).unwrap())
                 .map(|set| set.into_iter().map(|l| l.bytes).collect::<Vec<_>>())
         };
         assert_eq!(lits(r"(?i)\bgadget42\b.*\b(broken|missing)\b"), Some(vec![b"gadget42".to_vec()]));
@@ -576,7 +531,7 @@ mod tests {
     #[test]
     fn required_literals_carry_the_word_boundaries_around_them() {
         let edges = |p: &str| {
-            required_literals(&regex_syntax::ast::parse::ParserBuilder::new().build().parse(p).unwrap())
+            required_literals(&crate::syntax::parse(p).unwrap())
                 .unwrap()
                 .into_iter()
                 .map(|l| (String::from_utf8(l.bytes).unwrap(), l.boundary_before, l.boundary_after))
@@ -622,6 +577,22 @@ mod tests {
     fn literal_free_patterns_are_always_tried() {
         let idx = index(&[], &[r"\d{6,}"]);
         assert_eq!(idx.scan_all("code 1234567").len(), 1);
+    }
+
+    #[test]
+    fn the_engine_parser_checks_patterns_and_says_what_is_missing() {
+        assert!(matches!(parse(r"(?i)\border\b", 16), Ok(Some(_))));
+        // Valid, but beyond the shape reader: never prefiltered, still accepted.
+        assert_eq!(parse(r"(?x) order # comment", 16), Ok(None));
+        assert_eq!(parse("(unclosed", 16), Err("found open group without closing ')'".to_owned()));
+        for (pattern, start) in [
+            (r"\p{Han}", "Unicode character classes are not supported (classes such as \\w"),
+            ("[a&&b]", "character class intersection is not supported (classes such as"),
+        ] {
+            let message = parse(pattern, 16).unwrap_err();
+            assert!(message.starts_with(start), "{message}");
+        }
+        assert!(parse("((((a))))", 3).is_err(), "the nesting limit holds");
     }
 
     #[test]

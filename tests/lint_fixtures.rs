@@ -84,6 +84,51 @@ fn base_fixture_is_clean() {
 }
 
 #[test]
+fn unknown_fields_are_found_at_every_depth_and_only_there() {
+    let mut doc: Value = serde_json::from_str(&read("tests/lint/base.json")).expect("base.json");
+    // Every kind of place: the root, a struct, a tagged step and trigger, a
+    // choice option, a check branch, a list of structs, crisis screening, and the
+    // policies of the catalog and of a flow.
+    let places = [
+        "",
+        "/catalog",
+        "/scenarios/0",
+        "/scenarios/0/triggers/0",
+        "/scenarios/0/triggers/1",
+        "/flows/0",
+        "/flows/0/steps/0",
+        "/flows/0/steps/0/branches/0",
+        "/flows/0/steps/1",
+        "/flows/0/steps/2/options/0",
+        "/actions/0",
+        "/crisis",
+        "/context/fields/0",
+    ];
+    for place in places {
+        doc.pointer_mut(place)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{place}"))
+            .insert("typo".into(), 1.into());
+    }
+    doc["escalation_policy"] =
+        serde_json::json!({"queue": "q", "segments": [{"segment": "vip", "mode": "offer", "typo": 1}], "typo": 1});
+    doc["flows"][0]["escalation_policy"] = serde_json::json!({"typo": 1});
+    // Values that are open by design are never walked: rules, action params, texts.
+    doc["flows"][0]["steps"][0]["branches"][0]["when"] =
+        serde_json::json!({"==": [{"var": "entities.order.status"}, "deleted"], "typo": 1});
+    doc["scenarios"][0]["title"]["typo"] = "text in a locale the catalog does not list".into();
+    let report = inscene::lint(&serde_json::to_string(&doc).expect("json"));
+    let unknown: BTreeSet<String> =
+        report.diagnostics.iter().filter(|d| d.code == Code::UnknownField).map(|d| d.path.clone()).collect();
+    let mut expected: BTreeSet<String> = places.iter().map(|p| format!("{p}/typo")).collect();
+    expected.extend(
+        ["/escalation_policy/typo", "/escalation_policy/segments/0/typo", "/flows/0/escalation_policy/typo"]
+            .map(String::from),
+    );
+    assert_eq!(unknown, expected);
+}
+
+#[test]
 fn each_fixture_yields_exactly_its_findings() {
     let mut failures = Vec::new();
     for fx in fixtures() {

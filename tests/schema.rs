@@ -1,5 +1,6 @@
 //! The committed JSON Schema is exactly what the Rust content types generate.
-//! Regenerate with `UPDATE_SCHEMA=1 cargo test -p inscene-conformance --test schema`.
+//! So is the structure the core embeds to find unknown fields. Regenerate with
+//! `UPDATE_SCHEMA=1 cargo test -p inscene-conformance --test schema`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
 use inscene::content::CatalogDoc;
@@ -9,6 +10,8 @@ use inscene_conformance::repo_path;
 const SCHEMA_FILE: &str = "schema/inscene-content.v1.schema.json";
 const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
 const API_SCHEMA_FILE: &str = "schema/inscene-api.v1.schema.json";
+/// Embedded by the core (`include_str!`) for the unknown-field lint.
+const FIELDS_FILE: &str = "core/src/content-fields.json";
 
 fn pretty(mut schema: serde_json::Value, file: &str) -> String {
     if let Some(obj) = schema.as_object_mut() {
@@ -64,9 +67,43 @@ fn assert_fresh(file: &str, fresh: &str) {
     );
 }
 
+/// The content schema stripped to its structure (`$defs`, `$ref`, `properties`,
+/// `additionalProperties`, `items`, `anyOf`, `oneOf` and the `const` of `type`
+/// tags): the core embeds it to find fields the format does not have.
+fn generated_fields() -> String {
+    fn strip(v: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .filter(|(k, _)| {
+                        ["$defs", "$ref", "properties", "additionalProperties", "items", "anyOf", "oneOf", "const"]
+                            .contains(&k.as_str())
+                    })
+                    .map(|(k, v)| match k.as_str() {
+                        // Names here are field or type names, not keywords.
+                        "properties" | "$defs" => (
+                            k.clone(),
+                            Value::Object(v.as_object().unwrap().iter().map(|(n, s)| (n.clone(), strip(s))).collect()),
+                        ),
+                        _ => (k.clone(), strip(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    let schema = serde_json::to_value(schemars::schema_for!(CatalogDoc)).expect("schema serializes");
+    let mut text = serde_json::to_string(&strip(&schema)).expect("fields print");
+    text.push('\n');
+    text
+}
+
 #[test]
 fn committed_schemas_match_the_rust_types() {
     assert_fresh(SCHEMA_FILE, &generated());
+    assert_fresh(FIELDS_FILE, &generated_fields());
     assert_fresh(HANDOFF_SCHEMA_FILE, &generated_handoff());
     assert_fresh(API_SCHEMA_FILE, &generated_api());
 }

@@ -138,7 +138,11 @@ pub struct SessionState {
 }
 
 /// What the user or host does next.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Deserialize is written by hand (below), as for `Step` and `Trigger`: serde's
+// derive for an internally tagged enum buffers the input in its private Content
+// type, and that machinery was 20 KiB of the mobile library for this one type.
+// Serialize and the JSON Schema stay derived, so the format is described once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", schemars(rename = "SessionInput"))]
@@ -176,6 +180,74 @@ pub enum Input {
     },
     /// The user left.
     Abandon,
+}
+
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::{Error as _, IgnoredAny, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Input;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an input object with a `type`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Input, A::Error> {
+                let mut kind: Option<std::borrow::Cow<'de, str>> = None;
+                let mut option: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut outcome: Option<ActionOutcome> = None;
+                let mut data: Option<Value> = None;
+                let mut helpful: Option<bool> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "type" => kind = Some(map.next_value()?),
+                        "option" => option = Some(map.next_value()?),
+                        "value" => value = Some(map.next_value()?),
+                        "outcome" => outcome = Some(map.next_value()?),
+                        "data" => data = map.next_value()?,
+                        "helpful" => helpful = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+                Ok(match kind.as_ref() {
+                    "next" => Input::Next,
+                    "choose" => Input::Choose { option: option.ok_or_else(|| A::Error::missing_field("option"))? },
+                    "submit" => Input::Submit { value: value.ok_or_else(|| A::Error::missing_field("value"))? },
+                    "action_result" => Input::ActionResult {
+                        outcome: outcome.ok_or_else(|| A::Error::missing_field("outcome"))?,
+                        data,
+                    },
+                    "not_helpful" => Input::NotHelpful,
+                    "ask_human" => Input::AskHuman,
+                    "back" => Input::Back,
+                    "feedback" => {
+                        Input::Feedback { helpful: helpful.ok_or_else(|| A::Error::missing_field("helpful"))? }
+                    }
+                    "abandon" => Input::Abandon,
+                    other => {
+                        return Err(A::Error::unknown_variant(
+                            other,
+                            &[
+                                "next",
+                                "choose",
+                                "submit",
+                                "action_result",
+                                "not_helpful",
+                                "ask_human",
+                                "back",
+                                "feedback",
+                                "abandon",
+                            ],
+                        ));
+                    }
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// Result of an in-app action.
@@ -1128,5 +1200,47 @@ fn channel_name(c: Channel) -> &'static str {
         Channel::Video => "video",
         Channel::Callback => "callback",
         Channel::Ticket => "ticket",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn every_input_reads_back_what_it_writes() {
+        let inputs = [
+            Input::Next,
+            Input::Choose { option: "yes".into() },
+            Input::Submit { value: "A-1".into() },
+            Input::ActionResult { outcome: ActionOutcome::Failure, data: Some(serde_json::json!({"n": 1})) },
+            Input::ActionResult { outcome: ActionOutcome::Success, data: None },
+            Input::NotHelpful,
+            Input::AskHuman,
+            Input::Back,
+            Input::Feedback { helpful: false },
+            Input::Abandon,
+        ];
+        for input in inputs {
+            let text = serde_json::to_string(&input).unwrap();
+            assert_eq!(serde_json::from_str::<Input>(&text).unwrap(), input, "{text}");
+        }
+        // The tag may come last, unknown fields are ignored, `data: null` is no data.
+        let late: Input = serde_json::from_str(r#"{"option": "b", "extra": [1], "type": "choose"}"#).unwrap();
+        assert_eq!(late, Input::Choose { option: "b".into() });
+        let null: Input =
+            serde_json::from_str(r#"{"type": "action_result", "outcome": "cancelled", "data": null}"#).unwrap();
+        assert_eq!(null, Input::ActionResult { outcome: ActionOutcome::Cancelled, data: None });
+    }
+
+    #[test]
+    fn a_bad_input_says_what_is_wrong() {
+        let err = |s: &str| serde_json::from_str::<Input>(s).unwrap_err().to_string();
+        assert!(err(r#"{"type": "choose"}"#).starts_with("missing field `option`"));
+        assert!(err(r#"{"option": "x"}"#).starts_with("missing field `type`"));
+        assert!(err(r#"{"type": "teleport"}"#).starts_with("unknown variant `teleport`, expected one of"));
+        assert!(err(r#"{"type": "feedback", "helpful": "yes"}"#).starts_with("invalid type: string"));
+        assert!(err(r#"["next"]"#).starts_with("invalid type: sequence, expected an input object"));
     }
 }

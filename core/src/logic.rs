@@ -318,11 +318,41 @@ fn parse_num(s: &str) -> Option<Num> {
     if let Ok(i) = s.parse::<i64>() {
         return Some(Num::I(i));
     }
-    let plain = s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    match s.parse::<f64>() {
-        Ok(f) if plain && f.is_finite() => Some(Num::F(f)),
-        _ => None,
+    // Rewritten in JSON's grammar (`+5`, `.5`, `5.` and `007` are plain decimals
+    // too) for serde_json's number parser: std's `f64::from_str` would bring its
+    // own tables, 10 KB that hardly compress, into the web module.
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'-') => ("-", &s[1..]),
+        Some(b'+') => ("", &s[1..]),
+        _ => ("", s),
+    };
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e)),
+        None => (rest, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return None;
     }
+    let mut json = String::with_capacity(s.len() + 2);
+    json.push_str(sign);
+    let int = int.trim_start_matches('0');
+    json.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        json.push('.');
+        json.push_str(frac);
+    }
+    if let Some(e) = exponent {
+        let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if unsigned.is_empty() || !digits(unsigned) {
+            return None;
+        }
+        json.push('e');
+        json.push_str(e);
+    }
+    let n: Number = json.parse().ok()?;
+    n.as_f64().filter(|f| f.is_finite()).map(Num::F)
 }
 
 fn to_num(v: &Value) -> Result<Num, Thrown> {
@@ -997,6 +1027,43 @@ mod tests {
 
     fn run(rule: Value, data: Value) -> Result<Value, Value> {
         compile(&rule).map_err(|e| json!({"type": e.kind}))?.apply(&data).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn strings_read_as_numbers_like_std_reads_plain_decimals() {
+        let cases = [
+            "1.5",
+            "-1.5",
+            "+1.5",
+            ".5",
+            "5.",
+            "-.5",
+            "007.25",
+            "1e3",
+            "1E-3",
+            "2.5e+2",
+            "-0.0",
+            "0.1",
+            "3.14159",
+            "123456789012345678901234567890",
+            "1e-400",
+            "9007199254740993.5",
+        ];
+        for s in cases {
+            let expected = s.parse::<f64>().unwrap();
+            match parse_num(s) {
+                Some(Num::F(f)) => assert_eq!(f.to_bits(), expected.to_bits(), "{s}"),
+                Some(Num::I(i)) => panic!("{s} read as the integer {i}"),
+                None => panic!("{s} not read"),
+            }
+        }
+        assert!(matches!(parse_num("42"), Some(Num::I(42))));
+        assert!(matches!(parse_num(""), Some(Num::I(0))));
+        for s in
+            [".", "-", "+", "e5", "1e", "1e+", "1.2.3", "--1", "+-1", "1e400", "inf", "NaN", "0x10", " 1", "1,5", "١"]
+        {
+            assert!(parse_num(s).is_none(), "{s} should not be a number");
+        }
     }
 
     #[test]

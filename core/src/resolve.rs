@@ -11,7 +11,6 @@
 //! only evaluated when something they read is present.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -211,7 +210,11 @@ impl Default for ResolveOptions {
     }
 }
 
-type Fired = BTreeMap<u32, BTreeMap<u16, Reason>>;
+/// Every trigger that fired, by [`TriggerRef::key`], in firing order. A trigger
+/// may fire twice (a screen by name and by pattern); its first reason counts.
+/// A list, sorted once in [`rank`]: two levels of BTreeMap cost 15 KB of code
+/// in the libraries.
+type Fired = Vec<(u64, Reason)>;
 
 fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str, detail: String) {
     let weight = catalog
@@ -219,12 +222,7 @@ fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str,
         .get(t.scenario as usize)
         .and_then(|s| s.triggers.get(t.trigger as usize))
         .map_or(0.0, Trigger::weight);
-    fired.entry(t.scenario).or_default().entry(t.trigger).or_insert(Reason {
-        trigger: t.trigger as usize,
-        kind,
-        detail,
-        weight,
-    });
+    fired.push((t.key(), Reason { trigger: t.trigger as usize, kind, detail, weight }));
 }
 
 /// Resolves a context into ranked suggestions. `now` is the current time in
@@ -243,7 +241,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         return Resolution { suggestions: Vec::new(), crisis: Some(hit), event };
     }
     let index = catalog.resolve_index();
-    let mut fired: Fired = BTreeMap::new();
+    let mut fired: Fired = Vec::new();
 
     if let Some(screen) = ctx.screen() {
         for &t in index.screens_exact.get(screen).into_iter().flatten() {
@@ -333,18 +331,26 @@ fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEven
 fn rank(
     catalog: &Catalog,
     ctx: &Context,
-    fired: Fired,
+    mut fired: Fired,
     scope: &mut crate::condition::Scope<'_>,
     options: &ResolveOptions,
 ) -> Vec<Suggestion> {
     let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    // By scenario, then trigger; stable, so a trigger's first reason stays first.
+    crate::order::by(&mut fired, |a, b| a.0.cmp(&b.0));
+    fired.dedup_by_key(|f| f.0);
     let mut ranked: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::new();
-    for (s, reasons) in fired {
+    let mut fired = fired.into_iter().peekable();
+    while let Some((key, first)) = fired.next() {
+        let s = TriggerRef::from_key(key).scenario;
+        let mut reasons = vec![first];
+        while let Some((_, next)) = fired.next_if(|(k, _)| TriggerRef::from_key(*k).scenario == s) {
+            reasons.push(next);
+        }
         let Some(scenario) = catalog.scenarios().get(s as usize) else { continue };
         if !scenario.admits(catalog.evaluator(), scope) {
             continue;
         }
-        let reasons: Vec<Reason> = reasons.into_values().collect();
         let weight: f64 = reasons.iter().map(|r| r.weight).sum();
         let score = weight * (0.5 + f64::from(scenario.priority) / 100.0);
         if score > 0.0 {
@@ -414,7 +420,7 @@ pub fn resolve_naive(
     let mut scope = catalog.evaluator().scope(&data);
     let query_lower = ctx.query().map(str::to_ascii_lowercase);
     let route: Vec<&str> = ctx.screen().map(|s| s.split('/').collect()).unwrap_or_default();
-    let mut fired: Fired = BTreeMap::new();
+    let mut fired: Fired = Vec::new();
     for (s, scenario) in catalog.scenarios().iter().enumerate() {
         for (ti, trigger) in scenario.triggers.iter().enumerate() {
             let t = TriggerRef { scenario: s as u32, trigger: ti as u16 };

@@ -239,16 +239,16 @@ pub struct InterventionView {
 
 /// Fills placeholders in action parameters; non-string values pass through.
 pub(crate) fn render_params(params: &BTreeMap<String, Value>, data: &Value) -> Map<String, Value> {
-    params
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Value::String(s) => Value::String(i18n::render(s, data)),
-                other => other.clone(),
-            };
-            (k.clone(), v)
-        })
-        .collect()
+    // Inserted one by one: collecting into a map compiles a sort for each call site.
+    let mut out = Map::new();
+    for (k, v) in params {
+        let v = match v {
+            Value::String(s) => Value::String(i18n::render(s, data)),
+            other => other.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    out
 }
 
 /// Checks a host event against the catalog's interventions. `event` is

@@ -216,14 +216,15 @@ impl Redactor {
         match value {
             Value::String(s) => Value::String(self.text(s)),
             Value::Array(a) => Value::Array(a.iter().map(|v| self.value(v, path, pii)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| {
-                        let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                        (k.clone(), self.value(v, &child, pii))
-                    })
-                    .collect(),
-            ),
+            Value::Object(m) => {
+                // Inserted one by one: collecting into a map compiles a sort for each call site.
+                let mut out = serde_json::Map::new();
+                for (k, v) in m {
+                    let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    out.insert(k.clone(), self.value(v, &child, pii));
+                }
+                Value::Object(out)
+            }
             other => other.clone(),
         }
     }

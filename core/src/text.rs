@@ -62,15 +62,117 @@ enum Needle {
 /// Builder for a [`PhraseIndex`].
 #[derive(Debug)]
 pub struct PhraseIndexBuilder<O> {
+    owners: Vec<O>,
+    raw: RawBuilder<u32>,
+}
+
+/// Every keyword and pattern of one kind (scenario triggers, crisis screen), ready to scan text.
+#[derive(Debug)]
+pub struct PhraseIndex<O> {
+    owners: Vec<O>,
+    raw: RawIndex<u32>,
+}
+
+impl<O: Copy> PhraseIndexBuilder<O> {
+    /// A builder whose regexes obey the given nesting and compiled-size limits.
+    pub fn new(nest_limit: u32, size_limit: usize) -> Self {
+        PhraseIndexBuilder { owners: Vec::new(), raw: RawBuilder::new(nest_limit, size_limit) }
+    }
+
+    fn owner(&mut self, owner: O) -> u32 {
+        self.owners.push(owner);
+        u32::try_from(self.owners.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Adds a literal keyword; returns its phrase number.
+    pub fn keyword(&mut self, owner: O, keyword: impl Into<String>) -> usize {
+        let owner = self.owner(owner);
+        self.raw.keyword(owner, keyword.into())
+    }
+
+    /// Adds a regular expression; returns its phrase number.
+    pub fn pattern(&mut self, owner: O, pattern: impl Into<String>) -> usize {
+        let owner = self.owner(owner);
+        self.raw.pattern(owner, pattern.into())
+    }
+
+    /// Builds the automaton. Patterns that do not parse are reported, not indexed.
+    pub fn build(self) -> (PhraseIndex<O>, Vec<PatternError>) {
+        let (raw, errors) = self.raw.build();
+        (PhraseIndex { owners: self.owners, raw }, errors)
+    }
+}
+
+impl<O: Copy> PhraseIndex<O> {
+    fn owner(&self, raw: u32) -> Option<O> {
+        self.owners.get(raw as usize).copied()
+    }
+
+    /// Finds every keyword occurrence and every matching pattern in `text`.
+    /// Each pattern is reported at most once. With `spans`, a pattern hit
+    /// carries its first match's span; without, only whether it matches
+    /// (faster) and a span of `(0, 0)`.
+    pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
+        let hits = self.raw.scan(text, spans).into_iter();
+        hits.filter_map(|(p, h)| Some((p, Hit { owner: self.owner(h.owner)?, phrase: h.phrase, span: h.span })))
+            .collect()
+    }
+
+    /// Every pattern that matches `text`, each tried in turn without the
+    /// literal prefilter: the oracle the property tests hold [`Self::scan`] to.
+    #[doc(hidden)]
+    pub fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
+        self.raw.matching_patterns_unfiltered(text)
+    }
+
+    #[cfg(test)]
+    fn scan_all(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
+        self.scan(text, true)
+    }
+
+    /// Builds the automaton now rather than on the first scan.
+    pub fn prepare(&self) {
+        self.raw.prepare();
+    }
+
+    /// Every keyword with its owner, in the order added.
+    pub fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
+        self.raw.keywords().filter_map(|(o, k)| Some((self.owner(o)?, k)))
+    }
+
+    /// Every pattern with its owner, in the order added.
+    pub fn patterns(&self) -> impl Iterator<Item = (O, &str)> {
+        self.raw.patterns().filter_map(|(o, p)| Some((self.owner(o)?, p)))
+    }
+
+    /// The keyword text of a phrase number.
+    pub fn keyword_text(&self, k: usize) -> Option<&str> {
+        self.raw.keyword_text(k)
+    }
+
+    /// The pattern source of a phrase number.
+    pub fn pattern_text(&self, p: usize) -> Option<&str> {
+        self.raw.pattern_text(p)
+    }
+
+    /// How many patterns have been compiled so far (the rest are still lazy).
+    pub fn compiled_patterns(&self) -> usize {
+        self.raw.compiled_patterns()
+    }
+}
+
+/// The index proper, with owners as numbers into the wrapper's list: one
+/// compiled copy serves every owner type (each copy was 3 KB of the web module).
+#[derive(Debug)]
+struct RawBuilder<O> {
     keywords: Vec<(O, String)>,
     patterns: Vec<(O, String)>,
     nest_limit: u32,
     size_limit: usize,
 }
 
-/// Every keyword and pattern of one kind (scenario triggers, crisis screen), ready to scan text.
 #[derive(Debug)]
-pub struct PhraseIndex<O> {
+struct RawIndex<O> {
     /// Built on the first scan (or by [`PhraseIndex::prepare`]) and cached.
     automaton: OnceLock<Option<NFA>>,
     needles: Vec<Needle>,
@@ -84,26 +186,22 @@ pub struct PhraseIndex<O> {
     nest_limit: u32,
 }
 
-impl<O: Copy> PhraseIndexBuilder<O> {
-    /// A builder whose regexes obey the given nesting and compiled-size limits.
-    pub fn new(nest_limit: u32, size_limit: usize) -> Self {
-        PhraseIndexBuilder { keywords: Vec::new(), patterns: Vec::new(), nest_limit, size_limit }
+impl<O: Copy> RawBuilder<O> {
+    fn new(nest_limit: u32, size_limit: usize) -> Self {
+        RawBuilder { keywords: Vec::new(), patterns: Vec::new(), nest_limit, size_limit }
     }
 
-    /// Adds a literal keyword; returns its phrase number.
-    pub fn keyword(&mut self, owner: O, keyword: impl Into<String>) -> usize {
-        self.keywords.push((owner, keyword.into()));
+    fn keyword(&mut self, owner: O, keyword: String) -> usize {
+        self.keywords.push((owner, keyword));
         self.keywords.len() - 1
     }
 
-    /// Adds a regular expression; returns its phrase number.
-    pub fn pattern(&mut self, owner: O, pattern: impl Into<String>) -> usize {
-        self.patterns.push((owner, pattern.into()));
+    fn pattern(&mut self, owner: O, pattern: String) -> usize {
+        self.patterns.push((owner, pattern));
         self.patterns.len() - 1
     }
 
-    /// Builds the automaton. Patterns that do not parse are reported, not indexed.
-    pub fn build(self) -> (PhraseIndex<O>, Vec<PatternError>) {
+    fn build(self) -> (RawIndex<O>, Vec<PatternError>) {
         let mut needles: Vec<Needle> = Vec::new();
         let mut needle_bytes: Vec<u8> = Vec::new();
         let mut needle_ends: Vec<usize> = Vec::new();
@@ -147,7 +245,7 @@ impl<O: Copy> PhraseIndexBuilder<O> {
                 }
             }
         }
-        let index = PhraseIndex {
+        let index = RawIndex {
             automaton: OnceLock::new(),
             needles,
             needle_bytes,
@@ -353,12 +451,8 @@ pub enum Phrase {
     Pattern(usize),
 }
 
-impl<O: Copy> PhraseIndex<O> {
-    /// Finds every keyword occurrence and every matching pattern in `text`.
-    /// Each pattern is reported at most once. With `spans`, a pattern hit
-    /// carries its first match's span; without, only whether it matches
-    /// (faster) and a span of `(0, 0)`.
-    pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
+impl<O: Copy> RawIndex<O> {
+    fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<u64> = self.literal_free.iter().map(|&p| p as u64).collect();
         if let Some(ac) = self.automaton() {
@@ -403,10 +497,7 @@ impl<O: Copy> PhraseIndex<O> {
         out
     }
 
-    /// Every pattern that matches `text`, each tried in turn without the
-    /// literal prefilter: the oracle the property tests hold [`Self::scan`] to.
-    #[doc(hidden)]
-    pub fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
+    fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
         (0..self.patterns.len())
             .filter(|&p| {
                 self.patterns.get(p).and_then(|pattern| self.regex(pattern)).is_some_and(|re| re.is_match(text))
@@ -416,11 +507,6 @@ impl<O: Copy> PhraseIndex<O> {
 
     fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a Regex> {
         pattern.compiled.get_or_init(|| compile(&pattern.source, self.size_limit, self.nest_limit).ok()).as_ref()
-    }
-
-    #[cfg(test)]
-    fn scan_all(&self, text: &str) -> Vec<(Phrase, Hit<O>)> {
-        self.scan(text, true)
     }
 
     /// The automaton, built on first use. Needles are ASCII-lowercased and the
@@ -442,33 +528,27 @@ impl<O: Copy> PhraseIndex<O> {
             .as_ref()
     }
 
-    /// Builds the automaton now rather than on the first scan.
-    pub fn prepare(&self) {
+    fn prepare(&self) {
         let _ = self.automaton();
     }
 
-    /// Every keyword with its owner, in the order added.
-    pub fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
+    fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
         self.keywords.iter().map(|(o, k)| (*o, k.as_str()))
     }
 
-    /// Every pattern with its owner, in the order added.
-    pub fn patterns(&self) -> impl Iterator<Item = (O, &str)> {
+    fn patterns(&self) -> impl Iterator<Item = (O, &str)> {
         self.patterns.iter().map(|p| (p.owner, p.source.as_str()))
     }
 
-    /// The keyword text of a phrase number.
-    pub fn keyword_text(&self, k: usize) -> Option<&str> {
+    fn keyword_text(&self, k: usize) -> Option<&str> {
         self.keywords.get(k).map(|(_, s)| s.as_str())
     }
 
-    /// The pattern source of a phrase number.
-    pub fn pattern_text(&self, p: usize) -> Option<&str> {
+    fn pattern_text(&self, p: usize) -> Option<&str> {
         self.patterns.get(p).map(|p| p.source.as_str())
     }
 
-    /// How many patterns have been compiled so far (the rest are still lazy).
-    pub fn compiled_patterns(&self) -> usize {
+    fn compiled_patterns(&self) -> usize {
         self.patterns.iter().filter(|p| p.compiled.get().is_some()).count()
     }
 }
@@ -501,7 +581,7 @@ mod tests {
     #[test]
     fn patterns_run_only_when_their_literal_appears() {
         let idx = index(&[], &[r"(?i)\border\b.*\b(gone|missing)\b", r"refund\s+\d+", r"(?i)disappeared"]);
-        assert_eq!(idx.literal_free, Vec::<usize>::new());
+        assert_eq!(idx.raw.literal_free, Vec::<usize>::new());
         assert!(idx.scan_all("nothing relevant here").is_empty());
         assert_eq!(idx.compiled_patterns(), 0, "no pattern should compile without its literal");
         let hits = idx.scan_all("my Order is gone");

@@ -118,7 +118,7 @@ pub struct ContextField {
 }
 
 /// Type of a context field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
@@ -139,6 +139,8 @@ pub enum FieldType {
     /// An object whose sub-fields need not be declared one by one.
     Object,
 }
+
+crate::wire::wire_names!(FieldType { String = "string", Number = "number", Integer = "integer", Boolean = "boolean", Date = "date", Timestamp = "timestamp", List = "list", Object = "object" });
 
 /// An in-app action the host app can perform when a flow asks for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,7 +171,7 @@ pub struct ActionParam {
 }
 
 /// Ways to reach a human.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -185,8 +187,10 @@ pub enum Channel {
     Ticket,
 }
 
+crate::wire::wire_names!(Channel { Chat = "chat", Voice = "voice", Video = "video", Callback = "callback", Ticket = "ticket" });
+
 /// Priority of an escalation, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -201,8 +205,10 @@ pub enum Priority {
     Urgent,
 }
 
+crate::wire::wire_names!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
+
 /// Risk level of a scenario or intervention, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
@@ -219,8 +225,10 @@ pub enum RiskLevel {
     Critical,
 }
 
+crate::wire::wire_names!(RiskLevel { None = "none", Low = "low", Medium = "medium", High = "high", Critical = "critical" });
+
 /// How a rule brings a human in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HumanMode {
@@ -229,6 +237,8 @@ pub enum HumanMode {
     /// Skip self-service and hand over to a human at once.
     Immediate,
 }
+
+crate::wire::wire_names!(HumanMode { Offer = "offer", Immediate = "immediate" });
 
 /// When a human must be offered or forced. Every field is optional so that a
 /// flow can override just what it needs; the catalog-wide policy fills the rest,
@@ -842,7 +852,7 @@ impl<'de> Deserialize<'de> for Step {
 }
 
 /// How a flow step runs another flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowMode {
@@ -852,6 +862,8 @@ pub enum FlowMode {
     /// Run the other flow; when it resolves, come back to `next`.
     Call,
 }
+
+crate::wire::wire_names!(FlowMode { Goto = "goto", Call = "call" });
 
 /// An option of a choice step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

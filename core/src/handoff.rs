@@ -107,7 +107,7 @@ pub struct ActionRecord {
 }
 
 /// Who said a transcript line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
@@ -118,6 +118,8 @@ pub enum Speaker {
     /// The app (action results, escalation notes).
     System,
 }
+
+crate::wire::wire_names!(Speaker { Bot = "bot", User = "user", System = "system" });
 
 /// One line of the transcript.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

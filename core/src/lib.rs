@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod session;
 mod syntax;
 pub mod text;
+mod wire;
 
 pub use catalog::Catalog;
 pub use error::{Code, Diagnostic, Error, Result, Severity};

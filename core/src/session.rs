@@ -42,7 +42,7 @@ pub const MAX_TRANSCRIPT_LINES: usize = 200;
 pub const MAX_INPUT_CHARS: usize = 2_000;
 
 /// Where a session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -55,6 +55,8 @@ pub enum Status {
     /// The user left.
     Abandoned,
 }
+
+crate::wire::wire_names!(Status { Active = "active", Resolved = "resolved", Escalated = "escalated", Abandoned = "abandoned" });
 
 /// One level of the flow stack: a flow and the step within it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,7 +253,7 @@ impl<'de> Deserialize<'de> for Input {
 }
 
 /// Result of an in-app action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionOutcome {
@@ -262,6 +264,8 @@ pub enum ActionOutcome {
     /// The user cancelled it.
     Cancelled,
 }
+
+crate::wire::wire_names!(ActionOutcome { Success = "success", Failure = "failure", Cancelled = "cancelled" });
 
 impl ActionOutcome {
     fn as_str(self) -> &'static str {

@@ -1,0 +1,95 @@
+//! `Deserialize` for the plain string enums of the formats (channels, risk
+//! levels, statuses ...), written once instead of derived per type.
+//!
+//! serde's derive reads each such enum through serde_json's enum machinery, a
+//! copy per type: about 2 KB of the web module each, for what is a string
+//! compare. Here every enum reads a string and looks it up in its list of wire
+//! names. `Serialize` and the JSON Schema stay derived from `rename_all`; the
+//! macro's `match` must name every variant (or the crate does not compile) and
+//! a test holds both directions to the same names.
+
+use serde::de::{Error, Visitor};
+
+/// Reads a string and returns its position in `names`.
+pub(crate) fn variant<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    struct V(&'static [&'static str]);
+    impl Visitor<'_> for V {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a variant name")
+        }
+        fn visit_str<E: Error>(self, s: &str) -> Result<usize, E> {
+            self.0.iter().position(|n| *n == s).ok_or_else(|| E::unknown_variant(s, self.0))
+        }
+    }
+    d.deserialize_str(V(names))
+}
+
+/// Implements `Deserialize` for a unit enum from its variants' wire names.
+macro_rules! wire_names {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every wire name, in declaration order.
+            #[allow(dead_code)]
+            pub(crate) const WIRE_NAMES: &'static [&'static str] = &[$($name),+];
+            #[allow(dead_code)]
+            pub(crate) const WIRE_VARIANTS: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The variant's name in JSON.
+            #[allow(dead_code)]
+            pub(crate) fn wire_name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let i = crate::wire::variant(d, Self::WIRE_NAMES)?;
+                Self::WIRE_VARIANTS.get(i).copied().ok_or_else(|| serde::de::Error::custom("unknown variant"))
+            }
+        }
+    };
+}
+pub(crate) use wire_names;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::content::{Channel, FieldType, FlowMode, HumanMode, Priority, RiskLevel};
+    use crate::handoff::Speaker;
+    use crate::session::{ActionOutcome, Status};
+
+    fn both_ways<T>(variants: &[T], names: &[&str], name: impl Fn(&T) -> &'static str)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        assert_eq!(variants.len(), names.len());
+        for (v, n) in variants.iter().zip(names) {
+            assert_eq!(name(v), *n);
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{n}\""), "serialize {v:?}");
+            assert_eq!(&serde_json::from_str::<T>(&format!("\"{n}\"")).unwrap(), v, "deserialize {n}");
+        }
+        let e = serde_json::from_str::<T>("\"nope\"").unwrap_err().to_string();
+        assert!(e.starts_with("unknown variant `nope`, expected ") && e.contains(&format!("`{}`", names[0])), "{e}");
+        let e = serde_json::from_str::<T>("3").unwrap_err().to_string();
+        assert!(e.starts_with("invalid type: integer `3`, expected a variant name"), "{e}");
+    }
+
+    #[test]
+    fn every_string_enum_reads_what_it_writes() {
+        both_ways(Channel::WIRE_VARIANTS, Channel::WIRE_NAMES, |v| v.wire_name());
+        both_ways(Priority::WIRE_VARIANTS, Priority::WIRE_NAMES, |v| v.wire_name());
+        both_ways(RiskLevel::WIRE_VARIANTS, RiskLevel::WIRE_NAMES, |v| v.wire_name());
+        both_ways(HumanMode::WIRE_VARIANTS, HumanMode::WIRE_NAMES, |v| v.wire_name());
+        both_ways(FieldType::WIRE_VARIANTS, FieldType::WIRE_NAMES, |v| v.wire_name());
+        both_ways(FlowMode::WIRE_VARIANTS, FlowMode::WIRE_NAMES, |v| v.wire_name());
+        both_ways(Status::WIRE_VARIANTS, Status::WIRE_NAMES, |v| v.wire_name());
+        both_ways(Speaker::WIRE_VARIANTS, Speaker::WIRE_NAMES, |v| v.wire_name());
+        both_ways(ActionOutcome::WIRE_VARIANTS, ActionOutcome::WIRE_NAMES, |v| v.wire_name());
+    }
+}

@@ -83,7 +83,7 @@ pub struct CatalogRef {
 }
 
 /// One step on the user's path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PathEntry {
     /// Flow id.
@@ -92,8 +92,10 @@ pub struct PathEntry {
     pub step: String,
 }
 
+crate::wire::wire_struct!(PathEntry { req flow, req step });
+
 /// An action performed by the host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionRecord {
     /// Action id.
@@ -105,6 +107,8 @@ pub struct ActionRecord {
     /// When the result was reported.
     pub at: i64,
 }
+
+crate::wire::wire_struct!(ActionRecord { req action, req params, req result, req at });
 
 /// Who said a transcript line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,7 +126,7 @@ pub enum Speaker {
 crate::wire::wire_names!(Speaker { Bot = "bot", User = "user", System = "system" });
 
 /// One line of the transcript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TranscriptLine {
     /// Who.
@@ -130,6 +134,8 @@ pub struct TranscriptLine {
     /// What, as plain text.
     pub text: String,
 }
+
+crate::wire::wire_struct!(TranscriptLine { req speaker, req text });
 
 /// Finds personal data in free text. Built lazily by the catalog on the first
 /// handoff, so loading and resolving never pay for it.

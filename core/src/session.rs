@@ -59,7 +59,7 @@ pub enum Status {
 crate::wire::wire_names!(Status { Active = "active", Resolved = "resolved", Escalated = "escalated", Abandoned = "abandoned" });
 
 /// One level of the flow stack: a flow and the step within it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Frame {
     /// Flow id.
     pub flow: String,
@@ -67,8 +67,10 @@ pub struct Frame {
     pub step: String,
 }
 
+crate::wire::wire_struct!(Frame { req flow, req step });
+
 /// How and why the session was handed over.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationState {
     /// Stable reason code.
@@ -91,8 +93,10 @@ pub struct EscalationState {
     pub at: i64,
 }
 
+crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at });
+
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionState {
     /// Snapshot format version.
     pub state_version: u32,
@@ -138,6 +142,8 @@ pub struct SessionState {
     /// When the session started.
     pub started_at: i64,
 }
+
+crate::wire::wire_struct!(SessionState { req state_version, req session, req catalog_id, req catalog_version, opt scenario, req risk, opt intervention, req stack, req back, req path, req answers, req actions, req visits, req unhelpful, req human_requested, req status, opt escalation, opt feedback, req transcript, opt notice, req started_at });
 
 /// What the user or host does next.
 // Deserialize is written by hand (below), as for `Step` and `Trigger`: serde's

@@ -57,6 +57,60 @@ macro_rules! wire_names {
 }
 pub(crate) use wire_names;
 
+/// Implements `Deserialize` for a struct read from a JSON object, as serde's
+/// derive would, without the derive's second reader for arrays and its field
+/// enum: each field is `req` (must be present), `opt` (an `Option`, absent is
+/// `None`) or `def` (absent is `Default::default()`, or `def = fn`). Unknown
+/// fields are skipped; a repeated one is an error, as with the derive. The
+/// struct literal at the end makes the compiler check that every field is listed.
+macro_rules! wire_struct {
+    ($ty:ident { $($mode:ident $field:ident $(= $default:expr)?),+ $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($ty), " object"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
+                        $(let mut $field = None;)+
+                        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                            match key.as_ref() {
+                                $(stringify!($field) => {
+                                    if $field.is_some() {
+                                        return Err(A::Error::duplicate_field(stringify!($field)));
+                                    }
+                                    $field = Some(map.next_value()?);
+                                })+
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok($ty { $($field: crate::wire::wire_struct!(@take $mode $field $(= $default)?),)+ })
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+    (@take req $field:ident) => {
+        $field.ok_or_else(|| A::Error::missing_field(stringify!($field)))?
+    };
+    (@take opt $field:ident) => {
+        $field.unwrap_or(None)
+    };
+    (@take def $field:ident) => {
+        $field.unwrap_or_default()
+    };
+    (@take def $field:ident = $default:expr) => {
+        $field.unwrap_or_else($default)
+    };
+}
+pub(crate) use wire_struct;
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -78,6 +132,29 @@ mod tests {
         assert!(e.starts_with("unknown variant `nope`, expected ") && e.contains(&format!("`{}`", names[0])), "{e}");
         let e = serde_json::from_str::<T>("3").unwrap_err().to_string();
         assert!(e.starts_with("invalid type: integer `3`, expected a variant name"), "{e}");
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    struct Probe {
+        id: String,
+        note: Option<String>,
+        tags: Vec<String>,
+        weight: f64,
+    }
+    crate::wire::wire_struct!(Probe { req id, opt note, def tags, def weight = || 1.0 });
+
+    #[test]
+    fn a_struct_reads_as_the_derive_would() {
+        let read = |s: &str| serde_json::from_str::<Probe>(s).map_err(|e| e.to_string());
+        let full = Probe { id: "a".into(), note: Some("n".into()), tags: vec!["t".into()], weight: 2.0 };
+        assert_eq!(read(&serde_json::to_string(&full).unwrap()), Ok(full));
+        // Absent: `opt` is None, `def` its default; unknown fields are skipped; null is None.
+        let bare = Probe { id: "b".into(), note: None, tags: Vec::new(), weight: 1.0 };
+        assert_eq!(read(r#"{"extra": {"deep": [1]}, "id": "b", "note": null}"#), Ok(bare));
+        assert!(read(r#"{"note": "n"}"#).unwrap_err().starts_with("missing field `id`"));
+        assert!(read(r#"{"id": "a", "id": "b"}"#).unwrap_err().starts_with("duplicate field `id`"));
+        assert!(read(r#"{"id": 3}"#).unwrap_err().starts_with("invalid type: integer `3`, expected a string"));
+        assert!(read(r#"["a"]"#).unwrap_err().starts_with("invalid type: sequence, expected a Probe object"));
     }
 
     #[test]

@@ -159,3 +159,65 @@ fn readme_lists_exactly_the_operators_the_engine_knows() {
     );
     assert_eq!(listed, expected, "update the README's operator line");
 }
+
+/// The content and snapshot types are read by `wire_struct!`, not by serde's
+/// derive; the schemas still come from the derive. Both must agree on which
+/// fields exist and which are required.
+#[test]
+fn hand_written_readers_require_what_the_schemas_require() {
+    use inscene::content::{
+        ActionCall, ActionDef, ActionParam, Branch, CatalogMeta, ChoiceOption, ContextField, ContextSchema,
+        CrisisScreening, EscalationPolicy, Flow, HumanOffer, Intervention, Locales, Scenario, SegmentRule, UrgencyRule,
+    };
+    use inscene::handoff::{ActionRecord, PathEntry, TranscriptLine};
+    use inscene::session::EscalationState;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    fn check(schema: &Value, name: &str, fields: &[(&str, bool)]) {
+        let def = &schema["$defs"][name];
+        let props: BTreeSet<&str> = def["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} has no properties in the schema"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let listed: BTreeSet<&str> = fields.iter().map(|f| f.0).collect();
+        assert_eq!(listed, props, "{name}: fields read vs fields in the schema");
+        let required: BTreeSet<&str> =
+            def["required"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let read_as_required: BTreeSet<&str> = fields.iter().filter(|f| f.1).map(|f| f.0).collect();
+        assert_eq!(read_as_required, required, "{name}: required fields");
+    }
+    let content: Value = serde_json::from_str(&generated()).expect("json");
+    for (name, fields) in [
+        ("ActionCall", ActionCall::WIRE_FIELDS),
+        ("ActionDef", ActionDef::WIRE_FIELDS),
+        ("ActionParam", ActionParam::WIRE_FIELDS),
+        ("Branch", Branch::WIRE_FIELDS),
+        ("CatalogMeta", CatalogMeta::WIRE_FIELDS),
+        ("ChoiceOption", ChoiceOption::WIRE_FIELDS),
+        ("ContextField", ContextField::WIRE_FIELDS),
+        ("ContextSchema", ContextSchema::WIRE_FIELDS),
+        ("CrisisScreening", CrisisScreening::WIRE_FIELDS),
+        ("EscalationPolicy", EscalationPolicy::WIRE_FIELDS),
+        ("Flow", Flow::WIRE_FIELDS),
+        ("HumanOffer", HumanOffer::WIRE_FIELDS),
+        ("Intervention", Intervention::WIRE_FIELDS),
+        ("Locales", Locales::WIRE_FIELDS),
+        ("Scenario", Scenario::WIRE_FIELDS),
+        ("SegmentRule", SegmentRule::WIRE_FIELDS),
+        ("UrgencyRule", UrgencyRule::WIRE_FIELDS),
+    ] {
+        check(&content, name, fields);
+    }
+    let api: Value = serde_json::from_str(&generated_api()).expect("json");
+    for (name, fields) in [
+        ("ActionRecord", ActionRecord::WIRE_FIELDS),
+        ("PathEntry", PathEntry::WIRE_FIELDS),
+        ("TranscriptLine", TranscriptLine::WIRE_FIELDS),
+        ("EscalationState", EscalationState::WIRE_FIELDS),
+    ] {
+        check(&api, name, fields);
+    }
+}

@@ -66,7 +66,7 @@ pub struct CatalogDoc<F = Flow> {
 }
 
 /// Identity and version of a catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CatalogMeta {
     /// Stable id of the catalog, e.g. `"shop-help"`.
@@ -78,8 +78,10 @@ pub struct CatalogMeta {
     pub description: Option<String>,
 }
 
+crate::wire::wire_struct!(CatalogMeta { req id, req version, opt description });
+
 /// The locales of a catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Locales {
     /// Locale used when nothing better is available; every text must have it.
@@ -91,8 +93,10 @@ pub struct Locales {
     pub fallbacks: BTreeMap<String, Vec<String>>,
 }
 
+crate::wire::wire_struct!(Locales { req default, req supported, def fallbacks });
+
 /// Declared context fields, so content can be checked against what hosts send.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContextSchema {
     /// Declared fields by dotted path (`entities.order.id`).
@@ -100,8 +104,10 @@ pub struct ContextSchema {
     pub fields: Vec<ContextField>,
 }
 
+crate::wire::wire_struct!(ContextSchema { def fields });
+
 /// One declared context field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContextField {
     /// Dotted path into the context, e.g. `entities.order.status`.
@@ -116,6 +122,8 @@ pub struct ContextField {
     #[serde(default)]
     pub pii: bool,
 }
+
+crate::wire::wire_struct!(ContextField { req path, req kind as "type", opt description, def pii });
 
 /// Type of a context field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,7 +151,7 @@ pub enum FieldType {
 crate::wire::wire_names!(FieldType { String = "string", Number = "number", Integer = "integer", Boolean = "boolean", Date = "date", Timestamp = "timestamp", List = "list", Object = "object" });
 
 /// An in-app action the host app can perform when a flow asks for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionDef {
     /// Action id, e.g. `open_deleted_orders`.
@@ -156,8 +164,10 @@ pub struct ActionDef {
     pub params: Vec<ActionParam>,
 }
 
+crate::wire::wire_struct!(ActionDef { req id, opt description, def params });
+
 /// A parameter of an action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionParam {
     /// Parameter name.
@@ -169,6 +179,8 @@ pub struct ActionParam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+crate::wire::wire_struct!(ActionParam { req name, def required, opt description });
 
 /// Ways to reach a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -243,7 +255,7 @@ crate::wire::wire_names!(HumanMode { Offer = "offer", Immediate = "immediate" })
 /// When a human must be offered or forced. Every field is optional so that a
 /// flow can override just what it needs; the catalog-wide policy fills the rest,
 /// and built-in defaults fill what neither sets.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationPolicy {
     /// Keep "talk to a human" visible on every step (default `true`).
@@ -275,8 +287,10 @@ pub struct EscalationPolicy {
     pub segments: Option<Vec<SegmentRule>>,
 }
 
+crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments });
+
 /// Escalation rule for users in one segment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SegmentRule {
     /// Segment name as the host sends it in `user.segments`, e.g. `elderly`, `vip_gold`.
@@ -294,9 +308,11 @@ pub struct SegmentRule {
     pub follow_up: bool,
 }
 
+crate::wire::wire_struct!(SegmentRule { req segment, req mode, opt channels, opt priority, def follow_up });
+
 /// Crisis screening: patterns that, found in anything the user types, bypass
 /// every flow and escalate at top priority with crisis resources shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CrisisScreening {
     /// Literal phrases per locale, matched case-insensitively.
@@ -319,8 +335,10 @@ pub struct CrisisScreening {
     pub queue: Option<String>,
 }
 
+crate::wire::wire_struct!(CrisisScreening { def keywords, def patterns, def exclude, req resources, opt channels, opt queue });
+
 /// A context condition that raises escalation priority.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UrgencyRule {
     /// Rule id, reported as the reason for the raised priority.
@@ -331,8 +349,10 @@ pub struct UrgencyRule {
     pub priority: Priority,
 }
 
+crate::wire::wire_struct!(UrgencyRule { req id, req when, req priority });
+
 /// A problem the SDK can recognise from context.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Scenario {
     /// Scenario id, e.g. `order_missing`.
@@ -359,6 +379,8 @@ pub struct Scenario {
     /// The flow this scenario starts.
     pub flow: String,
 }
+
+crate::wire::wire_struct!(Scenario { req id, req title, opt summary, opt product, req triggers, def priority = default_priority, opt audience, def risk, req flow });
 
 fn default_priority() -> u32 {
     50
@@ -533,7 +555,7 @@ impl Trigger {
 
 /// A proactive intervention: raised by a host event when its condition holds,
 /// it interrupts whatever the user is doing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Intervention {
     /// Intervention id, e.g. `payment_fraud_warning`.
@@ -562,8 +584,10 @@ pub struct Intervention {
     pub flow: Option<String>,
 }
 
+crate::wire::wire_struct!(Intervention { req id, req events, opt when, def risk, req message, opt education, opt hold_action, opt human, opt flow });
+
 /// A call of a declared action with its parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionCall {
     /// Declared action id.
@@ -573,8 +597,10 @@ pub struct ActionCall {
     pub params: BTreeMap<String, Value>,
 }
 
+crate::wire::wire_struct!(ActionCall { req action, def params });
+
 /// A human contact offered by an intervention.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HumanOffer {
     /// Channels, best first.
@@ -589,8 +615,10 @@ pub struct HumanOffer {
     pub reason: String,
 }
 
+crate::wire::wire_struct!(HumanOffer { req channels, opt queue, def priority, req reason });
+
 /// A solution flow: a small graph of steps.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Flow {
     /// Flow id.
@@ -607,6 +635,8 @@ pub struct Flow {
     /// The steps.
     pub steps: Vec<Step>,
 }
+
+crate::wire::wire_struct!(Flow { req id, opt title, opt start, opt escalation_policy, req steps });
 
 /// One step ("slice") of a flow.
 // Deserialize is written by hand (below), as for `Trigger`: serde's derive for a
@@ -866,7 +896,7 @@ pub enum FlowMode {
 crate::wire::wire_names!(FlowMode { Goto = "goto", Call = "call" });
 
 /// An option of a choice step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChoiceOption {
     /// Option id, unique within the step; recorded as the answer.
@@ -877,8 +907,10 @@ pub struct ChoiceOption {
     pub next: String,
 }
 
+crate::wire::wire_struct!(ChoiceOption { req id, req label, req next });
+
 /// A branch of a check step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Branch {
     /// JsonLogic condition over the context and `answers`.
@@ -886,6 +918,8 @@ pub struct Branch {
     /// Next step when it holds.
     pub next: String,
 }
+
+crate::wire::wire_struct!(Branch { req when, req next });
 
 #[cfg(test)]
 mod tests {

@@ -60,11 +60,20 @@ pub(crate) use wire_names;
 /// Implements `Deserialize` for a struct read from a JSON object, as serde's
 /// derive would, without the derive's second reader for arrays and its field
 /// enum: each field is `req` (must be present), `opt` (an `Option`, absent is
-/// `None`) or `def` (absent is `Default::default()`, or `def = fn`). Unknown
+/// `None`) or `def` (absent is `Default::default()`, or `def = fn`), named as
+/// in Rust or `as "wire name"`. Unknown
 /// fields are skipped; a repeated one is an error, as with the derive. The
 /// struct literal at the end makes the compiler check that every field is listed.
 macro_rules! wire_struct {
-    ($ty:ident { $($mode:ident $field:ident $(= $default:expr)?),+ $(,)? }) => {
+    ($ty:ident { $($mode:ident $field:ident $(as $name:literal)? $(= $default:expr)?),+ $(,)? }) => {
+        impl $ty {
+            /// Wire name of every field, and whether it is required: the JSON
+            /// Schema test holds these to the schema's `required`.
+            #[doc(hidden)]
+            pub const WIRE_FIELDS: &'static [(&'static str, bool)] =
+                &[$((crate::wire::wire_struct!(@name $field $($name)?), crate::wire::wire_struct!(@required $mode))),+];
+        }
+
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
@@ -78,9 +87,11 @@ macro_rules! wire_struct {
                         $(let mut $field = None;)+
                         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                             match key.as_ref() {
-                                $(stringify!($field) => {
+                                $(crate::wire::wire_struct!(@name $field $($name)?) => {
                                     if $field.is_some() {
-                                        return Err(A::Error::duplicate_field(stringify!($field)));
+                                        return Err(A::Error::duplicate_field(
+                                            crate::wire::wire_struct!(@name $field $($name)?),
+                                        ));
                                     }
                                     $field = Some(map.next_value()?);
                                 })+
@@ -89,23 +100,39 @@ macro_rules! wire_struct {
                                 }
                             }
                         }
-                        Ok($ty { $($field: crate::wire::wire_struct!(@take $mode $field $(= $default)?),)+ })
+                        Ok($ty {
+                            $($field: crate::wire::wire_struct!(
+                                @take $mode $field (crate::wire::wire_struct!(@name $field $($name)?)) $(= $default)?
+                            ),)+
+                        })
                     }
                 }
                 d.deserialize_map(V)
             }
         }
     };
-    (@take req $field:ident) => {
-        $field.ok_or_else(|| A::Error::missing_field(stringify!($field)))?
+    (@required req) => {
+        true
     };
-    (@take opt $field:ident) => {
+    (@required $mode:ident) => {
+        false
+    };
+    (@name $field:ident) => {
+        stringify!($field)
+    };
+    (@name $field:ident $name:literal) => {
+        $name
+    };
+    (@take req $field:ident ($name:expr)) => {
+        $field.ok_or_else(|| A::Error::missing_field($name))?
+    };
+    (@take opt $field:ident ($name:expr)) => {
         $field.unwrap_or(None)
     };
-    (@take def $field:ident) => {
+    (@take def $field:ident ($name:expr)) => {
         $field.unwrap_or_default()
     };
-    (@take def $field:ident = $default:expr) => {
+    (@take def $field:ident ($name:expr) = $default:expr) => {
         $field.unwrap_or_else($default)
     };
 }
@@ -140,20 +167,27 @@ mod tests {
         note: Option<String>,
         tags: Vec<String>,
         weight: f64,
+        #[serde(rename = "type")]
+        kind: String,
     }
-    crate::wire::wire_struct!(Probe { req id, opt note, def tags, def weight = || 1.0 });
+    crate::wire::wire_struct!(Probe { req id, opt note, def tags, def weight = || 1.0, req kind as "type" });
 
     #[test]
     fn a_struct_reads_as_the_derive_would() {
         let read = |s: &str| serde_json::from_str::<Probe>(s).map_err(|e| e.to_string());
-        let full = Probe { id: "a".into(), note: Some("n".into()), tags: vec!["t".into()], weight: 2.0 };
+        let full =
+            Probe { id: "a".into(), note: Some("n".into()), tags: vec!["t".into()], weight: 2.0, kind: "k".into() };
         assert_eq!(read(&serde_json::to_string(&full).unwrap()), Ok(full));
         // Absent: `opt` is None, `def` its default; unknown fields are skipped; null is None.
-        let bare = Probe { id: "b".into(), note: None, tags: Vec::new(), weight: 1.0 };
-        assert_eq!(read(r#"{"extra": {"deep": [1]}, "id": "b", "note": null}"#), Ok(bare));
-        assert!(read(r#"{"note": "n"}"#).unwrap_err().starts_with("missing field `id`"));
-        assert!(read(r#"{"id": "a", "id": "b"}"#).unwrap_err().starts_with("duplicate field `id`"));
-        assert!(read(r#"{"id": 3}"#).unwrap_err().starts_with("invalid type: integer `3`, expected a string"));
+        let bare = Probe { id: "b".into(), note: None, tags: Vec::new(), weight: 1.0, kind: "k".into() };
+        assert_eq!(read(r#"{"extra": {"deep": [1]}, "id": "b", "type": "k", "note": null}"#), Ok(bare));
+        assert!(read(r#"{"note": "n", "type": "k"}"#).unwrap_err().starts_with("missing field `id`"));
+        assert!(read(r#"{"id": "a"}"#).unwrap_err().starts_with("missing field `type`"));
+        assert!(read(r#"{"id": "a", "id": "b", "type": "k"}"#).unwrap_err().starts_with("duplicate field `id`"));
+        assert!(read(r#"{"id": "a", "type": "k", "kind": "x"}"#).is_ok(), "the Rust name is not a wire name");
+        assert!(
+            read(r#"{"id": 3, "type": "k"}"#).unwrap_err().starts_with("invalid type: integer `3`, expected a string")
+        );
         assert!(read(r#"["a"]"#).unwrap_err().starts_with("invalid type: sequence, expected a Probe object"));
     }
 

@@ -70,6 +70,7 @@ macro_rules! wire_struct {
             /// Wire name of every field, and whether it is required: the JSON
             /// Schema test holds these to the schema's `required`.
             #[doc(hidden)]
+            #[allow(dead_code)]
             pub const WIRE_FIELDS: &'static [(&'static str, bool)] =
                 &[$((crate::wire::wire_struct!(@name $field $($name)?), crate::wire::wire_struct!(@required $mode))),+];
         }

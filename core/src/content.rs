@@ -478,7 +478,7 @@ impl<'de> Deserialize<'de> for Trigger {
                 f.write_str("a trigger object with a `type`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Trigger, A::Error> {
-                let mut kind: Option<String> = None;
+                let mut kind: Option<crate::wire::Key<'de>> = None;
                 let mut patterns: Option<PatternsField> = None;
                 let mut weight: Option<f64> = None;
                 let mut names: Option<Vec<String>> = None;
@@ -486,7 +486,7 @@ impl<'de> Deserialize<'de> for Trigger {
                 let mut within_seconds: Option<Option<u64>> = None;
                 let mut rule: Option<Value> = None;
                 let mut keywords: Option<BTreeMap<String, Vec<String>>> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(crate::wire::Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         "type" => kind = Some(map.next_value()?),
                         "patterns" => patterns = Some(map.next_value()?),
@@ -502,8 +502,8 @@ impl<'de> Deserialize<'de> for Trigger {
                     }
                 }
                 let weight = weight.unwrap_or_else(default_weight);
-                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
-                match kind.as_str() {
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?.0;
+                match kind.as_ref() {
                     "screen" => match patterns {
                         Some(PatternsField::List(patterns)) => Ok(Trigger::Screen { patterns, weight }),
                         Some(PatternsField::ByLocale(_)) => {
@@ -770,7 +770,8 @@ impl<'de> Deserialize<'de> for Step {
                 f.write_str("a step object with an `id` and a `type`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Step, A::Error> {
-                let (mut id, mut kind): (Option<String>, Option<String>) = (None, None);
+                let mut id: Option<String> = None;
+                let mut kind: Option<crate::wire::Key<'de>> = None;
                 let (mut text, mut error): (Option<LocalizedText>, Option<LocalizedText>) = (None, None);
                 let mut options: Option<Vec<ChoiceOption>> = None;
                 let mut branches: Option<Vec<Branch>> = None;
@@ -796,7 +797,7 @@ impl<'de> Deserialize<'de> for Step {
                     "flow",
                 ];
                 let mut texts: [Option<String>; 11] = Default::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(crate::wire::Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         "id" => id = Some(map.next_value()?),
                         "type" => kind = Some(map.next_value()?),
@@ -834,7 +835,8 @@ impl<'de> Deserialize<'de> for Step {
                 let need = |v: Option<String>, name: &'static str| v.ok_or_else(|| A::Error::missing_field(name));
                 let need_text = |v: Option<LocalizedText>| v.ok_or_else(|| A::Error::missing_field("text"));
                 let id = need(id, "id")?;
-                let kind = match need(kind, "type")?.as_str() {
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?.0;
+                let kind = match kind.as_ref() {
                     "message" => StepKind::Message { text: need_text(text)?, next },
                     "choice" => StepKind::Choice {
                         text: need_text(text)?,

@@ -200,13 +200,13 @@ impl<'de> Deserialize<'de> for Input {
                 f.write_str("an input object with a `type`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Input, A::Error> {
-                let mut kind: Option<std::borrow::Cow<'de, str>> = None;
+                let mut kind: Option<crate::wire::Key<'de>> = None;
                 let mut option: Option<String> = None;
                 let mut value: Option<String> = None;
                 let mut outcome: Option<ActionOutcome> = None;
                 let mut data: Option<Value> = None;
                 let mut helpful: Option<bool> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(crate::wire::Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         "type" => kind = Some(map.next_value()?),
                         "option" => option = Some(map.next_value()?),
@@ -219,7 +219,7 @@ impl<'de> Deserialize<'de> for Input {
                         }
                     }
                 }
-                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+                let kind = kind.ok_or_else(|| A::Error::missing_field("type"))?.0;
                 Ok(match kind.as_ref() {
                     "next" => Input::Next,
                     "choose" => Input::Choose { option: option.ok_or_else(|| A::Error::missing_field("option"))? },

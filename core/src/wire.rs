@@ -28,6 +28,30 @@ pub(crate) fn variant<'de, D: serde::Deserializer<'de>>(
     d.deserialize_str(V(names))
 }
 
+/// An object key, borrowed from the input where it has no escapes. (serde's
+/// own `Cow<str>` always allocates a `String`: a malloc and a free per key of
+/// every object read, about 2 % of a catalog load.)
+pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: Error>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E: Error>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// Implements `Deserialize` for a unit enum from its variants' wire names.
 macro_rules! wire_names {
     ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
@@ -86,7 +110,7 @@ macro_rules! wire_struct {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
                         $(let mut $field = None;)+
-                        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                        while let Some(crate::wire::Key(key)) = map.next_key()? {
                             match key.as_ref() {
                                 $(crate::wire::wire_struct!(@name $field $($name)?) => {
                                     if $field.is_some() {
@@ -186,6 +210,9 @@ mod tests {
         assert!(read(r#"{"id": "a"}"#).unwrap_err().starts_with("missing field `type`"));
         assert!(read(r#"{"id": "a", "id": "b", "type": "k"}"#).unwrap_err().starts_with("duplicate field `id`"));
         assert!(read(r#"{"id": "a", "type": "k", "kind": "x"}"#).is_ok(), "the Rust name is not a wire name");
+        // A key with an escape cannot be borrowed from the input; it still names its field.
+        assert_eq!(read(r#"{"i\u0064": "e", "typ\u0065": "k"}"#).map(|p| p.id), Ok("e".to_owned()));
+        assert!(read(r#"{"id": "a", "type": "k", "i\u0064": "b"}"#).unwrap_err().starts_with("duplicate field `id`"));
         assert!(
             read(r#"{"id": 3, "type": "k"}"#).unwrap_err().starts_with("invalid type: integer `3`, expected a string")
         );

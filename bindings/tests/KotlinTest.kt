@@ -75,6 +75,17 @@ fun main() {
         expect(finding.code == "content.dangling_next" && finding.line != null, "lint finding")
     }
 
+    check("a catalog loads from bytes; bytes that are not UTF-8 are a typed error") {
+        val fromBytes = HelpCatalog.fromBytes(File(System.getProperty("inscene.root"), "content/sample-shop.json").readBytes())
+        expect(fromBytes.id() == catalog.id(), "same catalog")
+        try {
+            HelpCatalog.fromBytes(byteArrayOf(0x7b, 0x0a, 0xff.toByte(), 0x7d))
+            throw AssertionError("no error")
+        } catch (e: HelpException.Failed) {
+            expect(e.code == "content.invalid_json", "code ${e.code}")
+        }
+    }
+
     check("golden vectors replay like Rust") {
         val dir = File(System.getProperty("inscene.root"), "tests/golden")
         var replayed = 0

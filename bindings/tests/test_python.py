@@ -116,6 +116,18 @@ class BindingTests(unittest.TestCase):
             self.catalog.resolve("[]", NOW)
         self.assertEqual(caught.exception.code, "context.invalid")
 
+    def test_load_from_bytes(self):
+        with open(os.path.join(ROOT, "content", "sample-shop.json"), "rb") as f:
+            raw = f.read()
+        catalog = sdk.HelpCatalog.from_bytes(raw)
+        self.assertEqual(catalog.id(), self.catalog.id())
+        self.assertEqual(catalog.resolve('{"screen": "orders/detail"}', NOW).suggestions[0].scenario,
+                         self.catalog.resolve('{"screen": "orders/detail"}', NOW).suggestions[0].scenario)
+        with self.assertRaises(sdk.HelpError.Failed) as caught:
+            sdk.HelpCatalog.from_bytes(b'{\n  "id": "\xff"}')
+        self.assertEqual(caught.exception.code, "content.invalid_json")
+        self.assertIn("not UTF-8", caught.exception.detail)
+
     def test_lint_positions(self):
         broken = read("content/sample-shop.json").replace('"next": "open_deleted"', '"next": "open_delted"', 1)
         findings = sdk.lint(broken)

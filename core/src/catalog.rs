@@ -259,6 +259,21 @@ impl Catalog {
         Self::from_json_with(source, &Limits::default())
     }
 
+    /// Loads content JSON from bytes (a file or a download as it came), with
+    /// the default [`Limits`]. Bytes that are not UTF-8 are a JSON syntax
+    /// error at the line and column of the first bad byte.
+    ///
+    /// ```
+    /// let err = inscene::Catalog::from_json_bytes(b"{\n  \"id\": \"\xff\"}").unwrap_err();
+    /// assert_eq!(err.code(), "content.invalid_json");
+    /// ```
+    pub fn from_json_bytes(source: &[u8]) -> Result<Catalog> {
+        match std::str::from_utf8(source) {
+            Ok(text) => Self::from_json(text),
+            Err(e) => Err(Error::InvalidContent { diagnostics: vec![lint::not_utf8(source, &e)] }),
+        }
+    }
+
     /// Loads content JSON with the given limits. Fails with
     /// [`Error::InvalidContent`] listing every finding when any is an error.
     pub fn from_json_with(source: &str, limits: &Limits) -> Result<Catalog> {

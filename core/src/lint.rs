@@ -191,6 +191,22 @@ fn diag_at(code: Code, severity: Severity, path: &Pointer, message: impl Into<St
     Diagnostic { code, severity, message: message.into(), path: path.as_str().to_owned(), position: None }
 }
 
+/// The finding for content bytes that are not UTF-8: a JSON syntax error at the
+/// first bad byte (1-based line, and column in bytes as serde_json counts them).
+pub(crate) fn not_utf8(source: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+    let valid = source.get(..e.valid_up_to()).unwrap_or_default();
+    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    let mut d = diag_at(
+        Code::InvalidJson,
+        Severity::Error,
+        &Pointer::root(),
+        format!("content is not UTF-8: invalid byte at offset {} (line {line}, column {column})", e.valid_up_to()),
+    );
+    d.position = Some((line, column));
+    d
+}
+
 #[derive(Deserialize)]
 struct VersionProbe {
     schema_version: Option<Value>,
@@ -1692,6 +1708,22 @@ mod position_tests {
     fn located<T: serde::de::DeserializeOwned + std::fmt::Debug>(source: &str) -> String {
         let e = serde_json::from_str::<T>(source).expect_err("the source is invalid");
         super::pointer_at(source, e.line(), e.column(), crate::error::Pointer::root()).to_string()
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_a_syntax_error_at_the_first_bad_byte() {
+        let src = b"{\n  \"id\": \"caf\xc3\xa9 \xff\"}";
+        let Err(crate::Error::InvalidContent { diagnostics }) = crate::Catalog::from_json_bytes(src) else {
+            panic!("not UTF-8 must not load")
+        };
+        assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        assert_eq!((d.code, d.path.as_str(), d.position), (crate::error::Code::InvalidJson, "", Some((2, 16))));
+        assert!(d.message.contains("offset 17"), "{}", d.message);
+        // UTF-8 bytes load exactly as the same text does.
+        let text = "{\"schema_version\": 1";
+        let (a, b) = (crate::Catalog::from_json_bytes(text.as_bytes()), crate::Catalog::from_json(text));
+        assert_eq!(a.map(|_| ()).unwrap_err().to_string(), b.map(|_| ()).unwrap_err().to_string());
     }
 
     #[test]

@@ -117,6 +117,15 @@ impl Catalog {
         Ok(Catalog { inner: Rc::new(inner) })
     }
 
+    /// Loads content JSON from bytes, e.g. `new Uint8Array(await response.arrayBuffer())`
+    /// (no decoding to a string first). Bytes that are not UTF-8 are a
+    /// `content.invalid_json` error at the first bad byte.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(catalog_json: &[u8]) -> Result<Catalog, JsValue> {
+        let inner = inscene::Catalog::from_json_bytes(catalog_json).map_err(|e| core_error(&e))?;
+        Ok(Catalog { inner: Rc::new(inner) })
+    }
+
     /// Catalog id.
     #[wasm_bindgen(getter)]
     pub fn id(&self) -> String {

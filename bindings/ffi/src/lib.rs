@@ -154,6 +154,13 @@ impl HelpCatalog {
         Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json(&catalog_json)? }))
     }
 
+    /// Loads content JSON from bytes (a file or a download as it came). Bytes
+    /// that are not UTF-8 are a `content.invalid_json` error at the first bad byte.
+    #[uniffi::constructor]
+    pub fn from_bytes(catalog_json: Vec<u8>) -> Result<Arc<Self>, HelpError> {
+        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json_bytes(&catalog_json)? }))
+    }
+
     /// Catalog id.
     pub fn id(&self) -> String {
         self.inner.meta().id.clone()

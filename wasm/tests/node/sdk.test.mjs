@@ -108,6 +108,22 @@ test("errors are InSceneError with a stable code and a JSON pointer", () => {
   assert.throws(() => sample.restoreSession("not a snapshot", {}, NOW), { code: "session.invalid_snapshot" });
 });
 
+test("a catalog loads from bytes; bytes that are not UTF-8 are a typed error", () => {
+  const bytes = new Uint8Array(readFileSync(join(ROOT, "content/sample-shop.json")));
+  const catalog = Catalog.fromBytes(bytes);
+  assert.equal(catalog.id, sample.id);
+  assert.deepEqual(
+    catalog.resolve({ screen: "orders/detail" }, NOW).suggestions.map((s) => s.scenario),
+    sample.resolve({ screen: "orders/detail" }, NOW).suggestions.map((s) => s.scenario),
+  );
+  assert.throws(() => Catalog.fromBytes(new Uint8Array([0x7b, 0x0a, 0xff, 0x7d])), (e) => {
+    assert.equal(e.name, "InSceneError");
+    assert.equal(e.code, "content.invalid_json");
+    assert.match(e.message, /not UTF-8/);
+    return true;
+  });
+});
+
 test("hostile input gives errors, never a trap", () => {
   const cyclic = {};
   cyclic.self = cyclic;

@@ -107,6 +107,20 @@ fn phrase_index() -> &'static PhraseIndex<u32> {
     })
 }
 
+/// The patterns `scan` (with its literal prefilter) reports for `text`, sorted.
+fn scanned_patterns(index: &PhraseIndex<u32>, text: &str) -> Vec<usize> {
+    let mut found: Vec<usize> = index
+        .scan(text, false)
+        .into_iter()
+        .filter_map(|(phrase, _)| match phrase {
+            Phrase::Pattern(p) => Some(p),
+            Phrase::Keyword(_) => None,
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
 fn arb_input() -> impl Strategy<Value = Input> {
     prop_oneof![
         Just(Input::Next),
@@ -256,13 +270,7 @@ proptest! {
     ) {
         let text: String = words.concat();
         let index = phrase_index();
-        let mut fast: Vec<usize> = index
-            .scan(&text, false)
-            .into_iter()
-            .filter_map(|(phrase, _)| match phrase { Phrase::Pattern(p) => Some(p), Phrase::Keyword(_) => None })
-            .collect();
-        fast.sort_unstable();
-        prop_assert_eq!(fast, index.matching_patterns_unfiltered(&text), "text {:?}", text);
+        prop_assert_eq!(scanned_patterns(index, &text), index.matching_patterns_unfiltered(&text), "text {:?}", text);
     }
 
     #[test]
@@ -282,13 +290,13 @@ proptest! {
         let (index, errors) = b.build();
         prop_assert!(errors.is_empty(), "{:?} refused: {:?}", patterns, errors);
         let text: String = words.concat();
-        let mut fast: Vec<usize> = index
-            .scan(&text, false)
-            .into_iter()
-            .filter_map(|(phrase, _)| match phrase { Phrase::Pattern(p) => Some(p), Phrase::Keyword(_) => None })
-            .collect();
-        fast.sort_unstable();
-        prop_assert_eq!(fast, index.matching_patterns_unfiltered(&text), "patterns {:?} text {:?}", patterns, text);
+        prop_assert_eq!(
+            scanned_patterns(&index, &text),
+            index.matching_patterns_unfiltered(&text),
+            "patterns {:?} text {:?}",
+            patterns,
+            text
+        );
     }
 
     #[test]

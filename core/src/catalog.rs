@@ -542,7 +542,8 @@ fn compile(
     // What each condition gives when the context has none of the paths it reads.
     let empty_data = Value::Object(serde_json::Map::new());
     let mut empty = evaluator.scope(&empty_data);
-    let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
+    let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
+        .literal_free_limit(limits.max_literal_free_patterns);
     let mut pattern_pointers: Vec<Pointer> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
     let root = Path::Root;
@@ -566,10 +567,13 @@ fn compile(
                         continue;
                     }
                     let lazy = LazyCondition::new(rule);
+                    // A rule that runs out of fuel here (or once the load's
+                    // shared budget is spent) is evaluated on every resolve: the
+                    // safe side, where nothing is indexed away.
                     let on_empty = match condition::empty_value_hint(rule) {
                         Some(v) => v,
                         None => match lazy.get(&evaluator) {
-                            Some(c) => empty.holds(c),
+                            Some(c) => empty.try_holds(c).unwrap_or(true),
                             None => {
                                 let e = evaluator.compile(rule).err().unwrap_or_default();
                                 cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
@@ -624,25 +628,13 @@ fn compile(
     let (phrase_index, pattern_errors) = phrases.build();
     for e in pattern_errors {
         let at = pattern_pointers.get(e.pattern).cloned().unwrap_or_default();
-        cx.problems.push(Diagnostic {
-            code: Code::InvalidRegex,
-            severity: Severity::Error,
-            message: format!("invalid regular expression: {}", e.message),
-            path: at.to_string(),
-            position: None,
-        });
+        cx.problems.push(pattern_problem(at.to_string(), &e));
     }
     index.phrases = Some(phrase_index);
     let crisis_index = doc.crisis.as_ref().map(|c| {
         let (ci, errors) = build_crisis_index(c, limits);
-        for (at, message) in errors {
-            cx.problems.push(Diagnostic {
-                code: Code::InvalidRegex,
-                severity: Severity::Error,
-                message: format!("invalid regular expression: {message}"),
-                path: at,
-                position: None,
-            });
+        for (at, e) in errors {
+            cx.problems.push(pattern_problem(at, &e));
         }
         ci
     });
@@ -692,6 +684,15 @@ fn compile(
         crisis_index,
         redactor: OnceLock::new(),
     })
+}
+
+/// A pattern the text index refused, as a diagnostic at its pointer.
+fn pattern_problem(path: String, e: &crate::text::PatternError) -> Diagnostic {
+    let (code, message) = match e.over_limit {
+        true => (Code::LimitExceeded, e.message.clone()),
+        false => (Code::InvalidRegex, format!("invalid regular expression: {}", e.message)),
+    };
+    Diagnostic { code, severity: Severity::Error, message, path, position: None }
 }
 
 struct Compiler<'a> {

@@ -52,7 +52,7 @@ impl Evaluator {
 
     /// Prepares `data` for evaluating many conditions against it.
     pub fn scope<'d>(&self, data: &'d Value) -> Scope<'d> {
-        Scope { data }
+        Scope { data, fuel: SCOPE_FUEL }
     }
 
     /// Evaluates `rule` against `data` and returns the JSON result, or the
@@ -60,7 +60,7 @@ impl Evaluator {
     /// or what a `throw` threw). Used by the compatibility suite and the CLI.
     pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, Value> {
         let rule = logic::compile(rule).map_err(|e| serde_json::json!({ "type": e.kind }))?;
-        rule.apply(data).map(std::borrow::Cow::into_owned)
+        rule.apply(data)
     }
 }
 
@@ -110,16 +110,35 @@ pub fn empty_value_hint(rule: &Value) -> Option<bool> {
     }
 }
 
+/// The work all the conditions evaluated over one [`Scope`] may do together,
+/// in [`logic::FUEL`] units: one resolve or one session step. Each rule still
+/// gets at most [`logic::FUEL`]; once the scope's budget is spent, further
+/// conditions do not hold. Thousands of ordinary rules fit many times over.
+pub const SCOPE_FUEL: u64 = 8 * logic::FUEL;
+
 /// Data prepared for evaluating many conditions; see [`Evaluator::scope`].
 pub struct Scope<'d> {
     data: &'d Value,
+    fuel: u64,
 }
 
 impl Scope<'_> {
     /// Whether `condition` holds. A rule that fails to evaluate (type errors,
-    /// thrown values) does not hold: content cannot crash a session.
+    /// thrown values, more work than [`logic::FUEL`] allows) does not hold:
+    /// content cannot crash or stall a session.
     pub fn holds(&mut self, condition: &Condition) -> bool {
-        condition.rule.apply(self.data).is_ok_and(|v| logic::truthy(&v))
+        condition.rule.holds_within(self.data, &mut self.fuel).unwrap_or(false)
+    }
+
+    /// Like [`Scope::holds`], but `None` when the rule ran out of fuel (its
+    /// own or the scope's) before it could say.
+    pub fn try_holds(&mut self, condition: &Condition) -> Option<bool> {
+        condition.rule.holds_within(self.data, &mut self.fuel)
+    }
+
+    /// Whether the scope's shared budget is spent; see [`SCOPE_FUEL`].
+    pub fn exhausted(&self) -> bool {
+        self.fuel == 0
     }
 }
 

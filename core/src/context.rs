@@ -63,11 +63,13 @@ pub struct ContextLimits {
     pub max_events: usize,
     /// Longest free-text query, in characters.
     pub max_query_chars: usize,
+    /// Longest `screen`, in bytes: routes are matched segment by segment.
+    pub max_screen_bytes: usize,
 }
 
 impl Default for ContextLimits {
     fn default() -> Self {
-        ContextLimits { max_bytes: 256 * 1024, max_events: 200, max_query_chars: 2_000 }
+        ContextLimits { max_bytes: 256 * 1024, max_events: 200, max_query_chars: 2_000, max_screen_bytes: 2_048 }
     }
 }
 
@@ -159,6 +161,14 @@ impl Context {
                 if !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)) {
                     return Err(invalid(field, "must be a list of strings"));
                 }
+            }
+        }
+        if let Some(Value::String(screen)) = raw.get("screen") {
+            if screen.len() > limits.max_screen_bytes {
+                return Err(invalid(
+                    "screen",
+                    format!("screen is {} bytes; the limit is {}", screen.len(), limits.max_screen_bytes),
+                ));
             }
         }
         if let Some(Value::String(q)) = raw.get("query") {

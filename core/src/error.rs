@@ -90,8 +90,14 @@ codes! {
     InvalidRegex = "content.invalid_regex",
     /// A `\b` stands next to a non-ASCII character; word boundaries are ASCII.
     RegexBoundaryNonAscii = "content.regex_boundary_non_ascii",
+    /// A trigger or crisis pattern has no literal text it must contain, so it
+    /// runs on every question (and only so many of them are allowed).
+    RegexNoLiteral = "content.regex_no_literal",
     /// A JsonLogic rule is not valid.
     InvalidCondition = "content.invalid_condition",
+    /// A JsonLogic rule does more work than the evaluation budget allows even
+    /// on empty data (exponential output, deeply nested iteration); it would never hold.
+    RuleTooCostly = "content.rule_too_costly",
     /// A JsonLogic `var` names no known context field.
     UnknownVariable = "content.unknown_variable",
     /// A text has a malformed placeholder (unclosed `{`, stray `}`, bad name).

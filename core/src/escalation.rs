@@ -101,8 +101,12 @@ impl CrisisIndex {
 }
 
 /// Builds the crisis index; pattern errors come back with their JSON pointers.
-pub(crate) fn build_crisis_index(crisis: &CrisisScreening, limits: &Limits) -> (CrisisIndex, Vec<(String, String)>) {
-    let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes);
+pub(crate) fn build_crisis_index(
+    crisis: &CrisisScreening,
+    limits: &Limits,
+) -> (CrisisIndex, Vec<(String, PatternError)>) {
+    let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
+        .literal_free_limit(limits.max_literal_free_patterns);
     let mut pointers = Vec::new();
     for words in crisis.keywords.values() {
         for w in words {
@@ -119,10 +123,7 @@ pub(crate) fn build_crisis_index(crisis: &CrisisScreening, limits: &Limits) -> (
         }
     }
     let (phrases, errors) = b.build();
-    let errors = errors
-        .into_iter()
-        .map(|PatternError { pattern, message }| (pointers.get(pattern).cloned().unwrap_or_default(), message))
-        .collect();
+    let errors = errors.into_iter().map(|e| (pointers.get(e.pattern).cloned().unwrap_or_default(), e)).collect();
     (CrisisIndex { phrases }, errors)
 }
 

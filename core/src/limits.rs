@@ -30,6 +30,9 @@ pub struct Limits {
     pub max_regex_nesting: u32,
     /// Compiled size bound of one regular expression, in bytes.
     pub max_regex_compiled_bytes: usize,
+    /// Most trigger patterns, and most crisis patterns, with no literal text
+    /// they must contain: each runs on every question.
+    pub max_literal_free_patterns: usize,
     /// Deepest nesting of a JsonLogic rule.
     pub max_rule_depth: usize,
     /// Most JSON values in one JsonLogic rule.
@@ -54,6 +57,7 @@ impl Default for Limits {
             max_regex_bytes: 512,
             max_regex_nesting: 16,
             max_regex_compiled_bytes: 256 * 1024,
+            max_literal_free_patterns: 64,
             max_rule_depth: 32,
             max_rule_nodes: 1_000,
             max_id_bytes: 64,

@@ -511,6 +511,8 @@ struct Linter<'a, F: FlowSource> {
     flows: FlowIds<'a>,
     actions: FxHashMap<&'a str, usize>,
     supported_locales: Vec<&'a str>,
+    /// Indexed patterns with no required literal so far: scenario triggers, crisis screening.
+    literal_free: [usize; 2],
 }
 
 /// Flow ids a linter resolves references against: its own map, or a loaded
@@ -592,6 +594,7 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             flows,
             actions,
             supported_locales,
+            literal_free: [0, 0],
         }
     }
 
@@ -767,6 +770,20 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
                 return;
             }
+            let empty = Value::Object(serde_json::Map::new());
+            let spent = self
+                .evaluator
+                .evaluate(rule, &empty)
+                .err()
+                .and_then(|e| e.get("type").and_then(Value::as_str).map(|t| t == crate::logic::BUDGET_EXCEEDED));
+            if spent == Some(true) {
+                self.error(
+                    Code::RuleTooCostly,
+                    p,
+                    "rule does more work than one evaluation may (its output or iterations grow too fast); it would never hold",
+                );
+                return;
+            }
         }
         for path in condition::var_paths(rule) {
             if !self.known_path(&path, scope) {
@@ -805,6 +822,30 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 crate::text::compile(pattern, self.limits.max_regex_compiled_bytes, self.limits.max_regex_nesting)
             {
                 self.error(Code::InvalidRegex, p, format!("regular expression does not compile within limits: {e}"));
+            }
+            if indexed && !ast.as_ref().is_some_and(crate::text::has_required_literals) {
+                // Counted like the catalog's text index counts them at load.
+                let kind = usize::from(p.to_pointer().to_string().starts_with("/crisis/"));
+                self.literal_free[kind] += 1;
+                if self.literal_free[kind] > self.limits.max_literal_free_patterns {
+                    self.error(
+                        Code::LimitExceeded,
+                        p,
+                        format!(
+                            "more than {} patterns have no literal text, and each runs on every question; \
+                             give this one a word it must contain",
+                            self.limits.max_literal_free_patterns
+                        ),
+                    );
+                } else {
+                    self.warn(
+                        Code::RegexNoLiteral,
+                        p,
+                        "pattern has no word it must contain, so it runs on every question; \
+                         a literal (`refund`, `退款`) lets the index skip it"
+                            .to_owned(),
+                    );
+                }
             }
             if ast.as_ref().is_some_and(crate::text::boundary_beside_non_ascii) {
                 self.warn(
@@ -1093,6 +1134,17 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                             Code::Schema,
                             &p.key("patterns").index(i),
                             "screen patterns are `/`-separated segments; `*` and `**` must stand alone in a segment",
+                        );
+                    }
+                    let segments = pat.split('/').count();
+                    if segments > crate::resolve::MAX_GLOB_SEGMENTS {
+                        self.error(
+                            Code::LimitExceeded,
+                            &p.key("patterns").index(i),
+                            format!(
+                                "screen pattern has {segments} segments; the limit is {}",
+                                crate::resolve::MAX_GLOB_SEGMENTS
+                            ),
                         );
                     }
                 }

@@ -10,6 +10,7 @@
 //! borrows from the data and the rule wherever it can.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use serde_json::{Map, Number, Value};
@@ -199,6 +200,78 @@ fn check(op: Op, name: &str, args: &Args) -> Result<(), CompileError> {
 /// A thrown error value, `{"type": ...}` for the engine's own errors.
 pub type Thrown = Value;
 
+/// The work one evaluation may do, in units: one per rule node evaluated and
+/// per item iterated, one per byte of text and eight per JSON value built,
+/// copied, scanned or compared. A rule that needs more stops with
+/// [`BUDGET_EXCEEDED`]: `{"reduce": [[0, ..., 39], {"cat": [acc, acc]}]}`
+/// would otherwise build a string of a trillion bytes. Real conditions use a
+/// few hundred units; the budget is a few milliseconds of work and at most a
+/// few megabytes of memory.
+pub const FUEL: u64 = 2_000_000;
+
+/// The error type of an evaluation that ran out of [`FUEL`]. `try` cannot
+/// catch it: every rule node burns fuel, so a fallback fails the same way.
+pub const BUDGET_EXCEEDED: &str = "Budget Exceeded";
+
+/// Units charged per JSON value; see [`FUEL`].
+const VALUE_UNITS: usize = 8;
+
+/// What is left of one evaluation's [`FUEL`].
+struct Fuel(Cell<u64>);
+
+impl Fuel {
+    fn burn(&self, units: usize) -> Result<(), Thrown> {
+        let left = self.0.get();
+        match left.checked_sub(units as u64) {
+            Some(rest) => {
+                self.0.set(rest);
+                Ok(())
+            }
+            None => {
+                self.0.set(0);
+                Err(thrown(BUDGET_EXCEEDED))
+            }
+        }
+    }
+
+    /// Burns the cost of copying or scanning `v`, walking no further than the
+    /// fuel left: the walk itself is bounded by the budget.
+    fn burn_value(&self, v: &Value) -> Result<(), Thrown> {
+        let left = self.0.get() as usize;
+        let mut cost = 0usize;
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            cost += VALUE_UNITS;
+            match v {
+                Value::String(s) => cost += s.len(),
+                Value::Array(items) => stack.extend(items),
+                Value::Object(m) => {
+                    for (k, v) in m {
+                        cost += k.len();
+                        stack.push(v);
+                    }
+                }
+                _ => {}
+            }
+            if cost > left {
+                break;
+            }
+        }
+        self.burn(cost)
+    }
+
+    /// `c` as an owned value; copying a borrowed one is paid for.
+    fn own(&self, c: Cow<'_, Value>) -> Result<Value, Thrown> {
+        match c {
+            Cow::Borrowed(v) => {
+                self.burn_value(v)?;
+                Ok(v.clone())
+            }
+            Cow::Owned(v) => Ok(v),
+        }
+    }
+}
+
 fn thrown(kind: &str) -> Thrown {
     let mut m = Map::new();
     m.insert("type".to_owned(), Value::String(kind.to_owned()));
@@ -229,6 +302,7 @@ enum Level<'a> {
 struct Frame<'a> {
     level: Level<'a>,
     parent: Option<&'a Frame<'a>>,
+    fuel: &'a Fuel,
 }
 
 impl<'a> Frame<'a> {
@@ -252,9 +326,35 @@ impl<'a> Frame<'a> {
 }
 
 impl Rule {
-    /// Evaluates the rule against `data`.
-    pub fn apply<'a>(&'a self, data: &'a Value) -> Out<'a> {
-        self.0.eval(&Frame { level: Level::Data(data), parent: None })
+    /// Evaluates the rule against `data`, within the [`FUEL`] budget: a rule
+    /// that would do more work throws `{"type": "Budget Exceeded"}`.
+    pub fn apply<'a>(&'a self, data: &'a Value) -> Result<Value, Thrown> {
+        let fuel = Fuel(Cell::new(FUEL));
+        let out = self.0.eval(&Frame { level: Level::Data(data), parent: None, fuel: &fuel })?;
+        fuel.own(out)
+    }
+
+    /// Whether the rule holds on `data`: its value is truthy. A rule that
+    /// throws or runs out of fuel does not hold.
+    pub fn holds(&self, data: &Value) -> bool {
+        let mut left = FUEL;
+        self.holds_within(data, &mut left).unwrap_or(false)
+    }
+
+    /// Whether the rule holds on `data`, with at most `left` units of fuel
+    /// (and never more than [`FUEL`]): `None` when the fuel ran out first.
+    /// What the evaluation burns is taken off `left`, so that many rules over
+    /// one data share one budget.
+    pub fn holds_within(&self, data: &Value, left: &mut u64) -> Option<bool> {
+        let given = (*left).min(FUEL);
+        let fuel = Fuel(Cell::new(given));
+        let out = self.0.eval(&Frame { level: Level::Data(data), parent: None, fuel: &fuel });
+        *left -= given - fuel.0.get();
+        match out {
+            Ok(v) => Some(truthy(&v)),
+            Err(_) if fuel.0.get() == 0 => None,
+            Err(_) => Some(false),
+        }
     }
 }
 
@@ -481,11 +581,12 @@ fn span(len: usize, start: i64, end: Option<i64>) -> (usize, usize) {
 
 impl Node {
     fn eval<'a>(&'a self, f: &Frame<'a>) -> Out<'a> {
+        f.fuel.burn(1)?;
         match self {
             Node::Lit(v) => Ok(Cow::Borrowed(v)),
-            Node::List(items) => {
-                owned(Value::Array(items.iter().map(|n| n.eval(f).map(Cow::into_owned)).collect::<Result<_, _>>()?))
-            }
+            Node::List(items) => owned(Value::Array(
+                items.iter().map(|n| n.eval(f).and_then(|v| f.fuel.own(v))).collect::<Result<_, _>>()?,
+            )),
             Node::Path(path, default) => {
                 let found = match (f.data(), path) {
                     (Some(d), None) => Some(d),
@@ -546,7 +647,10 @@ impl Op {
                 let found = match vals.first().map(|c| c.as_ref()) {
                     None | Some(Value::Null) => f.data(),
                     Some(Value::String(s)) if s.is_empty() => f.data(),
-                    Some(Value::String(s)) => f.data().and_then(|d| dotted(d, s)),
+                    Some(Value::String(s)) => {
+                        f.fuel.burn(s.len())?;
+                        f.data().and_then(|d| dotted(d, s))
+                    }
                     Some(v) => match segment(v) {
                         Some(seg) => f.data().and_then(|d| step(d, &seg)),
                         None => None,
@@ -554,7 +658,7 @@ impl Op {
                 };
                 match (found, vals.get(1)) {
                     (Some(v), _) => Ok(Cow::Borrowed(v)),
-                    (None, Some(d)) => owned(d.clone().into_owned()),
+                    (None, Some(d)) => owned(f.fuel.own(d.clone())?),
                     (None, None) => null(),
                 }
             }
@@ -619,6 +723,7 @@ impl Op {
                         f.data().and_then(|d| dotted(d, &k)).is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
                     });
                     if !present {
+                        f.fuel.burn_value(key)?;
                         missing.push((*key).clone());
                     }
                 }
@@ -669,6 +774,9 @@ impl Op {
                 let mut prev = list[0].eval(f)?;
                 for n in &list[1..] {
                     let next = n.eval(f)?;
+                    if matches!(self, Op::StrictEq | Op::StrictNe) {
+                        f.fuel.burn_value(&next)?;
+                    }
                     let holds = match self {
                         Op::StrictEq => strict_eq(&prev, &next),
                         Op::StrictNe => !strict_eq(&prev, &next),
@@ -759,14 +867,23 @@ impl Op {
             Op::Cat => {
                 let mut out = String::new();
                 for v in args.values(f)? {
+                    if matches!(v.as_ref(), Value::Array(_)) {
+                        f.fuel.burn_value(&v)?;
+                    }
+                    let before = out.len();
                     text(&v, &mut out)?;
+                    f.fuel.burn(out.len() - before)?;
                 }
                 owned(Value::String(out))
             }
             Op::Substr => {
                 let vals = args.values(f)?;
                 let mut s = String::new();
+                if let Some(v) = vals.first() {
+                    f.fuel.burn_value(v)?;
+                }
                 text(vals.first().map_or(&Value::Null, |c| c.as_ref()), &mut s)?;
+                f.fuel.burn(s.len())?;
                 let chars: Vec<char> = s.chars().collect();
                 let start = int_arg(vals.get(1))?.unwrap_or(0);
                 let (from, _) = span(chars.len(), start, None);
@@ -781,24 +898,36 @@ impl Op {
                 let vals = args.values(f)?;
                 let needle = vals.first().map_or(&Value::Null, |c| c.as_ref());
                 boolean(match vals.get(1).map(|c| c.as_ref()) {
-                    Some(Value::String(hay)) => needle.as_str().is_some_and(|n| hay.contains(n)),
-                    Some(Value::Array(items)) => items.iter().any(|i| strict_eq(i, needle)),
+                    Some(Value::String(hay)) => {
+                        f.fuel.burn(hay.len())?;
+                        needle.as_str().is_some_and(|n| hay.contains(n))
+                    }
+                    Some(Value::Array(items)) => {
+                        f.fuel.burn_value(needle)?;
+                        f.fuel.burn(items.len().saturating_mul(VALUE_UNITS))?;
+                        items.iter().any(|i| strict_eq(i, needle))
+                    }
                     _ => false,
                 })
             }
             Op::Length => match args.first(f)?.as_ref() {
-                Value::String(s) => owned(Value::from(s.chars().count())),
+                Value::String(s) => {
+                    f.fuel.burn(s.len())?;
+                    owned(Value::from(s.chars().count()))
+                }
                 Value::Array(a) => owned(Value::from(a.len())),
                 _ => Err(bad_args()),
             },
             Op::StartsWith | Op::EndsWith => {
                 let vals = args.values(f)?;
                 let (s, affix) = (str_at(&vals, 0)?, str_at(&vals, 1)?);
+                f.fuel.burn(affix.len())?;
                 boolean(if self == Op::StartsWith { s.starts_with(affix) } else { s.ends_with(affix) })
             }
             Op::Upper | Op::Lower | Op::Trim => {
                 let v = args.first(f)?;
                 let s = v.as_str().ok_or_else(bad_args)?;
+                f.fuel.burn(s.len())?;
                 owned(Value::String(match self {
                     Op::Upper => s.to_uppercase(),
                     Op::Lower => s.to_lowercase(),
@@ -808,6 +937,8 @@ impl Op {
             Op::Split => {
                 let vals = args.values(f)?;
                 let (s, sep) = (str_at(&vals, 0)?, str_at(&vals, 1)?);
+                // Up to one value per byte of text, each paid for.
+                f.fuel.burn(s.len().saturating_mul(VALUE_UNITS + 1))?;
                 let parts: Vec<Value> = if sep.is_empty() {
                     s.chars().map(|c| Value::String(c.to_string())).collect()
                 } else {
@@ -818,8 +949,11 @@ impl Op {
             Op::Merge => {
                 let mut out = Vec::new();
                 for v in args.values(f)? {
-                    match v.into_owned() {
-                        Value::Array(items) => out.extend(items),
+                    match f.fuel.own(v)? {
+                        Value::Array(items) => {
+                            f.fuel.burn(items.len().saturating_mul(VALUE_UNITS))?;
+                            out.extend(items)
+                        }
                         other => out.push(other),
                     }
                 }
@@ -829,6 +963,10 @@ impl Op {
             Op::Sort => {
                 let vals = args.values(f)?;
                 let Some(Value::Array(items)) = vals.first().map(|c| c.as_ref()) else { return Err(bad_args()) };
+                f.fuel.burn_value(&vals[0])?;
+                // n log n comparisons, each of them paid for.
+                let log = usize::BITS - items.len().leading_zeros();
+                f.fuel.burn(items.len().saturating_mul(log as usize).saturating_mul(VALUE_UNITS))?;
                 let mut items = items.clone();
                 let rank = |v: &Value| match v {
                     Value::Null => 0,
@@ -856,9 +994,13 @@ impl Op {
                 match vals.first().map(|c| c.as_ref()) {
                     Some(Value::Array(items)) => {
                         let (s, e) = span(items.len(), start, end);
+                        for item in &items[s..e] {
+                            f.fuel.burn_value(item)?;
+                        }
                         owned(Value::Array(items[s..e].to_vec()))
                     }
                     Some(Value::String(text)) => {
+                        f.fuel.burn(text.len())?;
                         let chars: Vec<char> = text.chars().collect();
                         let (s, e) = span(chars.len(), start, end);
                         owned(Value::String(chars[s..e].iter().collect()))
@@ -871,6 +1013,8 @@ impl Op {
                 let Value::Array(items) = v.as_ref() else { return Err(bad_args()) };
                 let mut out: Vec<Value> = Vec::new();
                 for item in items {
+                    f.fuel.burn_value(item)?;
+                    f.fuel.burn(out.len().saturating_mul(VALUE_UNITS))?;
                     if !out.iter().any(|o| strict_eq(o, item)) {
                         out.push(item.clone());
                     }
@@ -880,6 +1024,7 @@ impl Op {
             Op::Keys | Op::Values | Op::Entries => {
                 let v = args.first(f)?;
                 let Value::Object(map) = v.as_ref() else { return Err(bad_args()) };
+                f.fuel.burn_value(&v)?;
                 owned(Value::Array(
                     map.iter()
                         .map(|(k, v)| match self {
@@ -908,6 +1053,7 @@ impl Op {
             )),
             Op::Switch | Op::Match => {
                 let subject = list[0].eval(f)?;
+                f.fuel.burn_value(&subject)?;
                 let cases: Vec<&Node> = match &list[1] {
                     Node::List(cases) => cases.iter().collect(),
                     Node::Lit(Value::Array(cases)) => {
@@ -946,10 +1092,11 @@ impl Op {
                 let mut error: Option<Thrown> = None;
                 for n in list {
                     let result = match &error {
-                        None => n.eval(f).map(Cow::into_owned),
+                        None => n.eval(f).and_then(|v| f.fuel.own(v)),
                         Some(e) => {
-                            let empty = Frame { level: Level::Empty, parent: Some(f) };
-                            n.eval(&Frame { level: Level::Data(e), parent: Some(&empty) }).map(Cow::into_owned)
+                            let empty = Frame { level: Level::Empty, parent: Some(f), fuel: f.fuel };
+                            n.eval(&Frame { level: Level::Data(e), parent: Some(&empty), fuel: f.fuel })
+                                .and_then(|v| f.fuel.own(v))
                         }
                     };
                     match result {
@@ -962,7 +1109,7 @@ impl Op {
                     None => null(),
                 }
             }
-            Op::Throw => Err(match args.first(f)?.into_owned() {
+            Op::Throw => Err(match f.fuel.own(args.first(f)?)? {
                 Value::Object(m) => Value::Object(m),
                 Value::String(s) => thrown(&s),
                 other => {
@@ -988,23 +1135,29 @@ fn iterate<'a>(op: Op, list: &'a [Node], f: &Frame<'a>) -> Out<'a> {
     };
     let mut out = Vec::new();
     let mut acc = match (op, list.get(2)) {
-        (Op::Reduce, Some(init)) => init.eval(f)?.into_owned(),
+        (Op::Reduce, Some(init)) => f.fuel.own(init.eval(f)?)?,
         _ => Value::Null,
     };
+    let fuel = f.fuel;
     for (i, item) in items.iter().enumerate() {
-        let index = Frame { level: Level::Index(i), parent: Some(f) };
+        fuel.burn(1)?;
+        let index = Frame { level: Level::Index(i), parent: Some(f), fuel };
         if op == Op::Reduce {
+            fuel.burn_value(item)?;
             let mut m = Map::new();
             m.insert("current".to_owned(), item.clone());
             m.insert("accumulator".to_owned(), std::mem::take(&mut acc));
             let data = Value::Object(m);
-            acc = body.eval(&Frame { level: Level::Data(&data), parent: Some(&index) })?.into_owned();
+            acc = fuel.own(body.eval(&Frame { level: Level::Data(&data), parent: Some(&index), fuel })?)?;
             continue;
         }
-        let result = body.eval(&Frame { level: Level::Data(item), parent: Some(&index) })?;
+        let result = body.eval(&Frame { level: Level::Data(item), parent: Some(&index), fuel })?;
         match op {
-            Op::Map => out.push(result.into_owned()),
-            Op::Filter if truthy(&result) => out.push(item.clone()),
+            Op::Map => out.push(fuel.own(result)?),
+            Op::Filter if truthy(&result) => {
+                fuel.burn_value(item)?;
+                out.push(item.clone())
+            }
             Op::All if !truthy(&result) => return boolean(false),
             Op::AnyOf if truthy(&result) => return boolean(true),
             Op::NoneOf if truthy(&result) => return boolean(false),
@@ -1026,7 +1179,7 @@ mod tests {
     use serde_json::json;
 
     fn run(rule: Value, data: Value) -> Result<Value, Value> {
-        compile(&rule).map_err(|e| json!({"type": e.kind}))?.apply(&data).map(Cow::into_owned)
+        compile(&rule).map_err(|e| json!({"type": e.kind}))?.apply(&data)
     }
 
     #[test]
@@ -1094,6 +1247,37 @@ mod tests {
         assert_eq!(run(json!({"switch": [{"var": "x"}, [["a", 1], ["b", 2]], 3]}), json!({"x": "b"})), Ok(json!(2)));
         assert_eq!(run(json!({"entries": {"var": ""}}), json!({"k": 1})), Ok(json!([{"key": "k", "value": 1}])));
         assert_eq!(run(json!({"upper": "héllo"}), json!(null)), Ok(json!("HÉLLO")));
+    }
+
+    /// Rules whose output or work grows exponentially with their size stop at
+    /// the budget instead of exhausting memory: issue 14's bombs.
+    #[test]
+    fn bombs_run_out_of_fuel() {
+        let exceeded = Err(json!({"type": BUDGET_EXCEEDED}));
+        let items: Vec<u32> = (0..40).collect();
+        let doubling = json!({"reduce": [items, {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "ab"]});
+        assert_eq!(run(doubling, json!({})), exceeded);
+        let merging = json!({"reduce": [items, {"merge": [{"var": "accumulator"}, {"var": "accumulator"}]}, [1]]});
+        assert_eq!(run(merging, json!({})), exceeded);
+        let mut nested = json!({"var": ""});
+        for _ in 0..12 {
+            nested = json!({"map": [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], nested]});
+        }
+        assert_eq!(run(nested, json!({})), exceeded);
+        // `try` cannot swallow an exhausted budget.
+        let caught =
+            json!({"try": [{"reduce": [items, {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "ab"]}, 1]});
+        assert_eq!(run(caught, json!({})), exceeded);
+        // Copying a large part of the data again and again is work too.
+        let big = json!({"s": "x".repeat(100_000)});
+        let copies = json!({"map": [(0..100).collect::<Vec<u32>>(), {"val": [[2], "s"]}]});
+        assert_eq!(run(copies, big.clone()), exceeded);
+        let scans = json!({"map": [(0..100).collect::<Vec<u32>>(), {"in": ["y", {"val": [[2], "s"]}]}]});
+        assert_eq!(run(scans, big), exceeded);
+        // Ordinary rules are far within the budget.
+        let events: Vec<Value> = (0..200).map(|i| json!({"name": format!("e{i}"), "data": {"code": i}})).collect();
+        let some = json!({"some": [{"var": "events"}, {"==": [{"var": "data.code"}, 199]}]});
+        assert_eq!(run(some, json!({"events": events})), Ok(json!(true)));
     }
 
     #[test]

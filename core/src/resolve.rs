@@ -67,16 +67,24 @@ pub(crate) struct ResolveIndex {
     pub phrases: Option<PhraseIndex<TriggerRef>>,
 }
 
-/// A screen pattern's segments: `*` one segment, `**` any number, else literal.
+/// Most `/`-separated segments in one screen pattern; see [`glob_match`].
+pub(crate) const MAX_GLOB_SEGMENTS: usize = 63;
+
+/// A screen pattern's segments: `*` one segment, `**` any number, else
+/// literal. Runs of `**` mean what one does, so they collapse to one.
 fn parse_glob(pattern: &str) -> Vec<Seg> {
-    pattern
-        .split('/')
-        .map(|s| match s {
+    let mut segs: Vec<Seg> = Vec::new();
+    for s in pattern.split('/') {
+        let seg = match s {
             "*" => Seg::One,
             "**" => Seg::Any,
             lit => Seg::Lit(lit.to_owned()),
-        })
-        .collect()
+        };
+        if !(matches!(seg, Seg::Any) && matches!(segs.last(), Some(Seg::Any))) {
+            segs.push(seg);
+        }
+    }
+    segs
 }
 
 impl ResolveIndex {
@@ -135,14 +143,46 @@ fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
     out
 }
 
+/// Whether `route` matches the pattern `segs`, in time linear in both: the
+/// pattern's positions run as a bit-parallel NFA over the route's segments,
+/// so `**` never backtracks. Patterns have at most [`MAX_GLOB_SEGMENTS`]
+/// segments (lint and load refuse longer ones); a longer one matches nothing.
 fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
-    match (segs.first(), route.first()) {
-        (None, None) => true,
-        (Some(Seg::Any), _) => (0..=route.len()).any(|skip| glob_match(&segs[1..], &route[skip..])),
-        (Some(Seg::One), Some(_)) => glob_match(&segs[1..], &route[1..]),
-        (Some(Seg::Lit(l)), Some(r)) if l == r => glob_match(&segs[1..], &route[1..]),
-        _ => false,
+    let m = segs.len();
+    if m > MAX_GLOB_SEGMENTS {
+        return false;
     }
+    // Bit i: the first i segments of the pattern have matched the route so far.
+    let any: u64 = segs.iter().enumerate().filter(|(_, s)| matches!(s, Seg::Any)).fold(0, |a, (i, _)| a | 1 << i);
+    // A `**` at position i matches nothing, so being at i means being at i + 1 too.
+    let close = |mut set: u64| {
+        for i in 0..m {
+            if set & any & (1 << i) != 0 {
+                set |= 1 << (i + 1);
+            }
+        }
+        set
+    };
+    let mut set = close(1);
+    for r in route {
+        let mut next = 0u64;
+        for (i, s) in segs.iter().enumerate() {
+            if set & (1 << i) == 0 {
+                continue;
+            }
+            match s {
+                Seg::Any => next |= 1 << i,
+                Seg::One => next |= 1 << (i + 1),
+                Seg::Lit(l) if l == r => next |= 1 << (i + 1),
+                Seg::Lit(_) => {}
+            }
+        }
+        set = close(next);
+        if set == 0 {
+            return false;
+        }
+    }
+    set & (1 << m) != 0
 }
 
 /// Why a trigger fired.
@@ -482,6 +522,60 @@ mod tests {
         assert!(!m("checkout/*/payment", "checkout/payment"));
         assert!(!m("orders/*", "orders"));
         assert!(m("**/help", "a/b/help"));
+        assert!(m("**", ""));
+        assert!(m("a/**/**/b", "a/b"));
+        assert!(m("**/a/**/b/**/c", "x/a/y/b/c"));
+        assert!(!m("**/a/**/b/**/c", "x/a/y/c/b"));
+        assert!(m("*/**/*", "a/b"));
+        assert!(!m("*/**/*", "a"));
+    }
+
+    /// Every pattern against every route of a small alphabet, checked against
+    /// the plain recursive definition of a match.
+    #[test]
+    fn globs_agree_with_the_recursive_definition() {
+        fn reference(segs: &[Seg], route: &[&str]) -> bool {
+            match (segs.first(), route.first()) {
+                (None, None) => true,
+                (Some(Seg::Any), _) => (0..=route.len()).any(|skip| reference(&segs[1..], &route[skip..])),
+                (Some(Seg::One), Some(_)) => reference(&segs[1..], &route[1..]),
+                (Some(Seg::Lit(l)), Some(r)) if l == r => reference(&segs[1..], &route[1..]),
+                _ => false,
+            }
+        }
+        let atoms = ["a", "b", "*", "**"];
+        let words = ["a", "b", "c"];
+        let mut patterns: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| {
+                    atoms.iter().map(move |a| if p.is_empty() { (*a).to_owned() } else { format!("{p}/{a}") })
+                })
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.sort();
+        patterns.dedup();
+        let mut routes: Vec<Vec<&str>> = vec![vec![]];
+        for len in 1..=4 {
+            let mut grown = Vec::new();
+            for r in routes.iter().filter(|r| r.len() == len - 1) {
+                for w in words {
+                    let mut r = r.clone();
+                    r.push(w);
+                    grown.push(r);
+                }
+            }
+            routes.extend(grown);
+        }
+        for p in patterns.iter().filter(|p| !p.is_empty()) {
+            let segs = parse_glob(p);
+            for r in &routes {
+                let route: Vec<&str> = if r.is_empty() { vec![""] } else { r.clone() };
+                assert_eq!(glob_match(&segs, &route), reference(&segs, &route), "{p} against {route:?}");
+            }
+        }
     }
 
     #[test]

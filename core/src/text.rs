@@ -21,6 +21,22 @@ use crate::syntax::Node;
 /// Most literal variants kept per pattern before it is treated as literal-free.
 const MAX_LITERALS_PER_PATTERN: usize = 32;
 
+/// The regex work one scan may do, in bytes of text searched: each pattern
+/// run costs the text's length, and a first compile [`COMPILE_COST`]. A scan
+/// over ordinary content runs a handful of patterns; a hostile catalog whose
+/// every pattern's literal appears in the text stops here instead of running
+/// tens of thousands of regexes over a long question.
+pub const SCAN_BUDGET: usize = 4 << 20;
+
+/// What compiling a pattern costs against [`SCAN_BUDGET`] (about 3 µs,
+/// the time to search some kilobytes).
+const COMPILE_COST: usize = 4 << 10;
+
+/// Most compiled patterns an index keeps. Past it, a pattern is compiled
+/// for the scan that needs it and dropped, so that memory stays bounded
+/// however many different texts a long-lived catalog sees.
+const MAX_CACHED_REGEXES: usize = 4096;
+
 /// A keyword or pattern that matched, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit<O> {
@@ -39,6 +55,9 @@ pub struct PatternError {
     pub pattern: usize,
     /// The parser's explanation, on one line.
     pub message: String,
+    /// The pattern is valid, but one too many of its kind (see
+    /// [`PhraseIndexBuilder::literal_free_limit`]): a limit, not a syntax error.
+    pub over_limit: bool,
 }
 
 #[derive(Debug)]
@@ -82,6 +101,14 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     fn owner(&mut self, owner: O) -> u32 {
         self.owners.push(owner);
         u32::try_from(self.owners.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Caps the patterns with no required literal: each of them runs on every
+    /// scanned text, so their number multiplies the cost of every scan. Past
+    /// the cap, [`PhraseIndexBuilder::build`] reports each one as over the limit.
+    pub fn literal_free_limit(mut self, max: usize) -> Self {
+        self.raw.max_literal_free = max;
+        self
     }
 
     /// Adds a literal keyword; returns its phrase number.
@@ -169,6 +196,7 @@ struct RawBuilder<O> {
     patterns: Vec<(O, String)>,
     nest_limit: u32,
     size_limit: usize,
+    max_literal_free: usize,
 }
 
 #[derive(Debug)]
@@ -184,11 +212,13 @@ struct RawIndex<O> {
     literal_free: Vec<usize>,
     size_limit: usize,
     nest_limit: u32,
+    /// How many patterns hold a compiled regex; see [`MAX_CACHED_REGEXES`].
+    cached: std::sync::atomic::AtomicUsize,
 }
 
 impl<O: Copy> RawBuilder<O> {
     fn new(nest_limit: u32, size_limit: usize) -> Self {
-        RawBuilder { keywords: Vec::new(), patterns: Vec::new(), nest_limit, size_limit }
+        RawBuilder { keywords: Vec::new(), patterns: Vec::new(), nest_limit, size_limit, max_literal_free: usize::MAX }
     }
 
     fn keyword(&mut self, owner: O, keyword: String) -> usize {
@@ -221,7 +251,7 @@ impl<O: Copy> RawBuilder<O> {
             // every pattern.
             match parse(&source, self.nest_limit) {
                 Err(message) => {
-                    errors.push(PatternError { pattern: i, message });
+                    errors.push(PatternError { pattern: i, message, over_limit: false });
                     // Keep numbering stable; this pattern simply never matches.
                     patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
                     continue;
@@ -239,6 +269,19 @@ impl<O: Copy> RawBuilder<O> {
                                 needle_ends.push(needle_bytes.len());
                             }
                         }
+                        None if literal_free.len() >= self.max_literal_free => {
+                            errors.push(PatternError {
+                                pattern: i,
+                                message: format!(
+                                    "more than {} patterns have no literal text, and each runs on every question; \
+                                     give this one a word it must contain",
+                                    self.max_literal_free
+                                ),
+                                over_limit: true,
+                            });
+                            patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
+                            continue;
+                        }
                         None => literal_free.push(i),
                     }
                     patterns.push(Pattern { owner, source, compiled: OnceLock::new() });
@@ -255,9 +298,16 @@ impl<O: Copy> RawBuilder<O> {
             literal_free,
             size_limit: self.size_limit,
             nest_limit: self.nest_limit,
+            cached: std::sync::atomic::AtomicUsize::new(0),
         };
         (index, errors)
     }
+}
+
+/// Whether the prefilter finds literals in `node`, one of which every match
+/// contains: a pattern without them runs on every scanned text.
+pub(crate) fn has_required_literals(node: &Node) -> bool {
+    required_literals(node).is_some()
 }
 
 /// Lowercased literals at least one of which occurs in every match of `node`,
@@ -442,6 +492,12 @@ impl LazyRegex {
     }
 }
 
+/// A pattern's compiled regex as the cache holds it.
+enum Cached<'a> {
+    Yes(Option<&'a Regex>),
+    No,
+}
+
 /// Keyword or pattern number within its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phrase {
@@ -485,9 +541,25 @@ impl<O: Copy> RawIndex<O> {
         }
         crate::order::keys(&mut candidates);
         candidates.dedup();
+        // Patterns run in catalog order until the scan's budget is spent.
+        let mut budget = SCAN_BUDGET;
         for p in candidates.into_iter().filter_map(|p| usize::try_from(p).ok()) {
             let Some(pattern) = self.patterns.get(p) else { continue };
-            let Some(re) = self.regex(pattern) else { continue };
+            let cost = text.len().max(1) + if pattern.compiled.get().is_none() { COMPILE_COST } else { 0 };
+            let Some(left) = budget.checked_sub(cost) else { break };
+            budget = left;
+            let uncached;
+            let re = match self.regex(pattern) {
+                Cached::Yes(Some(re)) => re,
+                Cached::Yes(None) => continue,
+                Cached::No => match compile(&pattern.source, self.size_limit, self.nest_limit) {
+                    Ok(re) => {
+                        uncached = re;
+                        &uncached
+                    }
+                    Err(_) => continue,
+                },
+            };
             let span =
                 if spans { re.find(text).map(|m| (m.start(), m.end())) } else { re.is_match(text).then_some((0, 0)) };
             if let Some(span) = span {
@@ -500,13 +572,35 @@ impl<O: Copy> RawIndex<O> {
     fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
         (0..self.patterns.len())
             .filter(|&p| {
-                self.patterns.get(p).and_then(|pattern| self.regex(pattern)).is_some_and(|re| re.is_match(text))
+                self.patterns.get(p).is_some_and(|pattern| match self.regex(pattern) {
+                    Cached::Yes(re) => re.is_some_and(|re| re.is_match(text)),
+                    Cached::No => {
+                        compile(&pattern.source, self.size_limit, self.nest_limit).is_ok_and(|re| re.is_match(text))
+                    }
+                })
             })
             .collect()
     }
 
-    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<&'a Regex> {
-        pattern.compiled.get_or_init(|| compile(&pattern.source, self.size_limit, self.nest_limit).ok()).as_ref()
+    /// The pattern's cached regex (`None` inside when it does not compile), or
+    /// [`Cached::No`] once the cache is full and it was never compiled.
+    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Cached<'a> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(re) = pattern.compiled.get() {
+            return Cached::Yes(re.as_ref());
+        }
+        if self.cached.load(Relaxed) >= MAX_CACHED_REGEXES {
+            return Cached::No;
+        }
+        Cached::Yes(
+            pattern
+                .compiled
+                .get_or_init(|| {
+                    self.cached.fetch_add(1, Relaxed);
+                    compile(&pattern.source, self.size_limit, self.nest_limit).ok()
+                })
+                .as_ref(),
+        )
     }
 
     /// The automaton, built on first use. Needles are ASCII-lowercased and the

@@ -127,3 +127,83 @@ fn patterns_whose_literal_is_everywhere_stop_at_the_scan_budget() {
     assert_eq!(found.suggestions.len(), 1);
     assert!(!found.suggestions[0].reasons.is_empty());
 }
+
+/// A session on the base catalog at its first choice, as a snapshot to tamper with.
+fn snapshot_at_choice() -> (Catalog, Context, Value) {
+    let catalog = load(&base()).unwrap();
+    let ctx = Context::from_json(r#"{"entities": {"order": {"id": "A1"}}}"#).unwrap();
+    let (mut session, _) = Session::start(&catalog, &ctx, &StartRequest::for_scenario("s", "order_help"), 10).unwrap();
+    session.apply(&catalog, &ctx, &Input::Next, 11).unwrap();
+    let snapshot: Value = serde_json::from_str(&session.snapshot()).unwrap();
+    (catalog, ctx, snapshot)
+}
+
+#[test]
+fn counters_at_their_maximum_saturate_and_still_escalate() {
+    let (catalog, ctx, mut snapshot) = snapshot_at_choice();
+    snapshot["unhelpful"] = json!(u32::MAX);
+    for v in snapshot["visits"].as_object_mut().unwrap().values_mut() {
+        *v = json!(u32::MAX);
+    }
+    let (mut session, _) = Session::restore(&catalog, &ctx, &snapshot.to_string(), 12).unwrap();
+    session.apply(&catalog, &ctx, &Input::NotHelpful, 13).unwrap();
+    assert_eq!(session.state().unhelpful, u32::MAX, "the count stays at its maximum instead of wrapping to 0");
+    assert_eq!(session.state().status, inscene::session::Status::Escalated);
+    assert!(session.handoff(&catalog, &ctx).is_some());
+}
+
+#[test]
+fn snapshots_holding_more_than_a_session_keeps_are_refused() {
+    let (catalog, ctx, snapshot) = snapshot_at_choice();
+    let frame = snapshot["stack"][0].clone();
+    let line = json!({"speaker": "user", "text": "hello"});
+    let cases = [
+        ("back", json!(vec![json!([frame.clone()]); 80_000])),
+        ("back", json!([vec![frame.clone(); 100]])),
+        ("stack", json!(vec![frame; 100])),
+        ("transcript", json!(vec![line; 4_000])),
+        ("transcript", json!([{"speaker": "user", "text": "x".repeat(100_000)}])),
+        ("path", json!(vec![json!({"flow": "help", "step": "ask"}); 10_000])),
+    ];
+    for (field, value) in cases {
+        let mut tampered = snapshot.clone();
+        tampered[field] = value;
+        let err = Session::restore(&catalog, &ctx, &tampered.to_string(), 12).err();
+        assert_eq!(err.as_ref().map(Error::code), Some("session.invalid_snapshot"), "{field}: {err:?}");
+    }
+}
+
+#[test]
+fn steps_to_go_back_to_that_no_longer_exist_are_dropped() {
+    let (catalog, ctx, mut snapshot) = snapshot_at_choice();
+    snapshot["back"] = json!([[{"flow": "help", "step": "gone"}]]);
+    let (mut session, _) = Session::restore(&catalog, &ctx, &snapshot.to_string(), 12).unwrap();
+    assert!(session.state().back.is_empty());
+    assert_eq!(session.apply(&catalog, &ctx, &Input::Back, 13).err().map(|e| e.code()), Some("session.invalid_input"));
+}
+
+#[test]
+fn deep_nesting_is_refused_by_lint_and_load_alike() {
+    let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let places = [
+        ("unknown field", r#""x_notes": DEEP"#),
+        (
+            "flow",
+            r#""flows": [{"id": "f", "steps": [{"id": "a", "type": "message", "text": {"en": "x"}, "x": DEEP}]}]"#,
+        ),
+    ];
+    for (what, place) in places {
+        let mut doc = base();
+        doc.as_object_mut().unwrap().remove("flows");
+        let head = doc.to_string();
+        let source = format!("{},{}}}", &head[..head.len() - 1], place.replace("DEEP", &deep(100_000)));
+        let report = inscene::lint(&source);
+        assert!(
+            report.diagnostics.iter().any(|d| d.code == Code::LimitExceeded),
+            "{what}: lint {:?}",
+            report.diagnostics
+        );
+        let err = Catalog::from_json(&source).err().map(|e| e.code().to_owned());
+        assert_eq!(err.as_deref(), Some("content.limit_exceeded"), "{what}: load");
+    }
+}

@@ -33,6 +33,8 @@ pub struct Limits {
     /// Most trigger patterns, and most crisis patterns, with no literal text
     /// they must contain: each runs on every question.
     pub max_literal_free_patterns: usize,
+    /// Deepest nesting of arrays and objects anywhere in a document.
+    pub max_json_depth: usize,
     /// Deepest nesting of a JsonLogic rule.
     pub max_rule_depth: usize,
     /// Most JSON values in one JsonLogic rule.
@@ -58,6 +60,7 @@ impl Default for Limits {
             max_regex_nesting: 16,
             max_regex_compiled_bytes: 256 * 1024,
             max_literal_free_patterns: 64,
+            max_json_depth: 96,
             max_rule_depth: 32,
             max_rule_nodes: 1_000,
             max_id_bytes: 64,

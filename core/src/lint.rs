@@ -229,6 +229,21 @@ fn parse(
         ));
         return None;
     }
+    // Nesting first, by a scan of the text: parts of the document that are
+    // kept as text (flows) or skipped (unknown fields) are never parsed into
+    // values at load, so only this scan bounds their depth, for lint and load alike.
+    if let Some((offset, depth)) = too_deep(source, limits.max_json_depth) {
+        let (line, column) = line_column(source, offset);
+        let mut d = diag_at(
+            Code::LimitExceeded,
+            Severity::Error,
+            &pointer_at(source, line, column, Pointer::root()),
+            format!("values are nested {depth} deep here; the limit is {}", limits.max_json_depth),
+        );
+        d.position = Some((line, column));
+        out.push(d);
+        return None;
+    }
     // One plain typed parse. A failure is located from serde_json's line and
     // column by a scan of the text (`pointer_at`), so no second, path-tracking
     // deserializer is compiled into the libraries and loading pays nothing for it.
@@ -286,6 +301,46 @@ fn parse(
             None
         }
     }
+}
+
+/// The byte offset where `source` first nests arrays and objects deeper than
+/// `max`, with that depth. Strings are skipped, escapes included; the text
+/// need not be valid JSON (the parser says what else is wrong).
+fn too_deep(source: &str, max: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in source.bytes().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some((i, depth));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The 1-based line and byte column of a byte offset, as serde_json counts them.
+fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let before = source.as_bytes().get(..offset).unwrap_or_default();
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (line, offset - start + 1)
 }
 
 /// Parses every flow held as text; reports each that does not parse, at its

@@ -41,6 +41,20 @@ pub const MAX_TRANSCRIPT_LINES: usize = 200;
 /// Longest free text accepted anywhere, in characters.
 pub const MAX_INPUT_CHARS: usize = 2_000;
 
+/// Most steps kept for going back (the oldest are dropped).
+pub const MAX_BACK_STEPS: usize = 64;
+
+/// Most entries kept in the path, and most recorded actions (the oldest are dropped).
+pub const MAX_PATH_ENTRIES: usize = 512;
+
+/// Most distinct steps whose visits are counted, and most answers, that a
+/// restored snapshot may hold: far beyond what any flow reaches.
+const MAX_SNAPSHOT_ENTRIES: usize = 4_096;
+
+/// Longest transcript line a restored snapshot may hold, in characters
+/// (bot texts with their placeholders filled in stay far below it).
+const MAX_LINE_CHARS: usize = 16_384;
+
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -554,7 +568,10 @@ impl Session {
         serde_json::to_string(&self.state).unwrap_or_default()
     }
 
-    /// Restores a snapshot. Against a newer catalog whose flows changed, the
+    /// Restores a snapshot. Its lists must be within what a session keeps
+    /// (call depth, steps to go back to, path, transcript): a crafted snapshot
+    /// is refused with `session.invalid_snapshot` rather than restored at a
+    /// cost that grows with whatever it holds. Against a newer catalog whose flows changed, the
     /// session recovers deterministically: a removed step restarts its flow, a
     /// removed flow hands over to a human; a `recovered` event reports it.
     pub fn restore(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
@@ -571,7 +588,10 @@ impl Session {
         if state.catalog_id != catalog.meta().id {
             return Err(Error::InvalidSnapshot { message: "the snapshot belongs to another catalog".into() });
         }
+        check_bounds(&state)?;
         let mut session = Session { state };
+        // Steps to go back to whose flow or step is gone (the content changed) are dropped.
+        session.state.back.retain(|stack| stack.iter().all(|f| locate(catalog, f).is_some()));
         let mut events = Vec::new();
         if session.state.status != Status::Active {
             return Ok((session, events));
@@ -615,7 +635,7 @@ impl Session {
                 self.state.feedback = Some(*helpful);
                 events.push(self.event("feedback", now).with("helpful", *helpful));
                 if !helpful {
-                    self.state.unhelpful += 1;
+                    self.state.unhelpful = self.state.unhelpful.saturating_add(1);
                     self.escalate(catalog, ctx, "resolution_unhelpful", None, None, now, &mut events);
                 }
                 return Ok(events);
@@ -653,7 +673,7 @@ impl Session {
                 self.arrive(catalog, ctx, now, false, &mut events);
             }
             (Input::NotHelpful, _) => {
-                self.state.unhelpful += 1;
+                self.state.unhelpful = self.state.unhelpful.saturating_add(1);
                 events.push(self.event("not_helpful", now).with("count", self.state.unhelpful));
                 let policy = self.policy(catalog);
                 if self.state.unhelpful >= policy.force_after_unhelpful {
@@ -722,6 +742,9 @@ impl Session {
                     result: outcome.as_str().into(),
                     at: now,
                 });
+                if self.state.actions.len() > MAX_PATH_ENTRIES {
+                    self.state.actions.remove(0);
+                }
                 if let (Some(key), Some(d)) = (save_as, data) {
                     self.state.answers.insert(key.clone(), d.clone());
                 }
@@ -934,8 +957,16 @@ impl Session {
 
     fn push_back(&mut self) {
         self.state.back.push(self.state.stack.clone());
-        if self.state.back.len() > 64 {
+        if self.state.back.len() > MAX_BACK_STEPS {
             self.state.back.remove(0);
+        }
+    }
+
+    /// Records that the session passed a step; the oldest entries go first.
+    fn pass(&mut self, flow: String, step: String) {
+        self.state.path.push(PathEntry { flow, step });
+        if self.state.path.len() > MAX_PATH_ENTRIES {
+            self.state.path.remove(0);
         }
     }
 
@@ -977,11 +1008,11 @@ impl Session {
                     let data = self.data(ctx, now);
                     let mut scope = catalog.evaluator().scope(&data);
                     let target = branches.iter().find(|(c, _)| scope.holds(c)).map_or(*otherwise, |(_, t)| *t);
-                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.pass(at.flow.id.to_string(), at.step.id.to_string());
                     self.goto(catalog, at.flow_ix, target);
                 }
                 CompiledStep::Goto { flow } => {
-                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.pass(at.flow.id.to_string(), at.step.id.to_string());
                     match flow_start(catalog, *flow) {
                         Ok(frame) => {
                             if let Some(top) = self.state.stack.last_mut() {
@@ -1005,7 +1036,7 @@ impl Session {
                         self.escalate(catalog, ctx, "content_invalid", detail, None, now, events);
                         return;
                     };
-                    self.state.path.push(PathEntry { flow: at.flow.id.to_string(), step: at.step.id.to_string() });
+                    self.pass(at.flow.id.to_string(), at.step.id.to_string());
                     self.goto(catalog, at.flow_ix, *next);
                     self.state.stack.push(frame);
                 }
@@ -1027,11 +1058,11 @@ impl Session {
         let visits = {
             let v = self.state.visits.entry(key).or_insert(0);
             if forward || *v == 0 {
-                *v += 1;
+                *v = v.saturating_add(1);
             }
             *v
         };
-        self.state.path.push(PathEntry { flow: frame.flow.clone(), step: frame.step.clone() });
+        self.pass(frame.flow.clone(), frame.step.clone());
         let called = self.state.stack.len() > 1;
         events
             .push(self.event("step_viewed", now).with("kind", kind_name(&at.step.kind, called)).with("visit", visits));
@@ -1211,6 +1242,45 @@ fn channel_name(c: Channel) -> &'static str {
         Channel::Callback => "callback",
         Channel::Ticket => "ticket",
     }
+}
+
+/// Refuses a snapshot holding more than a session ever keeps, before any of
+/// it is looked at: each list is checked by its length alone.
+fn check_bounds(state: &SessionState) -> Result<()> {
+    let too_many = |what: &str, n: usize, max: usize| {
+        Err(Error::InvalidSnapshot { message: format!("the snapshot holds {n} {what}; a session keeps at most {max}") })
+    };
+    let frames = MAX_CALL_DEPTH + 1;
+    if state.stack.len() > frames {
+        return too_many("nested flows", state.stack.len(), frames);
+    }
+    if state.back.len() > MAX_BACK_STEPS {
+        return too_many("steps to go back to", state.back.len(), MAX_BACK_STEPS);
+    }
+    if let Some(deep) = state.back.iter().find(|s| s.len() > frames) {
+        return too_many("nested flows in a step to go back to", deep.len(), frames);
+    }
+    if state.path.len() > MAX_PATH_ENTRIES {
+        return too_many("path entries", state.path.len(), MAX_PATH_ENTRIES);
+    }
+    if state.actions.len() > MAX_PATH_ENTRIES {
+        return too_many("actions", state.actions.len(), MAX_PATH_ENTRIES);
+    }
+    if state.transcript.len() > MAX_TRANSCRIPT_LINES {
+        return too_many("transcript lines", state.transcript.len(), MAX_TRANSCRIPT_LINES);
+    }
+    if state.transcript.iter().any(|l| l.text.len() > MAX_LINE_CHARS * 4 || l.text.chars().count() > MAX_LINE_CHARS) {
+        return Err(Error::InvalidSnapshot {
+            message: format!("a transcript line is longer than {MAX_LINE_CHARS} characters"),
+        });
+    }
+    if state.visits.len() > MAX_SNAPSHOT_ENTRIES {
+        return too_many("visited steps", state.visits.len(), MAX_SNAPSHOT_ENTRIES);
+    }
+    if state.answers.len() > MAX_SNAPSHOT_ENTRIES {
+        return too_many("answers", state.answers.len(), MAX_SNAPSHOT_ENTRIES);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

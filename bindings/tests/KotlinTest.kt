@@ -126,6 +126,17 @@ fun main() {
         expect(replayed >= 10, "replayed $replayed")
     }
 
+    check("redaction fixture like Rust") {
+        val cat = HelpCatalog(read("content/sample-shop.json"))
+        val fixture = Json.parse(read("tests/redaction.json")).obj()
+        val redact = fixture["redact"]!!.arr()
+        val keep = fixture["keep"]!!.arr()
+        expect(redact.size >= 100 && keep.size >= 50, "fixture size")
+        val wrong = redact.map { it.obj() }.filter { cat.redact(it["text"]!!.str()) != it["expect"]!!.str() }.map { it["text"]!!.str() } +
+            keep.map { it.str() }.filter { cat.redact(it) != it }
+        expect(wrong.isEmpty(), "differ: $wrong")
+    }
+
     println("kotlin-bindings: $passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)
 }

@@ -135,6 +135,14 @@ class BindingTests(unittest.TestCase):
         self.assertEqual((first.code, first.severity, first.path), ("content.dangling_next", "error", "/flows/0/steps/1/next"))
         self.assertIn("open_delted", broken.splitlines()[first.line - 1])
 
+    def test_redaction_fixture_like_rust(self):
+        fixture = json.loads(read("tests/redaction.json"))
+        self.assertGreaterEqual(len(fixture["redact"]), 100)
+        self.assertGreaterEqual(len(fixture["keep"]), 50)
+        wrong = [c["text"] for c in fixture["redact"] if self.catalog.redact(c["text"]) != c["expect"]]
+        wrong += [t for t in fixture["keep"] if self.catalog.redact(t) != t]
+        self.assertEqual(wrong, [])
+
     def test_golden_vectors_replay_like_rust(self):
         folder = os.path.join(ROOT, "tests", "golden")
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))

@@ -463,6 +463,13 @@ impl Catalog {
         self.redactor.get_or_init(Redactor::new)
     }
 
+    /// `text` with personal data found by its shape redacted, as in handoff
+    /// packets (phones, cards, IDs, IBANs, emails; see [`crate::redact`]):
+    /// for hosts that log or forward free text themselves.
+    pub fn redact(&self, text: &str) -> String {
+        self.redactor().text(text)
+    }
+
     pub(crate) fn resolve_index(&self) -> &ResolveIndex {
         &self.resolve_index
     }

@@ -25,6 +25,7 @@ pub mod limits;
 pub mod lint;
 pub mod logic;
 mod order;
+pub mod redact;
 pub mod resolve;
 pub mod session;
 mod syntax;

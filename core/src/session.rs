@@ -563,9 +563,38 @@ impl Session {
         &self.state
     }
 
-    /// The state as JSON, to store and [`Session::restore`] later.
+    /// The state as JSON, to store and [`Session::restore`] later. It holds
+    /// everything needed to go on, personal data included: the answers the
+    /// user typed, the data actions returned, the parameters actions were asked
+    /// with, and the transcript (bot texts with context values filled in, and
+    /// what the user typed). Encrypt it at rest, or store
+    /// [`Session::snapshot_redacted`] instead. It never holds the context.
     pub fn snapshot(&self) -> String {
         serde_json::to_string(&self.state).unwrap_or_default()
+    }
+
+    /// A snapshot with personal data removed as in the handoff packet:
+    /// answers, action parameters and transcript lines are redacted (declared
+    /// `pii` values of `ctx` wherever they appear, and numbers and addresses
+    /// that look personal). It restores like any snapshot; a redacted answer
+    /// then reads `[redacted]`, so a flow that needs it again asks again or
+    /// goes on without it. For hosts that must not persist raw personal data.
+    pub fn snapshot_redacted(&self, catalog: &Catalog, ctx: &Context) -> String {
+        let redactor = catalog.redactor();
+        let values = crate::redact::pii_values(&Value::Object(ctx.raw().clone()), catalog.pii_fields());
+        let object = |m: &Map<String, Value>| match redactor.value_with(&Value::Object(m.clone()), "", &[], &values) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        let mut state = self.state.clone();
+        state.answers = object(&state.answers);
+        for a in &mut state.actions {
+            a.params = object(&a.params);
+        }
+        for line in &mut state.transcript {
+            line.text = redactor.scrub(&line.text, &values);
+        }
+        serde_json::to_string(&state).unwrap_or_default()
     }
 
     /// Restores a snapshot. Its lists must be within what a session keeps
@@ -867,23 +896,15 @@ impl Session {
         let e = self.state.escalation.as_ref()?;
         let redactor = catalog.redactor();
         let pii = catalog.pii_fields();
+        let values = crate::redact::pii_values(&Value::Object(ctx.raw().clone()), pii);
         let chain = self.chain(catalog, ctx);
-        let answers = match redactor.value(&Value::Object(self.state.answers.clone()), "", &[]) {
+        let object = |m: &Map<String, Value>| match redactor.value_with(&Value::Object(m.clone()), "", &[], &values) {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let actions = self
-            .state
-            .actions
-            .iter()
-            .map(|a| ActionRecord {
-                params: match redactor.value(&Value::Object(a.params.clone()), "", &[]) {
-                    Value::Object(m) => m,
-                    _ => Map::new(),
-                },
-                ..a.clone()
-            })
-            .collect();
+        let answers = object(&self.state.answers);
+        let actions =
+            self.state.actions.iter().map(|a| ActionRecord { params: object(&a.params), ..a.clone() }).collect();
         Some(HandoffPacket {
             schema: HANDOFF_SCHEMA.into(),
             session: self.state.session.clone(),
@@ -906,12 +927,12 @@ impl Session {
             answers,
             actions,
             unhelpful_count: self.state.unhelpful,
-            context: redactor.value(&Value::Object(ctx.raw().clone()), "", pii),
+            context: redactor.value_with(&Value::Object(ctx.raw().clone()), "", pii, &values),
             transcript: self
                 .state
                 .transcript
                 .iter()
-                .map(|l| TranscriptLine { speaker: l.speaker, text: redactor.text(&l.text) })
+                .map(|l| TranscriptLine { speaker: l.speaker, text: redactor.scrub(&l.text, &values) })
                 .collect(),
         })
     }

@@ -155,6 +155,12 @@ impl Catalog {
         self.inner.prepare();
     }
 
+    /// `text` with personal data redacted as in handoff packets (phones, cards,
+    /// IDs, IBANs, emails), for text the page logs or forwards itself.
+    pub fn redact(&self, text: &str) -> String {
+        self.inner.redact(text)
+    }
+
     /// Ranked, explained suggestions for a context. `now`: seconds since the epoch (default: the clock).
     #[wasm_bindgen(unchecked_return_type = "Resolution")]
     pub fn resolve(
@@ -382,9 +388,20 @@ impl HelpSession {
         self.apply_text(&text, now)
     }
 
-    /// The session's state as a string, for `Catalog.restoreSession` (e.g. after a reload).
+    /// The session's state as a string, for `Catalog.restoreSession` (e.g. after a
+    /// reload). It holds the user's answers and the transcript as typed: keep it
+    /// in memory or session storage, or persist `snapshotRedacted()` instead.
     pub fn snapshot(&self) -> Result<String, JsValue> {
         Ok(self.state.try_borrow().map_err(|_| busy())?.0.snapshot())
+    }
+
+    /// A snapshot with personal data redacted as in the handoff packet; it
+    /// restores like any snapshot, with redacted answers reading `[redacted]`.
+    #[wasm_bindgen(js_name = snapshotRedacted)]
+    pub fn snapshot_redacted(&self) -> Result<String, JsValue> {
+        let guard = self.state.try_borrow().map_err(|_| busy())?;
+        let (session, ctx) = &*guard;
+        Ok(session.snapshot_redacted(&self.catalog, ctx))
     }
 
     /// The handoff packet (`inscene.handoff.v1`) once escalated, else `undefined`.

@@ -176,6 +176,12 @@ impl HelpCatalog {
         self.inner.prepare();
     }
 
+    /// `text` with personal data redacted as in handoff packets (phones, cards,
+    /// IDs, IBANs, emails), for text the app logs or forwards itself.
+    pub fn redact(&self, text: String) -> String {
+        self.inner.redact(&text)
+    }
+
     /// Ranked suggestions for a context (one JSON buffer). `now` is seconds since the Unix epoch.
     pub fn resolve(&self, context_json: String, now: i64) -> Result<Resolution, HelpError> {
         let ctx = context(&context_json)?;
@@ -538,9 +544,19 @@ impl HelpSession {
         self.apply(input, now)
     }
 
-    /// The session's state as JSON, for [`HelpCatalog::restore_session`].
+    /// The session's state as JSON, for [`HelpCatalog::restore_session`]. It
+    /// holds the user's answers and the transcript as typed: store it encrypted,
+    /// or store [`HelpSession::snapshot_redacted`].
     pub fn snapshot(&self) -> String {
         lock(&self.state).0.snapshot()
+    }
+
+    /// A snapshot with personal data redacted as in the handoff packet; it
+    /// restores like any snapshot, with redacted answers reading `[redacted]`.
+    pub fn snapshot_redacted(&self) -> String {
+        let guard = lock(&self.state);
+        let (session, ctx) = &*guard;
+        session.snapshot_redacted(&self.catalog.inner, ctx)
     }
 
     /// The handoff packet (`inscene.handoff.v1` JSON) once escalated.

@@ -163,3 +163,11 @@ test("now defaults to the clock and the catalog describes itself", () => {
   assert.ok(sample.locales.includes("zh-Hans"));
   assert.ok(sample.id.length > 0 && sample.version.length > 0);
 });
+
+test("the redaction fixture gives what Rust gives", () => {
+  const fixture = JSON.parse(read("tests/redaction.json"));
+  assert.ok(fixture.redact.length >= 100 && fixture.keep.length >= 50);
+  const wrong = fixture.redact.filter((c) => sample.redact(c.text) !== c.expect).map((c) => c.text)
+    .concat(fixture.keep.filter((t) => sample.redact(t) !== t));
+  assert.deepEqual(wrong, []);
+});

@@ -50,7 +50,11 @@ fn check(expected: &Value, actual: &Value, what: &str, name: &str) {
 
 fn run(name: &str) {
     let vector: Value = serde_json::from_str(&read(&format!("tests/golden/{name}.json"))).expect("vector json");
-    let catalog = Catalog::from_json(&read(vector["catalog"].as_str().expect("catalog path"))).expect("catalog loads");
+    let mut catalog =
+        Catalog::from_json(&read(vector["catalog"].as_str().expect("catalog path"))).expect("catalog loads");
+    if let Some(Value::Array(list)) = vector.get("host_actions") {
+        catalog = catalog.with_host_actions(list.iter().map(|a| a.as_str().expect("host action").to_owned()));
+    }
     let now = vector["now"].as_i64().expect("now");
     let ctx = Context::from_json(&vector["context"].to_string()).expect("context");
 

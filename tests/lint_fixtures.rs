@@ -16,6 +16,8 @@ struct Fixture {
     limits: Limits,
     expect: BTreeSet<(String, String, String)>,
     load_accepts: bool,
+    /// The host's actions, for `lint --host-actions`.
+    host_actions: Option<Vec<String>>,
 }
 
 fn limits_from(v: Option<&Value>) -> Limits {
@@ -72,6 +74,10 @@ fn fixtures() -> Vec<Fixture> {
             limits: limits_from(fx.get("limits")),
             expect,
             load_accepts: fx.get("load_accepts").and_then(Value::as_bool).unwrap_or(false),
+            host_actions: fx
+                .get("host_actions")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().map(|a| a.as_str().expect("host action").to_owned()).collect()),
         });
     }
     out
@@ -133,7 +139,10 @@ fn unknown_fields_are_found_at_every_depth_and_only_there() {
 fn each_fixture_yields_exactly_its_findings() {
     let mut failures = Vec::new();
     for fx in fixtures() {
-        let report = inscene::lint_with(&fx.source, &fx.limits);
+        let report = match &fx.host_actions {
+            Some(host) => inscene::lint_for_host(&fx.source, &fx.limits, host),
+            None => inscene::lint_with(&fx.source, &fx.limits),
+        };
         let got: BTreeSet<(String, String, String)> = report
             .diagnostics
             .iter()

@@ -92,7 +92,12 @@ fun main() {
         for (file in dir.listFiles()!!.filter { it.name.endsWith(".json") }.sortedBy { it.name }) {
             val v = Json.parse(file.readText()).obj()
             val start = v["start"]?.obj() ?: continue
-            val cat = HelpCatalog(read(v["catalog"]!!.str()))
+            val hostActions = v["host_actions"]?.arr()?.map { it.str() }
+            val cat = if (hostActions != null) {
+                HelpCatalog.withHostActions(read(v["catalog"]!!.str()), hostActions)
+            } else {
+                HelpCatalog(read(v["catalog"]!!.str()))
+            }
             val ctx = v["context"]!!.raw
             val sink = Sink()
             var s = if (start["human"]?.value == true) {

@@ -152,7 +152,10 @@ class BindingTests(unittest.TestCase):
             v = json.loads(read(os.path.join("tests", "golden", name)))
             if "start" not in v:
                 continue
-            catalog = sdk.HelpCatalog(read(v["catalog"]))
+            if "host_actions" in v:
+                catalog = sdk.HelpCatalog.with_host_actions(read(v["catalog"]), v["host_actions"])
+            else:
+                catalog = sdk.HelpCatalog(read(v["catalog"]))
             ctx = json.dumps(v["context"])
             sink = Sink()
             start = v["start"]

@@ -28,6 +28,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
+        /// A JSON file listing the in-app actions the host app performs (`["open_orders", ...]`):
+        /// every action step or hold naming another is an error.
+        #[arg(long, value_name = "FILE")]
+        host_actions: Option<PathBuf>,
     },
     /// Print the JSON Schema of the content format.
     Schema,
@@ -117,7 +121,7 @@ pub enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint { catalogs, format } => lint(&catalogs, format),
+        Command::Lint { catalogs, format, host_actions } => lint(&catalogs, format, host_actions.as_deref()),
         Command::Schema => match serde_json::to_string_pretty(&schemars::schema_for!(inscene::content::CatalogDoc)) {
             Ok(s) => {
                 println!("{s}");
@@ -176,7 +180,23 @@ fn escape_annotation(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-fn lint(paths: &[std::path::PathBuf], format: LintFormat) -> ExitCode {
+fn lint(paths: &[std::path::PathBuf], format: LintFormat, host_actions: Option<&std::path::Path>) -> ExitCode {
+    let host: Option<Vec<String>> = match host_actions {
+        None => None,
+        Some(file) => {
+            let text = match read(file) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match serde_json::from_str(&text) {
+                Ok(list) => Some(list),
+                Err(e) => {
+                    eprintln!("error: {}: not a JSON list of action ids: {e}", file.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
     let mut reports = Vec::new();
     for (i, path) in paths.iter().enumerate() {
         let source = match read(path) {
@@ -187,7 +207,10 @@ fn lint(paths: &[std::path::PathBuf], format: LintFormat) -> ExitCode {
         if paths.len() > 1 || source.len() > 1_000_000 {
             eprintln!("[{}/{}] linting {} ({:.1} MB)", i + 1, paths.len(), path.display(), source.len() as f64 / 1e6);
         }
-        let report = inscene::lint(&source);
+        let report = match &host {
+            Some(list) => inscene::lint_for_host(&source, &inscene::Limits::default(), list),
+            None => inscene::lint(&source),
+        };
         reports.push((path.display().to_string(), source, report));
     }
     let any_errors = reports.iter().any(|(_, _, r)| r.has_errors());

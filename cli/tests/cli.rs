@@ -262,3 +262,36 @@ fn graph_renders_svg_without_external_tools() {
     // Escalations and resolutions are drawn in their own colours.
     assert!(svg.contains("#ffe0e0") && svg.contains("#d4f7d4"));
 }
+
+#[test]
+fn lint_checks_a_catalog_against_the_actions_a_host_performs() {
+    let dir = std::env::temp_dir().join(format!("inscene-cli-host-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let host = dir.join("host-actions.json");
+    std::fs::write(&host, r#"["open_deleted_orders", "request_refund"]"#).expect("write");
+    let out = inscene()
+        .args(["lint", "--format", "json", "--host-actions"])
+        .arg(&host)
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let missing: Vec<&str> = findings
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|f| f["code"] == "content.host_action_missing")
+        .map(|f| f["message"].as_str().expect("message"))
+        .collect();
+    assert!(missing.iter().any(|m| m.contains("`restore_order`")), "{missing:?}");
+    assert!(!missing.iter().any(|m| m.contains("`open_deleted_orders`")), "{missing:?}");
+    std::fs::write(&host, "not json").expect("write");
+    let out = inscene()
+        .args(["lint", "--host-actions"])
+        .arg(&host)
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -59,6 +59,8 @@ pub struct Catalog {
     resolve_index: ResolveIndex,
     crisis_index: Option<CrisisIndex>,
     redactor: OnceLock<Redactor>,
+    /// The actions the host performs, when it said; see [`Catalog::with_host_actions`].
+    host_actions: Option<Vec<String>>,
 }
 
 /// A flow kept as its JSON text until first use, with its id read at load.
@@ -324,6 +326,37 @@ impl Catalog {
     /// Declared action ids.
     pub fn actions(&self) -> &[ActionId] {
         &self.actions
+    }
+
+    /// The catalog, limited to the in-app actions the host performs: an
+    /// action step naming any other action never reaches the host. The session
+    /// records it as `blocked` (an `action_blocked` event, the action in the
+    /// packet) and takes the step's failure path, as if the host had reported
+    /// a failure. Content comes from a server; this is the host's say over what
+    /// that content may ask the app to do. Without a list, every declared
+    /// action may be asked for.
+    ///
+    /// ```
+    /// # let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/sample-shop.json")).unwrap();
+    /// let catalog = inscene::Catalog::from_json(&json).unwrap().with_host_actions(["open_deleted_orders"]);
+    /// assert!(catalog.host_performs("open_deleted_orders"));
+    /// assert!(!catalog.host_performs("delete_account"));
+    /// ```
+    pub fn with_host_actions<I, S>(mut self, actions: I) -> Catalog
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut list: Vec<String> = actions.into_iter().map(Into::into).collect();
+        crate::order::by(&mut list, Ord::cmp);
+        list.dedup();
+        self.host_actions = Some(list);
+        self
+    }
+
+    /// Whether the host performs `action`: it is on the host's list, or the host gave none.
+    pub fn host_performs(&self, action: &str) -> bool {
+        self.host_actions.as_ref().is_none_or(|list| list.binary_search_by(|a| a.as_str().cmp(action)).is_ok())
     }
 
     /// Catalog-wide escalation policy.
@@ -690,6 +723,7 @@ fn compile(
         resolve_index: index,
         crisis_index,
         redactor: OnceLock::new(),
+        host_actions: None,
     })
 }
 

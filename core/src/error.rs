@@ -80,6 +80,9 @@ codes! {
     UnusedFlow = "content.unused_flow",
     /// A scenario has no triggers, so it can only be started by id.
     NoTriggers = "content.no_triggers",
+    /// An action step or intervention hold names an action the host does not
+    /// perform (`inscene lint --host-actions`).
+    HostActionMissing = "content.host_action_missing",
     /// A step or intervention names an action the catalog does not declare.
     UnknownAction = "content.unknown_action",
     /// A required action parameter is not supplied.

@@ -101,7 +101,8 @@ pub struct ActionRecord {
     pub action: String,
     /// Parameters it was asked with.
     pub params: Map<String, Value>,
-    /// `success`, `failure` or `cancelled`.
+    /// `success`, `failure` or `cancelled` as the host reported it, or
+    /// `blocked`: the host does not perform this action, so it was never asked.
     pub result: String,
     /// When the result was reported.
     pub at: i64,

@@ -35,4 +35,4 @@ mod wire;
 pub use catalog::Catalog;
 pub use error::{Code, Diagnostic, Error, Result, Severity};
 pub use limits::Limits;
-pub use lint::{LintReport, lint, lint_with};
+pub use lint::{LintReport, lint, lint_for_host, lint_with};

@@ -137,6 +137,62 @@ pub fn lint_with(source: &str, limits: &Limits) -> LintReport {
     LintReport { diagnostics }
 }
 
+/// Lints a content document against the in-app actions a host performs (see
+/// [`crate::Catalog::with_host_actions`]): besides every finding of
+/// [`lint_with`], each action step and intervention hold that names an action
+/// outside `host_actions` is a `content.host_action_missing` error, since the
+/// app would never perform it and the step would always take its failure path.
+pub fn lint_for_host(source: &str, limits: &Limits, host_actions: &[String]) -> LintReport {
+    let mut report = lint_with(source, limits);
+    if report.diagnostics.iter().any(|d| matches!(d.code, Code::InvalidJson | Code::TooLarge | Code::LimitExceeded)) {
+        return report;
+    }
+    let Ok(doc) = serde_json::from_str::<Value>(source) else { return report };
+    let performs = |a: &str| host_actions.iter().any(|h| h == a);
+    let mut found = Vec::new();
+    let root = Path::Root;
+    let flows = root.key("flows");
+    for (i, flow) in doc.get("flows").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let steps = flows.index(i);
+        let steps = steps.key("steps");
+        for (j, step) in flow.get("steps").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            if step.get("type").and_then(Value::as_str) != Some("action") {
+                continue;
+            }
+            if let Some(action) = step.get("action").and_then(Value::as_str).filter(|a| !performs(a)) {
+                let at = steps.index(j);
+                found.push(diag(
+                    Code::HostActionMissing,
+                    Severity::Error,
+                    &at.key("action"),
+                    format!(
+                        "the host does not perform `{}`, so this step always takes its failure path",
+                        truncate(action)
+                    ),
+                ));
+            }
+        }
+    }
+    let interventions = root.key("interventions");
+    for (i, v) in doc.get("interventions").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let hold = v.get("hold_action").and_then(|h| h.get("action")).and_then(Value::as_str);
+        if let Some(action) = hold.filter(|a| !performs(a)) {
+            let at = interventions.index(i);
+            let at = at.key("hold_action");
+            found.push(diag(
+                Code::HostActionMissing,
+                Severity::Error,
+                &at.key("action"),
+                format!("the host does not perform `{}`, so the risky action is never held", truncate(action)),
+            ));
+        }
+    }
+    // Errors first, as every report lists them.
+    let warnings = report.diagnostics.iter().position(|d| !d.is_error()).unwrap_or(report.diagnostics.len());
+    report.diagnostics.splice(warnings..warnings, found);
+    report
+}
+
 /// Parses and checks `source`. Returns the document when it parsed, and all
 /// findings sorted errors first.
 /// There is one document type, with flows held as text (`LazyFlowSource`), so

@@ -628,6 +628,11 @@ impl Session {
         let all_valid = session.state.stack.iter().all(|f| locate(catalog, f).is_some())
             && session.state.stack.len() <= MAX_CALL_DEPTH + 1;
         if all_valid && !session.state.stack.is_empty() {
+            // An action the host (now) does not perform is never left waiting for it.
+            let at = session.state.stack.last().and_then(|f| locate(catalog, f));
+            if at.is_some_and(|at| matches!(&at.step.kind, CompiledStep::Action { action, .. } if !catalog.host_performs(action.as_str()))) {
+                session.settle(catalog, ctx, now, &mut events);
+            }
             return Ok((session, events));
         }
         // Recover: keep the outermost frame whose flow still exists and restart it.
@@ -765,15 +770,7 @@ impl Session {
                     return Err(Error::InvalidInput { message: "action result data is larger than 64 KiB".into() });
                 }
                 let rendered = escalation::render_params(params, &self.data(ctx, now));
-                self.state.actions.push(ActionRecord {
-                    action: action.to_string(),
-                    params: rendered,
-                    result: outcome.as_str().into(),
-                    at: now,
-                });
-                if self.state.actions.len() > MAX_PATH_ENTRIES {
-                    self.state.actions.remove(0);
-                }
+                self.record_action(action.to_string(), rendered, outcome.as_str().into(), now);
                 if let (Some(key), Some(d)) = (save_as, data) {
                     self.state.answers.insert(key.clone(), d.clone());
                 }
@@ -852,13 +849,14 @@ impl Session {
                 view.input =
                     Some(InputView { max_length: *max_length, error: error.as_ref().and_then(&pick).map(|(_, s)| s) });
             }
-            CompiledStep::Action { action, params, .. } => {
+            CompiledStep::Action { action, params, .. } if catalog.host_performs(action.as_str()) => {
                 view.action = Some(ActionRequest {
                     action: action.to_string(),
                     params: escalation::render_params(params, &data),
                 });
             }
-            CompiledStep::Message { .. }
+            CompiledStep::Action { .. }
+            | CompiledStep::Message { .. }
             | CompiledStep::Escalation { .. }
             | CompiledStep::Check { .. }
             | CompiledStep::Goto { .. }
@@ -983,6 +981,14 @@ impl Session {
         }
     }
 
+    /// Records an action's outcome; the oldest records go first.
+    fn record_action(&mut self, action: String, params: Map<String, Value>, result: String, at: i64) {
+        self.state.actions.push(ActionRecord { action, params, result, at });
+        if self.state.actions.len() > MAX_PATH_ENTRIES {
+            self.state.actions.remove(0);
+        }
+    }
+
     /// Records that the session passed a step; the oldest entries go first.
     fn pass(&mut self, flow: String, step: String) {
         self.state.path.push(PathEntry { flow, step });
@@ -1046,6 +1052,15 @@ impl Session {
                             return;
                         }
                     }
+                }
+                CompiledStep::Action { action, params, on_failure, .. } if !catalog.host_performs(action.as_str()) => {
+                    // Never asked of the host: recorded, and on as after a failure.
+                    let rendered = escalation::render_params(params, &self.data(ctx, now));
+                    self.record_action(action.to_string(), rendered, "blocked".into(), now);
+                    events.push(self.event("action_blocked", now).with("action", action.to_string()));
+                    self.say(Speaker::System, format!("{action}: blocked"));
+                    self.pass(at.flow.id.to_string(), at.step.id.to_string());
+                    self.goto(catalog, at.flow_ix, *on_failure);
                 }
                 CompiledStep::Call { flow, next } => {
                     if self.state.stack.len() > MAX_CALL_DEPTH {

@@ -110,10 +110,18 @@ pub struct Catalog {
 #[wasm_bindgen]
 impl Catalog {
     /// Loads content JSON (a string). Flows are checked and compiled on first use;
-    /// use `lint` in content CI for the full check.
+    /// use `lint` in content CI for the full check. `hostActions`, when given, lists
+    /// the in-app actions the page performs: an action step naming any other is never
+    /// asked of it (recorded as blocked; the step takes its failure path).
     #[wasm_bindgen(constructor)]
-    pub fn new(catalog_json: &str) -> Result<Catalog, JsValue> {
-        let inner = inscene::Catalog::from_json(catalog_json).map_err(|e| core_error(&e))?;
+    pub fn new(
+        catalog_json: &str,
+        #[wasm_bindgen(js_name = hostActions)] host_actions: Option<Vec<String>>,
+    ) -> Result<Catalog, JsValue> {
+        let mut inner = inscene::Catalog::from_json(catalog_json).map_err(|e| core_error(&e))?;
+        if let Some(list) = host_actions {
+            inner = inner.with_host_actions(list);
+        }
         Ok(Catalog { inner: Rc::new(inner) })
     }
 

@@ -161,6 +161,15 @@ impl HelpCatalog {
         Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json_bytes(&catalog_json)? }))
     }
 
+    /// Loads content JSON for a host that performs only `host_actions`: an
+    /// action step naming any other action is never asked of the app (it is
+    /// recorded as blocked and the step takes its failure path).
+    #[uniffi::constructor]
+    pub fn with_host_actions(catalog_json: String, host_actions: Vec<String>) -> Result<Arc<Self>, HelpError> {
+        let inner = inscene::Catalog::from_json(&catalog_json)?.with_host_actions(host_actions);
+        Ok(Arc::new(HelpCatalog { inner }))
+    }
+
     /// Catalog id.
     pub fn id(&self) -> String {
         self.inner.meta().id.clone()

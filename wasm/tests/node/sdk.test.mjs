@@ -45,7 +45,7 @@ test("there are golden vectors to replay", () => assert.ok(vectors.length >= 10)
 for (const name of vectors) {
   test(`golden ${name} replays like Rust`, () => {
     const v = JSON.parse(read(`tests/golden/${name}`));
-    const catalog = new Catalog(read(v.catalog));
+    const catalog = new Catalog(read(v.catalog), v.host_actions);
     if (v.resolve) assert.deepEqual(subset(v.resolve, catalog.resolve(v.context, v.now)), [], "resolve");
     if (v.event) {
       assert.deepEqual(subset(v.intervention, catalog.onEvent(v.event, v.context, v.now) ?? null), [], "intervention");

@@ -47,9 +47,9 @@ enum Command {
         /// Context JSON file (default: an empty context).
         #[arg(long)]
         context: Option<PathBuf>,
-        /// Current time, seconds since the Unix epoch.
-        #[arg(long, default_value_t = 1_795_000_000)]
-        now: i64,
+        /// Current time, seconds since the Unix epoch (default: this machine's clock).
+        #[arg(long)]
+        now: Option<i64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -70,9 +70,9 @@ enum Command {
         /// Append the session's analytics events to this file (JSON lines, for `stats`).
         #[arg(long)]
         events: Option<PathBuf>,
-        /// Current time, seconds since the Unix epoch.
-        #[arg(long, default_value_t = 1_795_000_000)]
-        now: i64,
+        /// Current time, seconds since the Unix epoch (default: this machine's clock).
+        #[arg(long)]
+        now: Option<i64>,
     },
     /// Draw a flow as Mermaid or Graphviz DOT text.
     Graph {
@@ -131,11 +131,16 @@ fn main() -> ExitCode {
         },
         Command::Inspect { catalog } => inspect(&catalog),
         Command::Resolve { catalog, context, now, format } => {
-            run::resolve_cmd(&catalog, context.as_deref(), now, format)
+            run::resolve_cmd(&catalog, context.as_deref(), now.unwrap_or_else(clock), format)
         }
-        Command::Walk { catalog, context, scenario, answers, events, now } => {
-            run::walk(&catalog, context.as_deref(), scenario, answers.as_deref(), events.as_deref(), now)
-        }
+        Command::Walk { catalog, context, scenario, answers, events, now } => run::walk(
+            &catalog,
+            context.as_deref(),
+            scenario,
+            answers.as_deref(),
+            events.as_deref(),
+            now.unwrap_or_else(clock),
+        ),
         Command::Graph { catalog, flow, format, locale } => graph::graph(&catalog, &flow, format, locale.as_deref()),
         Command::Stats { events, format } => stats::stats(&events, format),
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
@@ -153,6 +158,14 @@ pub fn fail(message: &str) -> ExitCode {
 /// Reads a file, or reports why not.
 pub fn read(path: &std::path::Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display())))
+}
+
+/// Seconds since the Unix epoch by this machine's clock: the default `--now`, so
+/// that events with real timestamps fall inside their `within_seconds` windows.
+fn clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Output format of `lint`.

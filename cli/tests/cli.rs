@@ -77,22 +77,30 @@ const LOGIN_CONTEXT: &str =
 fn resolve_prints_ranked_suggestions_with_reasons_as_json() {
     let dir = tmp("resolve");
     std::fs::write(dir.join("ctx.json"), LOGIN_CONTEXT).expect("write");
-    let out = inscene()
-        .args(["resolve", "--format", "json", "--context"])
-        .arg(dir.join("ctx.json"))
-        .arg(repo("content/sample-shop.json"))
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(found["suggestions"][0]["scenario"], "login_failure");
-    let kinds: Vec<&str> = found["suggestions"][0]["reasons"]
-        .as_array()
-        .expect("reasons")
-        .iter()
-        .filter_map(|r| r["kind"].as_str())
-        .collect();
-    assert_eq!(kinds, ["screen", "event"]);
+    let resolve = |ctx: &std::path::Path, now: Option<&str>| {
+        let mut cmd = inscene();
+        cmd.args(["resolve", "--format", "json", "--context"]).arg(ctx).arg(repo("content/sample-shop.json"));
+        if let Some(now) = now {
+            cmd.args(["--now", now]);
+        }
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success());
+        let found: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(found["suggestions"][0]["scenario"], "login_failure");
+        let kinds: Vec<String> = found["suggestions"][0]["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .filter_map(|r| r["kind"].as_str().map(str::to_owned))
+            .collect();
+        kinds
+    };
+    assert_eq!(resolve(&dir.join("ctx.json"), Some("1795000000")), ["screen", "event"]);
+    // Without --now the clock is used: an event stamped a few seconds ago still counts.
+    let recent = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() - 5;
+    let ctx = LOGIN_CONTEXT.replace("1794999990", &recent.to_string());
+    std::fs::write(dir.join("recent.json"), ctx).expect("write");
+    assert_eq!(resolve(&dir.join("recent.json"), None), ["screen", "event"]);
 }
 
 #[test]

@@ -578,6 +578,19 @@ fn compile(
         })
         .collect();
 
+    // Segment conditions run on every view; at load their operators are checked.
+    {
+        let root = Path::Root;
+        let policy = root.key("escalation_policy");
+        let list = policy.key("segments");
+        for (i, rule) in doc.escalation_policy.segments.iter().flatten().enumerate() {
+            if let Some(when) = &rule.when {
+                let item = list.index(i);
+                let _ = cx.condition(when, &item.key("when"));
+            }
+        }
+    }
+
     let mut index = ResolveIndex::default();
     // What each condition gives when the context has none of the paths it reads.
     let empty_data = Value::Object(serde_json::Map::new());

@@ -295,6 +295,12 @@ crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_a
 pub struct SegmentRule {
     /// Segment name as the host sends it in `user.segments`, e.g. `elderly`, `vip_gold`.
     pub segment: String,
+    /// A JsonLogic condition over the context under which the rule applies too,
+    /// whatever `user.segments` says, e.g. `{">=": [{"var": "user.age"}, 65]}` for
+    /// "65 or older counts as elderly". The rule applies when the user is in the
+    /// segment or the condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Value>,
     /// Offer a human from the first step, or hand over at once.
     pub mode: HumanMode,
     /// Channel preference for this segment, best first (e.g. `voice`, `video`).
@@ -308,7 +314,7 @@ pub struct SegmentRule {
     pub follow_up: bool,
 }
 
-crate::wire::wire_struct!(SegmentRule { req segment, req mode, opt channels, opt priority, def follow_up });
+crate::wire::wire_struct!(SegmentRule { req segment, opt when, req mode, opt channels, opt priority, def follow_up });
 
 /// Crisis screening: patterns that, found in anything the user types, bypass
 /// every flow and escalate at top priority with crisis resources shown.

@@ -69,14 +69,25 @@ pub fn effective_policy(catalog: &Catalog, flow: Option<&Flow>) -> EffectivePoli
 }
 
 impl EffectivePolicy {
-    /// The segment rules that apply to a user, in policy order.
-    pub fn segment_rules<'a>(&'a self, segments: &[&str]) -> Vec<&'a SegmentRule> {
-        self.segments.iter().filter(|r| segments.contains(&r.segment.as_str())).collect()
+    /// The segment rules that apply to a user, in policy order: the user is in
+    /// the rule's segment (`segments`, from `user.segments`), or its `when`
+    /// condition holds on `data` (the context as conditions see it). A
+    /// condition that does not compile or fails never holds.
+    pub fn segment_rules<'a>(&'a self, catalog: &Catalog, segments: &[&str], data: &Value) -> Vec<&'a SegmentRule> {
+        let evaluator = catalog.evaluator();
+        let mut scope = evaluator.scope(data);
+        self.segments
+            .iter()
+            .filter(|r| {
+                segments.contains(&r.segment.as_str())
+                    || r.when.as_ref().and_then(|w| evaluator.compile(w).ok()).is_some_and(|c| scope.holds(&c))
+            })
+            .collect()
     }
 
     /// Whether any applicable segment asks for an immediate handover.
-    pub fn immediate_for(&self, segments: &[&str]) -> bool {
-        self.segment_rules(segments).iter().any(|r| r.mode == HumanMode::Immediate)
+    pub fn immediate_for(&self, catalog: &Catalog, segments: &[&str], data: &Value) -> bool {
+        self.segment_rules(catalog, segments, data).iter().any(|r| r.mode == HumanMode::Immediate)
     }
 }
 

@@ -1160,6 +1160,9 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             self.unique_ids(segments.iter().map(|s| s.segment.as_str()), &sp, "segment", "segment");
             for (i, s) in segments.iter().enumerate() {
                 self.channels(&s.channels, &sp.index(i).key("channels"));
+                if let Some(when) = &s.when {
+                    self.rule(when, &sp.index(i).key("when"), Scope::Context);
+                }
             }
         }
     }

@@ -543,8 +543,10 @@ impl Session {
         }
         let policy = session.policy(catalog);
         let segments = ctx.segments();
-        if let Some(rule) =
-            policy.segment_rules(&segments).into_iter().find(|r| r.mode == crate::content::HumanMode::Immediate)
+        if let Some(rule) = policy
+            .segment_rules(catalog, &segments, &session.data(ctx, now))
+            .into_iter()
+            .find(|r| r.mode == crate::content::HumanMode::Immediate)
         {
             let detail = rule.segment.clone();
             session.escalate(catalog, ctx, "segment", Some(detail), None, now, &mut events);
@@ -1141,7 +1143,7 @@ impl Session {
         let (human, urgency) = self.human_and_urgency(catalog, ctx, now);
         let policy = self.policy(catalog);
         let segments = ctx.segments();
-        let rules = policy.segment_rules(&segments);
+        let rules = policy.segment_rules(catalog, &segments, &self.data(ctx, now));
         let (step_channels, step_queue, step_priority) = step.unwrap_or((None, None, Priority::Normal));
         // A vulnerable user's channel preference (voice for the elderly) wins over the step's.
         let channels = rules
@@ -1193,7 +1195,7 @@ impl Session {
     fn human_and_urgency(&self, catalog: &Catalog, ctx: &Context, now: i64) -> (HumanView, Vec<String>) {
         let policy = self.policy(catalog);
         let segments = ctx.segments();
-        let rules = policy.segment_rules(&segments);
+        let rules = policy.segment_rules(catalog, &segments, &self.data(ctx, now));
         let mut reasons: Vec<String> = Vec::new();
         let mut priority = Priority::Normal;
         if self.state.unhelpful >= policy.offer_after_unhelpful {

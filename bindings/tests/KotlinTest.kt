@@ -131,6 +131,27 @@ fun main() {
         expect(replayed >= 10, "replayed $replayed")
     }
 
+    check("hostile strings are typed errors, never a crash") {
+        val cat = HelpCatalog(read("content/sample-shop.json"))
+        val hostile = listOf("\uD800", "\uDFFF lone", "x".repeat(5_000_000), "{".repeat(100_000), "", "\u0000")
+        var typed = 0
+        for (text in hostile) {
+            val calls = listOf<() -> Unit>(
+                { HelpCatalog(text) }, { lint(text) }, { cat.resolve(text, 1L) }, { cat.redact(text) },
+                { cat.restoreSession(text, "{}", 1L, null) },
+                { cat.startSession("k", "order_missing", null, "{}", 1L, null).choose(text, 1L) },
+                { cat.startSession("k", "order_missing", null, "{}", 1L, null).submit(text, 1L) },
+                { cat.startSession("k", "order_missing", null, "{}", 1L, null).applyJson(text, 1L) },
+                { HelpCatalog.withHostActions(read("content/sample-shop.json"), listOf(text)) },
+            )
+            for (call in calls) {
+                try { call() } catch (e: HelpException) { typed++ }
+            }
+        }
+        expect(typed > 0, "no typed error at all")
+        expect(cat.resolve("{\"query\": \"my order disappeared\"}", 1L).suggestions[0].scenario == "order_missing", "still works")
+    }
+
     check("redaction fixture like Rust") {
         val cat = HelpCatalog(read("content/sample-shop.json"))
         val fixture = Json.parse(read("tests/redaction.json")).obj()

@@ -143,6 +143,53 @@ class BindingTests(unittest.TestCase):
         wrong += [t for t in fixture["keep"] if self.catalog.redact(t) != t]
         self.assertEqual(wrong, [])
 
+    def test_wrong_typed_arguments_are_typed_errors(self):
+        """Every exported call, each argument position, each kind of wrong value:
+        a Python error (TypeError, ValueError, OverflowError) or HelpError, never a crash."""
+        wrong = [None, 0, -1, 2**70, 1.5, True, {}, [], b"\xff", object(), "\ud800", "x" * 5_000_000, "{"]
+        valid = read("content/sample-shop.json")
+
+        def session():
+            return self.catalog.start_session("w-1", "order_missing", None, "{}", NOW, None)
+
+        calls = {
+            "lint": (sdk.lint, 1),
+            "HelpCatalog": (sdk.HelpCatalog, 1),
+            "HelpCatalog.from_bytes": (sdk.HelpCatalog.from_bytes, 1),
+            "HelpCatalog.with_host_actions": (lambda a, b: sdk.HelpCatalog.with_host_actions(a, b), 2),
+            "resolve": (self.catalog.resolve, 2),
+            "on_event": (self.catalog.on_event, 3),
+            "redact": (self.catalog.redact, 1),
+            "start_session": (lambda a, b, c, d, e: self.catalog.start_session(a, b, c, d, e, None), 5),
+            "connect_human": (lambda a, b, c: self.catalog.connect_human(a, b, c, None), 3),
+            "restore_session": (lambda a, b, c: self.catalog.restore_session(a, b, c, None), 3),
+            "view": (lambda a: session().view(a), 1),
+            "set_context": (lambda a: session().set_context(a), 1),
+            "choose": (lambda a, b: session().choose(a, b), 2),
+            "submit": (lambda a, b: session().submit(a, b), 2),
+            "action_result": (lambda a, b, c: session().action_result(a, b, c), 3),
+            "feedback": (lambda a, b: session().feedback(a, b), 2),
+            "apply_json": (lambda a, b: session().apply_json(a, b), 2),
+        }
+        defaults = {"HelpCatalog.with_host_actions": [valid, ["open_deleted_orders"]],
+                    "action_result": [sdk.ActionOutcome.SUCCESS, None, NOW]}
+        tried = 0
+        for name, (call, arity) in calls.items():
+            for position in range(arity):
+                for value in wrong:
+                    args = list(defaults.get(name, ["{}"] * arity))
+                    if name not in defaults:
+                        args = ["{}" if i < arity - 1 else NOW for i in range(arity)]
+                    args[position] = value
+                    tried += 1
+                    try:
+                        call(*args)
+                    except (TypeError, ValueError, OverflowError, sdk.HelpError):
+                        pass
+        self.assertGreater(tried, 300)
+        found = self.catalog.resolve('{"query": "my order disappeared"}', NOW)
+        self.assertEqual(found.suggestions[0].scenario, "order_missing")
+
     def test_golden_vectors_replay_like_rust(self):
         folder = os.path.join(ROOT, "tests", "golden")
         names = sorted(n for n in os.listdir(folder) if n.endswith(".json"))

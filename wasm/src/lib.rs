@@ -77,6 +77,13 @@ fn json_text(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue>
         .ok_or_else(|| error(code, &format!("{what} cannot be written as JSON"), None))
 }
 
+/// A string argument, or a typed error naming what was expected. Strings
+/// cross as JS values and are checked here: a non-string handed to a `&str`
+/// parameter made the generated glue write out of bounds (a trap).
+fn string_arg(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| error(code, &format!("{what} must be a string"), None))
+}
+
 fn parse_context(value: &JsValue) -> Result<Context, JsValue> {
     let text = json_text(value, "context.invalid", "the context")?;
     Context::from_json(&text).map_err(|e| core_error(&e))
@@ -97,8 +104,11 @@ fn now_or_clock(now: Option<f64>) -> i64 {
 
 /// Lints content JSON: every finding, errors first, with line and column.
 #[wasm_bindgen(unchecked_return_type = "LintFinding[]")]
-pub fn lint(catalog_json: &str) -> Result<JsValue, JsValue> {
-    to_js(&inscene::lint::findings(catalog_json))
+pub fn lint(
+    #[wasm_bindgen(js_name = catalogJson, unchecked_param_type = "string")] catalog_json: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = string_arg(&catalog_json, "content.invalid_json", "the catalog")?;
+    to_js(&inscene::lint::findings(&text))
 }
 
 /// A loaded content catalog. Load once and keep it; sessions share it.
@@ -115,12 +125,18 @@ impl Catalog {
     /// asked of it (recorded as blocked; the step takes its failure path).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        catalog_json: &str,
-        #[wasm_bindgen(js_name = hostActions)] host_actions: Option<Vec<String>>,
+        #[wasm_bindgen(js_name = catalogJson, unchecked_param_type = "string")] catalog_json: JsValue,
+        #[wasm_bindgen(js_name = hostActions, unchecked_optional_param_type = "string[]")] host_actions: Option<
+            JsValue,
+        >,
     ) -> Result<Catalog, JsValue> {
-        let mut inner = inscene::Catalog::from_json(catalog_json).map_err(|e| core_error(&e))?;
-        if let Some(list) = host_actions {
-            inner = inner.with_host_actions(list);
+        let text = string_arg(&catalog_json, "content.invalid_json", "the catalog")?;
+        let mut inner = inscene::Catalog::from_json(&text).map_err(|e| core_error(&e))?;
+        if let Some(list) = host_actions.filter(|v| !v.is_undefined() && !v.is_null()) {
+            let bad = || error("session.invalid_input", "hostActions must be a list of action ids (strings)", None);
+            let array = list.dyn_into::<js_sys::Array>().map_err(|_| bad())?;
+            let ids = array.iter().map(|v| v.as_string().ok_or_else(bad)).collect::<Result<Vec<_>, _>>()?;
+            inner = inner.with_host_actions(ids);
         }
         Ok(Catalog { inner: Rc::new(inner) })
     }
@@ -129,8 +145,14 @@ impl Catalog {
     /// (no decoding to a string first). Bytes that are not UTF-8 are a
     /// `content.invalid_json` error at the first bad byte.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(catalog_json: &[u8]) -> Result<Catalog, JsValue> {
-        let inner = inscene::Catalog::from_json_bytes(catalog_json).map_err(|e| core_error(&e))?;
+    pub fn from_bytes(
+        #[wasm_bindgen(js_name = catalogJson, unchecked_param_type = "Uint8Array")] catalog_json: JsValue,
+    ) -> Result<Catalog, JsValue> {
+        let bytes = catalog_json
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| error("content.invalid_json", "the catalog bytes must be a Uint8Array", None))?
+            .to_vec();
+        let inner = inscene::Catalog::from_json_bytes(&bytes).map_err(|e| core_error(&e))?;
         Ok(Catalog { inner: Rc::new(inner) })
     }
 
@@ -165,8 +187,8 @@ impl Catalog {
 
     /// `text` with personal data redacted as in handoff packets (phones, cards,
     /// IDs, IBANs, emails), for text the page logs or forwards itself.
-    pub fn redact(&self, text: &str) -> String {
-        self.inner.redact(text)
+    pub fn redact(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<String, JsValue> {
+        Ok(self.inner.redact(&string_arg(&text, "session.invalid_input", "the text to redact")?))
     }
 
     /// Ranked, explained suggestions for a context. `now`: seconds since the epoch (default: the clock).
@@ -230,15 +252,16 @@ impl Catalog {
     #[wasm_bindgen(js_name = restoreSession)]
     pub fn restore_session(
         &self,
-        snapshot: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] snapshot: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
         now: Option<f64>,
         #[wasm_bindgen(js_name = onEvent, unchecked_param_type = "(event: SessionEvent) => void")] on_event: Option<
             Function,
         >,
     ) -> Result<HelpSession, JsValue> {
+        let snapshot = string_arg(&snapshot, "session.invalid_snapshot", "the snapshot")?;
         let ctx = parse_context(&context)?;
-        let restored = Session::restore(&self.inner, &ctx, snapshot, now_or_clock(now));
+        let restored = Session::restore(&self.inner, &ctx, &snapshot, now_or_clock(now));
         self.open(restored, ctx, on_event)
     }
 }
@@ -326,13 +349,23 @@ impl HelpSession {
 
     /// Pick an option of a choice step.
     #[wasm_bindgen(unchecked_return_type = "StepView")]
-    pub fn choose(&self, option: String, now: Option<f64>) -> Result<JsValue, JsValue> {
+    pub fn choose(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] option: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let option = string_arg(&option, "session.invalid_input", "the option id")?;
         self.apply_input(&Input::Choose { option }, now)
     }
 
     /// Submit a value to an input step (validated and crisis-screened).
     #[wasm_bindgen(unchecked_return_type = "StepView")]
-    pub fn submit(&self, value: String, now: Option<f64>) -> Result<JsValue, JsValue> {
+    pub fn submit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let value = string_arg(&value, "session.invalid_input", "the submitted value")?;
         self.apply_input(&Input::Submit { value }, now)
     }
 

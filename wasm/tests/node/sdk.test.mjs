@@ -171,3 +171,64 @@ test("the redaction fixture gives what Rust gives", () => {
     .concat(fixture.keep.filter((t) => sample.redact(t) !== t));
   assert.deepEqual(wrong, []);
 });
+
+// Every exported function and method, called with each kind of wrong or hostile
+// argument in each position. Each call returns or throws an InSceneError (or a
+// TypeError from JS itself, e.g. for BigInt where a number goes); a trap
+// (WebAssembly.RuntimeError) fails, and the SDK must still work afterwards.
+test("wrong-typed arguments to every export give typed errors, never a trap", () => {
+  const huge = "x".repeat(5_000_000);
+  const wrong = [undefined, null, 0, 42.5, -1, NaN, true, {}, [], [1, 2], { length: 5 }, () => 1, Symbol("s"), 10n,
+    "\ud800", "\udfff lone", huge, new Uint8Array([0xff, 0xfe]), new Date(0)];
+  const valid = read("content/sample-shop.json");
+  const session = () => sample.startSession({ session: "w-1", scenario: "order_missing" }, {}, NOW);
+  const calls = {
+    lint: (a) => lint(a),
+    "new Catalog": (a, b) => new Catalog(a, b),
+    "new Catalog(valid, hostActions)": (a) => new Catalog(valid, a),
+    "Catalog.fromBytes": (a) => Catalog.fromBytes(a),
+    resolve: (a, b) => sample.resolve(a, b),
+    onEvent: (a, b, c) => sample.onEvent(a, b, c),
+    redact: (a) => sample.redact(a),
+    startSession: (a, b, c, d) => sample.startSession(a, b, c, d),
+    restoreSession: (a, b, c, d) => sample.restoreSession(a, b, c, d),
+    view: (a) => session().view(a),
+    setContext: (a) => session().setContext(a),
+    next: (a) => session().next(a),
+    choose: (a, b) => session().choose(a, b),
+    submit: (a, b) => session().submit(a, b),
+    actionResult: (a, b, c) => session().actionResult(a, b, c),
+    notHelpful: (a) => session().notHelpful(a),
+    askHuman: (a) => session().askHuman(a),
+    back: (a) => session().back(a),
+    feedback: (a, b) => session().feedback(a, b),
+    abandon: (a) => session().abandon(a),
+    apply: (a, b) => session().apply(a, b),
+  };
+  let tried = 0;
+  for (const [name, call] of Object.entries(calls)) {
+    for (let position = 0; position < call.length; position++) {
+      for (const value of wrong) {
+        const args = Array.from({ length: call.length }, () => undefined);
+        args[position] = value;
+        tried++;
+        try {
+          call(...args);
+        } catch (e) {
+          const label = `${name} with ${typeof value} at argument ${position}: ${e && e.message}`;
+          assert.ok(!(e instanceof WebAssembly.RuntimeError), `trap: ${label}`);
+          assert.ok(e.name === "InSceneError" || e instanceof TypeError, `untyped error: ${label}`);
+          if (e.name === "InSceneError") assert.equal(typeof e.code, "string", label);
+        }
+      }
+    }
+  }
+  assert.ok(tried > 500, `tried ${tried} calls`);
+  assert.equal(sample.resolve({ query: "my order disappeared" }, NOW).suggestions[0].scenario, "order_missing");
+  const s = session();
+  assert.throws(() => s.choose({}, NOW), { code: "session.invalid_input" });
+  assert.throws(() => new Catalog({}), { code: "content.invalid_json" });
+  assert.throws(() => sample.restoreSession({}, {}, NOW), { code: "session.invalid_snapshot" });
+  assert.throws(() => lint({}), { code: "content.invalid_json" });
+  assert.throws(() => s.submit(123, NOW), { code: "session.invalid_input" });
+});

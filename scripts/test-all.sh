@@ -75,9 +75,35 @@ node --test --test-reporter=tap wasm/tests/node/ 2>&1 | tee -a "$log" | grep -E 
 node --test --test-reporter=tap wasm/tests/e2e/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'
 node wasm/bench/bench.mjs | head -3
 
+step "fuzz: build every cargo-fuzz target (nightly, sanitizers) and run each for 20 s, regressions first"
+if cargo +nightly --version > /dev/null 2>&1; then
+  command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked
+  python3 fuzz/seed.py
+  (cd fuzz && cargo +nightly fuzz build 2>&1 | tail -1)
+  fuzz_ok=0
+  fuzz_failed=0
+  for target in $(cd fuzz && cargo +nightly fuzz list); do
+    mkdir -p "fuzz/corpus/$target"
+    runs=("corpus/$target")
+    [ -d "fuzz/regressions/$target" ] && runs+=("regressions/$target")
+    if (cd fuzz && cargo +nightly fuzz run "$target" "${runs[@]}" -- -max_total_time=20 -rss_limit_mb=2048 -timeout=10 > "../target/fuzz-$target.log" 2>&1); then
+      fuzz_ok=$((fuzz_ok + 1))
+      echo "ok $target: $(grep -E '^#[0-9]+' "target/fuzz-$target.log" | tail -1 | cut -d' ' -f1) runs"
+    else
+      fuzz_failed=$((fuzz_failed + 1))
+      echo "FAILED $target"; tail -40 "target/fuzz-$target.log"
+    fi
+  done
+  echo "fuzz-smoke: $fuzz_ok passed, $fuzz_failed failed" | tee -a "$log"
+  [ "$fuzz_failed" -eq 0 ]
+else
+  echo "no nightly toolchain on this machine: the fuzz smoke runs are skipped"
+fi
+
 # One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      /^(python|kotlin)-bindings:/ { p += $2; f += $4 }
+     /^fuzz-smoke:/ { p += $2; f += $4 }
      /^# pass / { p += $3 }
      /^# fail / { f += $3 }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"

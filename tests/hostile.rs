@@ -164,6 +164,8 @@ fn snapshots_holding_more_than_a_session_keeps_are_refused() {
         ("transcript", json!(vec![line; 4_000])),
         ("transcript", json!([{"speaker": "user", "text": "x".repeat(100_000)}])),
         ("path", json!(vec![json!({"flow": "help", "step": "ask"}); 10_000])),
+        // Found by fuzzing: escalated, but without the escalation (so no packet).
+        ("status", json!("escalated")),
     ];
     for (field, value) in cases {
         let mut tampered = snapshot.clone();

@@ -1283,7 +1283,8 @@ fn channel_name(c: Channel) -> &'static str {
 }
 
 /// Refuses a snapshot holding more than a session ever keeps, before any of
-/// it is looked at: each list is checked by its length alone.
+/// it is looked at (each list is checked by its length alone), or one whose
+/// status contradicts what it holds.
 fn check_bounds(state: &SessionState) -> Result<()> {
     let too_many = |what: &str, n: usize, max: usize| {
         Err(Error::InvalidSnapshot { message: format!("the snapshot holds {n} {what}; a session keeps at most {max}") })
@@ -1317,6 +1318,11 @@ fn check_bounds(state: &SessionState) -> Result<()> {
     }
     if state.answers.len() > MAX_SNAPSHOT_ENTRIES {
         return too_many("answers", state.answers.len(), MAX_SNAPSHOT_ENTRIES);
+    }
+    // Found by fuzzing: an escalated session without its routing would have no
+    // packet, so nobody could take it over.
+    if state.status == Status::Escalated && state.escalation.is_none() {
+        return Err(Error::InvalidSnapshot { message: "an escalated session must say how it was escalated".into() });
     }
     Ok(())
 }

@@ -347,16 +347,14 @@ impl Catalog {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut list: Vec<String> = actions.into_iter().map(Into::into).collect();
-        crate::order::by(&mut list, Ord::cmp);
-        list.dedup();
-        self.host_actions = Some(list);
+        self.host_actions = Some(actions.into_iter().map(Into::into).collect());
         self
     }
 
     /// Whether the host performs `action`: it is on the host's list, or the host gave none.
+    /// A host performs a handful of actions, so the list is searched in order.
     pub fn host_performs(&self, action: &str) -> bool {
-        self.host_actions.as_ref().is_none_or(|list| list.binary_search_by(|a| a.as_str().cmp(action)).is_ok())
+        self.host_actions.as_ref().is_none_or(|list| list.iter().any(|a| a == action))
     }
 
     /// Catalog-wide escalation policy.

@@ -877,17 +877,15 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         // At load the catalog compiles every rule once and reports failures at
         // the same pointers; the full lint compiles here.
         if self.depth == Depth::Full {
-            if let Err(e) = self.evaluator.compile(rule) {
-                self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
-                return;
-            }
+            let compiled = match self.evaluator.compile(rule) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.error(Code::InvalidCondition, p, format!("invalid JsonLogic: {e}"));
+                    return;
+                }
+            };
             let empty = Value::Object(serde_json::Map::new());
-            let spent = self
-                .evaluator
-                .evaluate(rule, &empty)
-                .err()
-                .and_then(|e| e.get("type").and_then(Value::as_str).map(|t| t == crate::logic::BUDGET_EXCEEDED));
-            if spent == Some(true) {
+            if self.evaluator.scope(&empty).try_holds(&compiled).is_none() {
                 self.error(
                     Code::RuleTooCostly,
                     p,

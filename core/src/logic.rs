@@ -220,6 +220,9 @@ const VALUE_UNITS: usize = 8;
 struct Fuel(Cell<u64>);
 
 impl Fuel {
+    /// Not inlined: thirty call sites share one body (the web module is
+    /// measured in bytes, and this is never the hot part of a rule).
+    #[inline(never)]
     fn burn(&self, units: usize) -> Result<(), Thrown> {
         let left = self.0.get();
         match left.checked_sub(units as u64) {
@@ -236,6 +239,7 @@ impl Fuel {
 
     /// Burns the cost of copying or scanning `v`, walking no further than the
     /// fuel left: the walk itself is bounded by the budget.
+    #[inline(never)]
     fn burn_value(&self, v: &Value) -> Result<(), Thrown> {
         let left = self.0.get() as usize;
         let mut cost = 0usize;

@@ -76,19 +76,26 @@ impl Redactor {
             // A pattern that failed to build must not leak data: hide everything.
             return REDACTED.to_owned();
         };
+        if u32::try_from(text.len()).is_err() {
+            // Spans are sorted as 32-bit offsets; no text the SDK takes is this long.
+            return REDACTED.to_owned();
+        }
         let mut spans: Vec<(usize, usize)> = Vec::new();
         values_in(text, values, &mut spans);
         spans.extend(email.find_iter(text).map(|m| (m.start(), m.end())));
-        ibans_in(text, &mut spans);
-        numbers_in(text, &mut spans);
+        let v = view(text);
+        ibans_in(&v, &mut spans);
+        numbers_in(&v, &mut spans);
         if spans.is_empty() {
             return text.to_owned();
         }
-        crate::order::by(&mut spans, |a, b| a.cmp(b));
+        // Sorted as one key each (start, then end): the core's one key sort.
+        let mut keys: Vec<u64> = spans.iter().map(|&(s, e)| (s as u64) << 32 | e as u64).collect();
+        crate::order::keys(&mut keys);
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
         let mut open: Option<(usize, usize)> = None;
-        for (start, end) in spans {
+        for (start, end) in keys.into_iter().map(|k| ((k >> 32) as usize, (k & 0xffff_ffff) as usize)) {
             match open {
                 Some((s, e)) if start < e => open = Some((s, e.max(end))),
                 _ => {
@@ -140,8 +147,9 @@ impl Redactor {
 }
 
 /// The values at the declared personal fields of `context`: strings and
-/// numbers, and those inside lists and objects there, longest first (so a full
-/// name goes before a part of it), at most [`MAX_VALUES`].
+/// numbers, and those inside lists and objects there, at most [`MAX_VALUES`].
+/// Their order does not matter: where one value contains another (a full name
+/// and a part of it), the overlapping spans merge into one.
 pub fn pii_values(context: &Value, pii: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for path in pii {
@@ -158,8 +166,6 @@ pub fn pii_values(context: &Value, pii: &[String]) -> Vec<String> {
         }
     }
     out.retain(|s| s.chars().count() >= MIN_VALUE_CHARS);
-    crate::order::by(&mut out, |a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    out.dedup();
     out.truncate(MAX_VALUES);
     out
 }
@@ -185,159 +191,143 @@ fn values_in(text: &str, values: &[String], spans: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// A decimal digit's value, ASCII or full width (as Chinese input methods type them).
-fn digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
-        _ => None,
+/// The text as the number reader sees it: one class byte per character and
+/// the character's byte offset (`at` has one more entry, the text's length).
+/// Classes: `0`-`9` for digits (ASCII or full width), `A`-`Z` for letters
+/// (either case, ASCII or full width), `_`, `+`, and the joiners `' '`, `-`,
+/// `.`, `(`, `)` (their full-width and no-break forms too); 0 for the rest.
+struct View {
+    ch: Vec<u8>,
+    at: Vec<usize>,
+}
+
+fn view(text: &str) -> View {
+    let mut ch = Vec::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len() + 1);
+    for (i, c) in text.char_indices() {
+        // Full-width forms sit 0xFEE0 above their ASCII twins.
+        let a = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or('\0'),
+            '\u{a0}' | '\u{3000}' => ' ',
+            '‐' | '–' => '-',
+            _ => c,
+        };
+        ch.push(match a {
+            '0'..='9' | 'A'..='Z' | '_' | '+' | ' ' | '-' | '.' | '(' | ')' => a as u8,
+            'a'..='z' => a.to_ascii_uppercase() as u8,
+            _ => 0,
+        });
+        at.push(i);
     }
+    at.push(text.len());
+    View { ch, at }
 }
 
-/// An ASCII letter, or a full-width one, as its ASCII uppercase.
-fn letter(c: char) -> Option<char> {
-    match c {
-        'A'..='Z' => Some(c),
-        'a'..='z' => Some(c.to_ascii_uppercase()),
-        'Ａ'..='Ｚ' => char::from_u32(c as u32 - 'Ａ' as u32 + 'A' as u32),
-        'ａ'..='ｚ' => char::from_u32(c as u32 - 'ａ' as u32 + 'A' as u32),
-        _ => None,
-    }
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn alnum(c: char) -> bool {
-    digit(c).is_some() || letter(c).is_some() || c == '_'
-}
-
-/// Characters that may join the groups of one number.
-fn joiner(c: char) -> bool {
-    matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}' | '\u{3000}' | '－' | '（' | '）' | '‐' | '–' | '．')
-}
-
-/// One alphanumeric word that can be part of a number.
-#[derive(Debug, Clone)]
-struct Group {
+/// One alphanumeric word that can be part of a number: positions in the
+/// [`View`], `letters` (at most two) then digits, then an optional `X`.
+#[derive(Debug, Clone, Copy)]
+struct Group<'v> {
     start: usize,
     end: usize,
-    /// Leading letters (uppercase), at most two.
-    letters: String,
+    /// Leading letters.
+    letters: &'v [u8],
     /// The digits, as ASCII.
-    digits: String,
+    digits: &'v [u8],
     /// A trailing `X` (mainland ID check character).
     x: bool,
-    /// `+` (or `00` is in `digits`) right before it.
+    /// `+` right before it.
     plus: bool,
-    /// The separator before it, from the previous group of the chain.
-    sep: String,
+    /// The separator from the previous group of its chain.
+    sep: &'v [u8],
 }
 
-/// Reads `word` (at `start..end`) as a group: digits, letters then digits,
-/// digits then `X`, or one letter (a check character in parentheses).
-fn group(word: &str, start: usize, end: usize) -> Option<Group> {
-    let chars: Vec<char> = word.chars().collect();
-    let lead = chars.iter().take_while(|c| digit(**c).is_none()).count();
-    let letters: Option<String> = chars[..lead].iter().map(|c| letter(*c)).collect();
-    let letters = letters?;
-    let mut rest = &chars[lead..];
-    let mut x = false;
-    if let [body @ .., last] = rest {
-        if lead == 0 && !body.is_empty() && letter(*last) == Some('X') {
-            x = true;
-            rest = body;
-        }
+/// Reads the word `w` as a group: digits, letters then digits, digits then
+/// `X`, or a lone letter (a check character, kept only after `(`).
+fn group(w: &[u8], start: usize) -> Option<Group<'_>> {
+    let lead = w.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let mut digits = &w[lead..];
+    let x = lead == 0 && digits.len() > 1 && digits.last() == Some(&b'X');
+    if x {
+        digits = &digits[..digits.len() - 1];
     }
-    let digits: Option<String> = rest.iter().map(|c| digit(*c).map(|d| char::from(b'0' + d))).collect();
-    let digits = digits?;
-    let single_check_letter = letters.len() == 1 && digits.is_empty();
-    if letters.len() > 2 || (digits.is_empty() && !single_check_letter) {
-        return None;
-    }
-    Some(Group { start, end, letters, digits, x, plus: false, sep: String::new() })
+    let ok = lead <= 2 && digits.iter().all(u8::is_ascii_digit) && (!digits.is_empty() || lead == 1);
+    ok.then(|| Group { start, end: start + w.len(), letters: &w[..lead], digits, x, plus: false, sep: &[] })
 }
 
-/// Chains of groups in `text`: groups joined by at most three joiner characters.
-fn chains(text: &str) -> Vec<Vec<Group>> {
-    let mut out: Vec<Vec<Group>> = Vec::new();
+/// Chains of groups, handed to `each` one by one: groups joined by one to
+/// three joiner characters.
+fn chains<'v>(v: &'v View, mut each: impl FnMut(&[Group<'v>])) {
+    let ch = &v.ch;
     let mut chain: Vec<Group> = Vec::new();
-    let mut last_end = 0usize;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !alnum(c) {
+    let mut last_end = 0;
+    let mut i = 0;
+    while i < ch.len() {
+        if !alnum(ch[i]) {
+            i += 1;
             continue;
         }
         let start = i;
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if !alnum(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            iter.next();
+        while i < ch.len() && alnum(ch[i]) {
+            i += 1;
         }
-        let between = &text[last_end..start];
-        let joined = !chain.is_empty() && between.chars().count() <= 3 && between.chars().all(joiner);
+        let between = &ch[last_end..start];
+        let joined =
+            !chain.is_empty() && (1..=3).contains(&between.len()) && between.iter().all(|b| b" -.()".contains(b));
+        let plus = start > 0 && ch[start - 1] == b'+';
         // A lone letter belongs to a number only as its check character, `(A)`.
-        let check_letter = joined && between.ends_with(['(', '（']);
-        match group(&text[start..end], start, end).filter(|g| !g.digits.is_empty() || check_letter) {
+        let check_letter = joined && between.last() == Some(&b'(');
+        match group(&ch[start..i], start).filter(|g| !g.digits.is_empty() || check_letter) {
             Some(mut g) => {
-                let before = text[..start].chars().rev().take(2).collect::<String>();
-                g.plus = before.starts_with(['+', '＋']);
-                if joined && !g.plus {
-                    g.sep = between.to_owned();
-                } else if !chain.is_empty() {
-                    out.push(std::mem::take(&mut chain));
+                g.plus = plus;
+                g.sep = between;
+                if !joined || plus {
+                    each(&chain);
+                    chain.clear();
                 }
                 chain.push(g);
             }
             None => {
-                if !chain.is_empty() {
-                    out.push(std::mem::take(&mut chain));
-                }
+                each(&chain);
+                chain.clear();
             }
         }
-        last_end = end;
+        last_end = i;
     }
-    if !chain.is_empty() {
-        out.push(chain);
-    }
-    out
+    each(&chain);
 }
 
 /// Spans of personal numbers: in each chain, the longest personal run of
 /// groups from the left, then on after it.
-fn numbers_in(text: &str, spans: &mut Vec<(usize, usize)>) {
-    for chain in chains(text) {
+fn numbers_in(v: &View, spans: &mut Vec<(usize, usize)>) {
+    chains(v, |chain| {
         let mut i = 0;
         while i < chain.len() {
             let whole = |j: usize| i == 0 && j + 1 == chain.len();
-            let found = (i..chain.len()).rev().find(|&j| personal(&chain[i..=j], whole(j)));
-            match found {
-                Some(j) => {
-                    let mut start = chain[i].start;
-                    // The `+` of an international number, and an opening parenthesis.
-                    let before: Vec<(usize, char)> = text[..start].char_indices().rev().take(2).collect();
-                    for (k, c) in before {
-                        if matches!(c, '+' | '＋' | '(' | '（') {
-                            start = k;
-                        } else {
-                            break;
-                        }
-                    }
-                    let mut end = chain[j].end;
-                    if let Some(c) = text[end..].chars().next() {
-                        let opened = text[start..end].contains(['(', '（']);
-                        let closed = text[start..end].rfind([')', '）']) > text[start..end].rfind(['(', '（']);
-                        if matches!(c, ')' | '）') && opened && !closed {
-                            end += c.len_utf8();
-                        }
-                    }
-                    spans.push((start, end));
-                    i = j + 1;
+            let Some(j) = (i..chain.len()).rev().find(|&j| personal(&chain[i..=j], whole(j))) else {
+                i += 1;
+                continue;
+            };
+            // The `+` of an international number, and an opening parenthesis.
+            let mut start = chain[i].start;
+            for _ in 0..2 {
+                if start > 0 && matches!(v.ch[start - 1], b'+' | b'(') {
+                    start -= 1;
                 }
-                None => i += 1,
             }
+            let mut end = chain[j].end;
+            let inside = &v.ch[start..end];
+            let open = inside.iter().rposition(|&b| b == b'(');
+            if open.is_some() && inside.iter().rposition(|&b| b == b')') < open && v.ch.get(end) == Some(&b')') {
+                end += 1;
+            }
+            spans.push((v.at[start], v.at[end]));
+            i = j + 1;
         }
-    }
+    });
 }
 
 /// Whether the groups, as one number, are personal data. Shapes that
@@ -345,137 +335,117 @@ fn numbers_in(text: &str, spans: &mut Vec<(usize, usize)>) {
 /// for a `whole` chain, never for a run inside a longer one such as the
 /// spaced order number `2026 1201 0001`; checked shapes (Luhn, check digits,
 /// birth dates) and unmistakable ones (`+`, a mainland mobile) count anywhere.
-fn personal(groups: &[Group], whole: bool) -> bool {
-    let Some(first) = groups.first() else { return false };
-    let later_letters = groups[1..].iter().any(|g| !g.letters.is_empty());
-    let x = groups.iter().rev().skip(1).any(|g| g.x);
-    if x {
+fn personal(groups: &[Group<'_>], whole: bool) -> bool {
+    let Some((first, rest)) = groups.split_first() else { return false };
+    let last = groups.last().unwrap_or(first);
+    if groups[..groups.len() - 1].iter().any(|g| g.x) {
         return false;
     }
-    let digits: String = groups.iter().map(|g| g.digits.as_str()).collect();
-    let lens: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
-    let n = digits.len();
-    let seps: Vec<&str> = groups[1..].iter().map(|g| g.sep.as_str()).collect();
-    let last_x = groups.last().is_some_and(|g| g.x);
     if hkid(groups) {
         return true;
     }
-    if later_letters {
+    if rest.iter().any(|g| !g.letters.is_empty()) {
         return false;
     }
+    let digits: Vec<u8> = groups.iter().flat_map(|g| g.digits.iter().copied()).collect();
+    let n = digits.len();
     if !first.letters.is_empty() {
         // Passport-like: one letter and eight digits, or two and seven, alone.
-        return groups.len() == 1
-            && !last_x
-            && ((first.letters.len() == 1 && n == 8) || (first.letters.len() == 2 && n == 7));
+        return groups.len() == 1 && !last.x && n + first.letters.len() == 9;
     }
-    if last_x {
+    if last.x {
         return n == 17 && resident_id(&digits);
     }
-    let starts = |p: &str| digits.starts_with(p);
-    let d = |i: usize| digits.as_bytes().get(i).map_or(0, |b| b - b'0');
-    // Mainland China resident ID (18 digits, a plausible birth date).
-    if n == 18 && resident_id(&digits) {
-        return true;
-    }
-    // Payment cards: 13 to 19 digits with a valid Luhn check.
-    if (13..=19).contains(&n) && luhn(&digits) {
-        return true;
-    }
-    // International: `+` and 7 to 15 digits, or `00` and a grouped number.
-    if first.plus && (7..=15).contains(&n) {
-        return true;
-    }
-    if starts("00") && d(2) != 0 && (10..=15).contains(&n) && groups.len() >= 2 {
-        return true;
-    }
-    // Mainland China mobile, with or without the country code.
-    let mobile = |m: &str| m.len() == 11 && m.starts_with('1') && (3..=9).contains(&(m.as_bytes()[1] - b'0'));
-    if mobile(&digits) || (starts("86") && mobile(&digits[2..])) {
+    // The group lengths as decimal pairs: 3-3-4 is 30304 (five groups or more never match).
+    let shape = groups.iter().fold(0u64, |a, g| a.saturating_mul(100).saturating_add(g.digits.len() as u64));
+    let d = |i: usize| digits.get(i).map_or(0, |b| b - b'0');
+    let mobile = |m: &[u8]| m.len() == 11 && m[0] == b'1' && m[1] >= b'3';
+    // Mainland resident IDs (a plausible birth date), cards (Luhn), numbers
+    // with `+` or `00`, and mainland mobiles count wherever they stand.
+    if (n == 18 && resident_id(&digits))
+        || ((13..=19).contains(&n) && luhn(&digits))
+        || (first.plus && (7..=15).contains(&n))
+        || (digits.starts_with(b"00") && d(2) != 0 && (10..=15).contains(&n) && groups.len() >= 2)
+        || mobile(&digits)
+        || (digits.starts_with(b"86") && mobile(&digits[2..]))
+    {
         return true;
     }
     if !whole {
         return false;
     }
-    // North American: 3-3-4 (or 1-3-3-4 with the country code).
-    if (lens == [3, 3, 4] && d(0) >= 2) || (lens == [1, 3, 3, 4] && d(0) == 1 && d(1) >= 2) {
+    let spaced = rest.iter().all(|g| g.sep == b" ");
+    // North American 3-3-4 (1-3-3-4 with the country code); leading-zero national
+    // numbers (a CN area code, UK, most of Europe); 4-4 (Hong Kong, Singapore,
+    // a local number without its area code); a country code without `+` and a
+    // number grouped by spaces (`852 9123 4567`).
+    if (shape == 30304 && d(0) >= 2)
+        || (shape == 1030304 && d(0) == 1 && d(1) >= 2)
+        || (d(0) == 0 && d(1) != 0 && (9..=12).contains(&n) && (groups.len() >= 2 || n >= 10))
+        || (shape == 404 && d(0) >= 2)
+        || (groups.len() >= 3 && (10..=13).contains(&n) && (2..=3).contains(&first.digits.len()) && spaced)
+    {
         return true;
     }
-    // Leading-zero national numbers (CN landline with area code, UK, most of Europe).
-    if d(0) == 0 && d(1) != 0 && (9..=12).contains(&n) && (groups.len() >= 2 || n >= 10) {
-        return true;
-    }
-    // Hong Kong and Singapore, and local numbers without their area code: 4-4.
-    if lens == [4, 4] && d(0) >= 2 {
-        return true;
-    }
-    // US social security number: 3-2-4, dashes or spaces.
-    if lens == [3, 2, 4] && seps.iter().all(|s| *s == "-" || *s == " ") {
-        let area = &digits[..3];
-        return area != "000" && area != "666" && d(0) != 9 && &digits[3..5] != "00" && &digits[5..] != "0000";
-    }
-    // A country code without `+` and a number grouped by spaces: `852 9123 4567`.
-    if groups.len() >= 3 && (10..=13).contains(&n) && (2..=3).contains(&lens[0]) && seps.iter().all(|s| *s == " ") {
-        return true;
-    }
-    false
+    // US social security number: 3-2-4, dashes or spaces; no 000, 666 or 9xx area.
+    shape == 30204
+        && rest.iter().all(|g| g.sep == b"-" || g.sep == b" ")
+        && !matches!(&digits[..3], b"000" | b"666")
+        && d(0) != 9
+        && &digits[3..5] != b"00"
+        && &digits[5..] != b"0000"
 }
 
 /// A Hong Kong identity card number: one or two letters, six digits and a
 /// check character (a digit or `A`, often in parentheses), checksum valid.
-fn hkid(groups: &[Group]) -> bool {
+fn hkid(groups: &[Group<'_>]) -> bool {
     let (body, check) = match groups {
-        [g] if g.digits.len() == 7 => (g, g.digits.chars().last()),
-        [g, c] if g.digits.len() == 6 && c.sep.contains(['(', '（', ' ']) => {
-            let check = match (c.letters.as_str(), c.digits.as_str()) {
-                ("A", "") => Some('A'),
-                ("", d) if d.len() == 1 => d.chars().next(),
-                _ => None,
+        [g] if g.digits.len() == 7 => (g, g.digits[6]),
+        [g, c] if g.digits.len() == 6 && c.sep.iter().any(|b| b"( ".contains(b)) => {
+            let check = match (c.letters, c.digits) {
+                (b"A", []) => b'A',
+                ([], [d]) => *d,
+                _ => return false,
             };
             (g, check)
         }
         _ => return false,
     };
-    let (Some(check), 1..=2) = (check, body.letters.len()) else { return false };
-    if body.x {
+    if body.x || body.letters.is_empty() {
         return false;
     }
-    let letter_value = |c: char| u32::from(c as u8 - b'A') + 10;
-    let mut values: Vec<u32> = Vec::new();
-    if body.letters.len() == 1 {
-        values.push(36);
-    }
-    values.extend(body.letters.chars().map(letter_value));
-    values.extend(body.digits.chars().take(6).filter_map(|c| c.to_digit(10)));
-    if values.len() != 8 {
-        return false;
-    }
-    let sum: u32 = values.iter().zip((2..=9).rev()).map(|(v, w)| v * w).sum();
+    // A space before a single letter counts 36; letters count 10 to 35.
+    let values = (body.letters.len() == 1)
+        .then_some(36)
+        .into_iter()
+        .chain(body.letters.iter().map(|&l| u32::from(l - b'A') + 10))
+        .chain(body.digits[..6].iter().map(|&b| u32::from(b - b'0')));
+    let sum: u32 = values.zip((2..=9).rev()).map(|(v, w)| v * w).sum();
     let expected = match (11 - sum % 11) % 11 {
-        10 => 'A',
-        v => char::from(b'0' + v as u8),
+        10 => b'A',
+        v => b'0' + v as u8,
     };
     check == expected
 }
 
 /// Seventeen digits of a mainland China resident ID: a region and a plausible birth date.
-fn resident_id(digits: &str) -> bool {
-    let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+fn resident_id(digits: &[u8]) -> bool {
+    let num = |r: std::ops::Range<usize>| digits[r].iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
     digits.len() >= 17
-        && !digits.starts_with('0')
+        && digits[0] != b'0'
         && (1900..=2099).contains(&num(6..10))
         && (1..=12).contains(&num(10..12))
         && (1..=31).contains(&num(12..14))
 }
 
-fn luhn(digits: &str) -> bool {
+fn luhn(digits: &[u8]) -> bool {
     let sum: u32 = digits
-        .bytes()
+        .iter()
         .rev()
         .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        .map(|(i, &b)| {
+            let d = u32::from(b - b'0') << (i % 2);
+            if d > 9 { d - 9 } else { d }
         })
         .sum();
     sum % 10 == 0
@@ -483,47 +453,39 @@ fn luhn(digits: &str) -> bool {
 
 /// IBANs: two letters, two check digits and 11 to 30 letters and digits, in
 /// groups of four or not, with a valid mod-97 check.
-fn ibans_in(text: &str, spans: &mut Vec<(usize, usize)>) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+fn ibans_in(v: &View, spans: &mut Vec<(usize, usize)>) {
+    let ch = &v.ch;
     let mut i = 0;
-    while i + 4 <= chars.len() {
-        let (start, c0) = chars[i];
-        let starts_word = i == 0 || !alnum(chars[i - 1].1);
-        let head = starts_word
-            && c0.is_ascii_uppercase()
-            && chars[i + 1].1.is_ascii_uppercase()
-            && chars[i + 2].1.is_ascii_digit()
-            && chars[i + 3].1.is_ascii_digit();
+    while i + 4 <= ch.len() {
+        let head = (i == 0 || !alnum(ch[i - 1]))
+            && ch[i..i + 2].iter().all(u8::is_ascii_uppercase)
+            && ch[i + 2..i + 4].iter().all(u8::is_ascii_digit);
         if !head {
             i += 1;
             continue;
         }
         // Letters and digits, with single spaces between groups of four.
-        let mut compact = String::new();
+        let mut compact: Vec<u8> = Vec::new();
         let mut j = i;
-        let mut best: Option<(usize, usize)> = None;
-        while j < chars.len() && compact.len() < 34 {
-            let c = chars[j].1;
-            if c.is_ascii_alphanumeric() {
-                compact.push(c.to_ascii_uppercase());
+        let mut best = None;
+        while j < ch.len() && compact.len() < 34 {
+            let b = ch[j];
+            if b.is_ascii_alphanumeric() {
+                compact.push(b);
                 j += 1;
-                let at_end = j == chars.len() || !alnum(chars[j].1);
-                if at_end && (15..=34).contains(&compact.len()) && mod97(&compact) {
-                    best = Some((start, chars.get(j).map_or(text.len(), |c| c.0)));
+                if (j == ch.len() || !alnum(ch[j])) && compact.len() >= 15 && mod97(&compact) {
+                    best = Some(j);
                 }
-            } else if c == ' '
-                && compact.len() % 4 == 0
-                && chars.get(j + 1).is_some_and(|c| c.1.is_ascii_alphanumeric())
-            {
+            } else if b == b' ' && compact.len() % 4 == 0 && ch.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
                 j += 1;
             } else {
                 break;
             }
         }
         match best {
-            Some(span) => {
-                spans.push(span);
-                i = j;
+            Some(end) => {
+                spans.push((v.at[i], v.at[end]));
+                i = end;
             }
             None => i += 1,
         }
@@ -532,17 +494,12 @@ fn ibans_in(text: &str, spans: &mut Vec<(usize, usize)>) {
 
 /// The IBAN check: the first four characters moved to the end, letters as
 /// 10 to 35, the number mod 97 is 1.
-fn mod97(iban: &str) -> bool {
-    let (head, tail) = iban.split_at(4);
-    let mut r: u32 = 0;
-    for c in tail.chars().chain(head.chars()) {
-        let v = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            'A'..='Z' => c as u32 - 'A' as u32 + 10,
-            _ => return false,
-        };
-        r = if v >= 10 { (r * 100 + v) % 97 } else { (r * 10 + v) % 97 };
-    }
+fn mod97(iban: &[u8]) -> bool {
+    let (head, tail) = iban.split_at(4.min(iban.len()));
+    let r = tail.iter().chain(head).fold(0u32, |r, &b| match b {
+        b'0'..=b'9' => (r * 10 + u32::from(b - b'0')) % 97,
+        _ => (r * 100 + u32::from(b.wrapping_sub(b'A')) + 10) % 97,
+    });
     r == 1
 }
 
@@ -573,9 +530,11 @@ mod tests {
 
     #[test]
     fn checksums_hold_for_known_numbers() {
-        assert!(mod97("GB82WEST12345698765432"));
-        assert!(!mod97("GB82WEST12345698765433"));
-        let g = |s: &str| group(s, 0, s.len()).unwrap();
+        assert!(mod97(b"GB82WEST12345698765432"));
+        assert!(!mod97(b"GB82WEST12345698765433"));
+        fn g(s: &str) -> Group<'_> {
+            group(s.as_bytes(), 0).unwrap()
+        }
         assert!(hkid(&[g("A1234563")]));
         assert!(!hkid(&[g("A1234564")]));
     }

@@ -1286,38 +1286,27 @@ fn channel_name(c: Channel) -> &'static str {
 /// it is looked at (each list is checked by its length alone), or one whose
 /// status contradicts what it holds.
 fn check_bounds(state: &SessionState) -> Result<()> {
-    let too_many = |what: &str, n: usize, max: usize| {
-        Err(Error::InvalidSnapshot { message: format!("the snapshot holds {n} {what}; a session keeps at most {max}") })
-    };
     let frames = MAX_CALL_DEPTH + 1;
-    if state.stack.len() > frames {
-        return too_many("nested flows", state.stack.len(), frames);
-    }
-    if state.back.len() > MAX_BACK_STEPS {
-        return too_many("steps to go back to", state.back.len(), MAX_BACK_STEPS);
-    }
-    if let Some(deep) = state.back.iter().find(|s| s.len() > frames) {
-        return too_many("nested flows in a step to go back to", deep.len(), frames);
-    }
-    if state.path.len() > MAX_PATH_ENTRIES {
-        return too_many("path entries", state.path.len(), MAX_PATH_ENTRIES);
-    }
-    if state.actions.len() > MAX_PATH_ENTRIES {
-        return too_many("actions", state.actions.len(), MAX_PATH_ENTRIES);
-    }
-    if state.transcript.len() > MAX_TRANSCRIPT_LINES {
-        return too_many("transcript lines", state.transcript.len(), MAX_TRANSCRIPT_LINES);
-    }
-    if state.transcript.iter().any(|l| l.text.len() > MAX_LINE_CHARS * 4 || l.text.chars().count() > MAX_LINE_CHARS) {
+    let longest = |lens: &mut dyn Iterator<Item = usize>| lens.max().unwrap_or(0);
+    let counts: [(&str, usize, usize); 9] = [
+        ("nested flows", state.stack.len(), frames),
+        ("steps to go back to", state.back.len(), MAX_BACK_STEPS),
+        ("nested flows in a step to go back to", longest(&mut state.back.iter().map(Vec::len)), frames),
+        ("path entries", state.path.len(), MAX_PATH_ENTRIES),
+        ("actions", state.actions.len(), MAX_PATH_ENTRIES),
+        ("transcript lines", state.transcript.len(), MAX_TRANSCRIPT_LINES),
+        (
+            "characters in a transcript line",
+            longest(&mut state.transcript.iter().map(|l| l.text.chars().count())),
+            MAX_LINE_CHARS,
+        ),
+        ("visited steps", state.visits.len(), MAX_SNAPSHOT_ENTRIES),
+        ("answers", state.answers.len(), MAX_SNAPSHOT_ENTRIES),
+    ];
+    if let Some((what, n, max)) = counts.into_iter().find(|(_, n, max)| n > max) {
         return Err(Error::InvalidSnapshot {
-            message: format!("a transcript line is longer than {MAX_LINE_CHARS} characters"),
+            message: format!("the snapshot holds {n} {what}; a session keeps at most {max}"),
         });
-    }
-    if state.visits.len() > MAX_SNAPSHOT_ENTRIES {
-        return too_many("visited steps", state.visits.len(), MAX_SNAPSHOT_ENTRIES);
-    }
-    if state.answers.len() > MAX_SNAPSHOT_ENTRIES {
-        return too_many("answers", state.answers.len(), MAX_SNAPSHOT_ENTRIES);
     }
     // Found by fuzzing: an escalated session without its routing would have no
     // packet, so nobody could take it over.

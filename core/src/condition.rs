@@ -114,7 +114,7 @@ pub fn empty_value_hint(rule: &Value) -> Option<bool> {
 /// in [`logic::FUEL`] units: one resolve or one session step. Each rule still
 /// gets at most [`logic::FUEL`]; once the scope's budget is spent, further
 /// conditions do not hold. Thousands of ordinary rules fit many times over.
-pub const SCOPE_FUEL: u64 = 8 * logic::FUEL;
+pub const SCOPE_FUEL: u64 = 4 * logic::FUEL;
 
 /// Data prepared for evaluating many conditions; see [`Evaluator::scope`].
 pub struct Scope<'d> {

@@ -205,9 +205,9 @@ pub type Thrown = Value;
 /// copied, scanned or compared. A rule that needs more stops with
 /// [`BUDGET_EXCEEDED`]: `{"reduce": [[0, ..., 39], {"cat": [acc, acc]}]}`
 /// would otherwise build a string of a trillion bytes. Real conditions use a
-/// few hundred units; the budget is a few milliseconds of work and at most a
-/// few megabytes of memory.
-pub const FUEL: u64 = 2_000_000;
+/// few hundred units (a `some` over 200 events, a few thousand); the budget is
+/// about 4 ms of work and 3 MB of memory at worst (docs/RELIABILITY.md).
+pub const FUEL: u64 = 500_000;
 
 /// The error type of an evaluation that ran out of [`FUEL`]. `try` cannot
 /// catch it: every rule node burns fuel, so a fallback fails the same way.

@@ -26,16 +26,24 @@ const MAX_LITERALS_PER_PATTERN: usize = 32;
 /// over ordinary content runs a handful of patterns; a hostile catalog whose
 /// every pattern's literal appears in the text stops here instead of running
 /// tens of thousands of regexes over a long question.
-pub const SCAN_BUDGET: usize = 4 << 20;
+pub const SCAN_BUDGET: usize = 256 << 10;
+
+/// Most keyword and literal occurrences one scan looks at. Occurrences
+/// overlap, so a text can hold as many as its length times the needles: a
+/// catalog of 8,192 patterns that all need the letter `a`, against a question
+/// of a thousand `a`s, gave eight million. Past the cap the scan goes on with
+/// what it found; ordinary content finds a few dozen.
+pub const MAX_OCCURRENCES: usize = 1 << 16;
 
 /// What compiling a pattern costs against [`SCAN_BUDGET`] (about 3 µs,
 /// the time to search some kilobytes).
 const COMPILE_COST: usize = 4 << 10;
 
-/// Most compiled patterns an index keeps. Past it, a pattern is compiled
-/// for the scan that needs it and dropped, so that memory stays bounded
-/// however many different texts a long-lived catalog sees.
-const MAX_CACHED_REGEXES: usize = 4096;
+/// Most compiled patterns an index keeps (a compiled pattern with its search
+/// cache can take tens of kilobytes). Past it, a pattern is compiled for the
+/// scan that needs it and dropped, so that memory stays bounded however many
+/// different texts a long-lived catalog sees.
+const MAX_CACHED_REGEXES: usize = 512;
 
 /// A keyword or pattern that matched, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -511,9 +519,13 @@ impl<O: Copy> RawIndex<O> {
     fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<u64> = self.literal_free.iter().map(|&p| p as u64).collect();
+        // Patterns already among the candidates, one bit each, so that a literal
+        // seen a thousand times adds its pattern once.
+        let mut seen: Vec<u64> = Vec::new();
         if let Some(ac) = self.automaton() {
             let lowered = text.to_ascii_lowercase();
-            for m in ac.try_find_overlapping_iter(Input::new(lowered.as_bytes())).into_iter().flatten() {
+            let found = ac.try_find_overlapping_iter(Input::new(lowered.as_bytes())).into_iter().flatten();
+            for m in found.take(MAX_OCCURRENCES) {
                 match self.needles.get(m.pattern().as_usize()) {
                     Some(Needle::Keyword(k)) => {
                         if let Some((owner, _)) = self.keywords.get(*k) {
@@ -531,7 +543,12 @@ impl<O: Copy> RawIndex<O> {
                             && at(Some(start)).is_some_and(|edge| no_boundary(at(start.checked_sub(1)), edge)))
                             || (boundary_after
                                 && at(end.checked_sub(1)).is_some_and(|edge| no_boundary(at(Some(end)), edge)));
-                        if !misplaced {
+                        if seen.is_empty() {
+                            seen = vec![0; self.patterns.len().div_ceil(64)];
+                        }
+                        let (word, bit) = (pattern / 64, 1u64 << (pattern % 64));
+                        if !misplaced && seen.get(word).is_some_and(|w| w & bit == 0) {
+                            seen[word] |= bit;
                             candidates.push(pattern as u64);
                         }
                     }

@@ -75,6 +75,18 @@ node --test --test-reporter=tap wasm/tests/node/ 2>&1 | tee -a "$log" | grep -E 
 node --test --test-reporter=tap wasm/tests/e2e/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'
 node wasm/bench/bench.mjs | head -3
 
+step "arm64: the core's and the conformance tests under qemu-aarch64, and the FFI library built for aarch64"
+# Debian's cross gcc links, qemu-user runs the test binaries with the arm64 libc.
+if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v qemu-aarch64 > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user > /dev/null
+fi
+rustup target add aarch64-unknown-linux-gnu > /dev/null
+CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu" \
+  cargo test -p inscene -p inscene-conformance --target aarch64-unknown-linux-gnu --locked --lib --tests 2>&1 \
+  | tee -a "$log" | grep -E '^test result|FAILED|panicked'
+cargo build --release -p inscene-ffi --target aarch64-unknown-linux-gnu --locked 2>&1 | tail -1
+echo "arm64 libinscene_ffi.so: $(stat -c %s target/aarch64-unknown-linux-gnu/release/libinscene_ffi.so) bytes (stripped)"
+
 step "fuzz: build every cargo-fuzz target (nightly, sanitizers) and run each for 20 s, regressions first"
 if cargo +nightly --version > /dev/null 2>&1; then
   command -v cargo-fuzz > /dev/null || cargo install cargo-fuzz --locked

@@ -161,7 +161,7 @@ fn main() {
     let query = json!({"query": "a ".repeat(999)}).to_string();
     let ctx = Context::from_json(&query).unwrap();
     row(
-        "8,192 patterns whose literal is in a 2,000-char question: first resolve",
+        "8,192 patterns whose literal is in a 2,000-char question: load and first resolve",
         text.len() + query.len(),
         "scan budget: patterns run in order until 256 KB searched",
         measure(3, || {

@@ -9,36 +9,14 @@
 //! One test in its own binary: the counting allocator sees no other thread.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::resolve;
 use inscene::session::{Input, Session, StartRequest};
+use inscene_benches::Counting;
 use inscene_conformance::read;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)] // GlobalAlloc is an unsafe trait; this only forwards to System and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -142,10 +120,9 @@ proptest! {
     fn hostile_content_costs_at_most_a_fixed_multiple_of_its_size(case in hostile()) {
         let (catalog, context, snapshot) = build(&case);
         let input = catalog.len() + context.len() + snapshot.as_ref().map_or(0, String::len);
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let before = Counting::reset_peak();
         run(&catalog, &context, snapshot.as_deref());
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+        let peak = Counting::peak().saturating_sub(before);
         let bound = PER_BYTE * input + FIXED;
         prop_assert!(peak <= bound, "{case:?}: peak heap {peak} B for {input} B of input (bound {bound} B)");
     }

@@ -108,3 +108,46 @@ pub fn context(n: usize, seed: usize, query: bool) -> String {
 
 /// Current time used by the benchmarks.
 pub const NOW: i64 = 1_795_000_000;
+
+/// A global allocator that forwards to the system's and counts live heap
+/// bytes and their peak, for the measuring binaries and the cost test:
+/// declare `#[global_allocator] static GLOBAL: Counting = Counting;`.
+pub struct Counting;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Counting {
+    /// Live heap bytes now.
+    pub fn live() -> usize {
+        LIVE.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Starts a new peak at the live bytes now; returns them.
+    pub fn reset_peak() -> usize {
+        let now = Self::live();
+        PEAK.store(now, std::sync::atomic::Ordering::Relaxed);
+        now
+    }
+
+    /// The most live heap bytes since [`Counting::reset_peak`].
+    pub fn peak() -> usize {
+        PEAK.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[allow(unsafe_code)] // GlobalAlloc is an unsafe trait; this only forwards to System and counts.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}

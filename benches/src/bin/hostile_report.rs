@@ -5,36 +5,14 @@
 //! `cargo run --release -p inscene-benches --bin hostile-report`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::resolve;
 use inscene::session::{Input, Session, StartRequest};
+use inscene_benches::Counting;
 use serde_json::{Value, json};
-
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)] // GlobalAlloc is an unsafe trait; this only forwards to System and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -42,8 +20,7 @@ static GLOBAL: Counting = Counting;
 /// Median wall time of `runs` calls, and the peak heap above what was live before.
 fn measure<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, usize) {
     let mut times = Vec::with_capacity(runs);
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = Counting::reset_peak();
     for _ in 0..runs {
         let t = Instant::now();
         let out = f();
@@ -51,7 +28,7 @@ fn measure<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, usize) {
         drop(out);
     }
     times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], PEAK.load(Ordering::Relaxed).saturating_sub(base))
+    (times[times.len() / 2], Counting::peak().saturating_sub(base))
 }
 
 fn base() -> Value {

@@ -4,31 +4,11 @@
 //! growth of the process's resident set while a catalog is loaded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Counts live heap bytes, so the catalog's own memory can be told apart from
 /// allocator slack and parse temporaries that resident size also includes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)] // GlobalAlloc is an unsafe trait; this only forwards to System and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
@@ -36,7 +16,7 @@ use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::{NaiveBaseline, ResolveOptions, resolve, resolve_naive};
 use inscene::session::{Input, Session, StartRequest};
-use inscene_benches::{NOW, catalog, context};
+use inscene_benches::{Counting, NOW, catalog, context};
 
 fn resident_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -92,10 +72,10 @@ fn memory_child(path: &str) {
     // would leave freed pages that the load would reuse unseen.
     let json = std::fs::read_to_string(path).unwrap();
     let before = resident_kib();
-    let live_before = LIVE.load(Ordering::Relaxed);
+    let live_before = Counting::live();
     let cat = Catalog::from_json(&json).unwrap();
     let after = resident_kib();
-    let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before);
+    let live = Counting::live().saturating_sub(live_before);
     black_box(&cat);
     println!("{} {}", after.saturating_sub(before), live / 1024);
 }

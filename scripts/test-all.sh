@@ -100,7 +100,7 @@ if cargo +nightly --version > /dev/null 2>&1; then
     [ -d "fuzz/regressions/$target" ] && runs+=("regressions/$target")
     if (cd fuzz && cargo +nightly fuzz run "$target" "${runs[@]}" -- -max_total_time=20 -rss_limit_mb=2048 -timeout=10 > "../target/fuzz-$target.log" 2>&1); then
       fuzz_ok=$((fuzz_ok + 1))
-      echo "ok $target: $(grep -E '^#[0-9]+' "target/fuzz-$target.log" | tail -1 | cut -d' ' -f1) runs"
+      echo "ok $target: $(grep -E '^#[0-9]+' "target/fuzz-$target.log" | tail -1 | tr -d '#' | awk '{print $1}') runs"
     else
       fuzz_failed=$((fuzz_failed + 1))
       echo "FAILED $target"; tail -40 "target/fuzz-$target.log"

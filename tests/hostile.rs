@@ -86,20 +86,7 @@ fn screens_past_the_context_limit_are_a_typed_error() {
 fn thirty_thousand_literal_free_patterns_are_refused_at_load() {
     let mut doc = base();
     // 30,000 patterns with no literal, 256 to a trigger, 32 triggers to a scenario.
-    let patterns: Vec<String> = (0..30_000).map(|i| format!("^[0-9]{{{}}}$", 1 + i % 50)).collect();
-    let triggers: Vec<Value> = patterns.chunks(256).map(|c| json!({"type": "text", "patterns": {"en": c}})).collect();
-    let template = doc["scenarios"][0].clone();
-    let scenarios: Vec<Value> = triggers
-        .chunks(32)
-        .enumerate()
-        .map(|(i, t)| {
-            let mut s = template.clone();
-            s["id"] = json!(format!("s{i}"));
-            s["triggers"] = Value::Array(t.to_vec());
-            s
-        })
-        .collect();
-    doc["scenarios"] = Value::Array(scenarios);
+    inscene_benches::literal_free_scenarios(&mut doc, 30_000);
     let err = load(&doc).unwrap_err();
     let Error::InvalidContent { diagnostics } = &err else { panic!("{err:?}") };
     assert!(diagnostics.iter().all(|d| d.code == Code::LimitExceeded), "{:?}", &diagnostics[..3]);

@@ -151,3 +151,23 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
         unsafe { std::alloc::System.dealloc(ptr, layout) }
     }
 }
+
+/// Replaces the scenarios of `doc` with copies of its first one carrying `n`
+/// literal-free text patterns between them (256 to a trigger, 32 triggers to
+/// a scenario): issue 14's "30,000 literal-free patterns", for the hostile
+/// report and the regression test alike.
+pub fn literal_free_scenarios(doc: &mut Value, n: usize) {
+    let patterns: Vec<String> = (0..n).map(|i| format!("^[0-9]{{{}}}$", 1 + i % 50)).collect();
+    let triggers: Vec<Value> = patterns.chunks(256).map(|c| json!({"type": "text", "patterns": {"en": c}})).collect();
+    let template = doc["scenarios"][0].clone();
+    doc["scenarios"] = triggers
+        .chunks(32)
+        .enumerate()
+        .map(|(i, t)| {
+            let mut s = template.clone();
+            s["id"] = json!(format!("s{i}"));
+            s["triggers"] = Value::Array(t.to_vec());
+            s
+        })
+        .collect();
+}

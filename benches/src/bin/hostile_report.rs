@@ -106,19 +106,7 @@ fn main() {
     );
 
     let mut doc = base();
-    let patterns: Vec<String> = (0..30_000).map(|i| format!("^[0-9]{{{}}}$", 1 + i % 50)).collect();
-    let triggers: Vec<Value> = patterns.chunks(256).map(|c| json!({"type": "text", "patterns": {"en": c}})).collect();
-    let template = doc["scenarios"][0].clone();
-    doc["scenarios"] = triggers
-        .chunks(32)
-        .enumerate()
-        .map(|(i, t)| {
-            let mut s = template.clone();
-            s["id"] = json!(format!("s{i}"));
-            s["triggers"] = Value::Array(t.to_vec());
-            s
-        })
-        .collect();
+    inscene_benches::literal_free_scenarios(&mut doc, 30_000);
     let text = doc.to_string();
     row(
         "30,000 literal-free patterns: load",

@@ -148,17 +148,25 @@ pub fn walk(
         (Ok((c, _)), Ok(x)) => (c, x),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let scenario = match scenario {
-        Some(s) => s,
-        None => match resolve(&catalog, &ctx, now, &ResolveOptions::default()).suggestions.first() {
-            Some(s) => {
-                println!("top suggestion: {} ({})", s.scenario, s.title);
-                s.scenario.clone()
+    let request = match scenario {
+        Some(s) => StartRequest::for_scenario("walk", s),
+        None => {
+            let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
+            match found.suggestions.first() {
+                // Crisis language in the question: no flow, a person now (the session
+                // screens the question and hands over with the crisis resources).
+                _ if found.crisis.is_some() => {
+                    println!("crisis language in the question: connecting a person now");
+                    StartRequest { session: "walk".into(), scenario: None, flow: None, intervention: None, human: true }
+                }
+                Some(s) => {
+                    println!("top suggestion: {} ({})", s.scenario, s.title);
+                    StartRequest::for_scenario("walk", s.scenario.clone())
+                }
+                None => return fail("no scenario matches this context; pass --scenario"),
             }
-            None => return fail("no scenario matches this context; pass --scenario"),
-        },
+        }
     };
-    let request = StartRequest::for_scenario("walk", scenario);
     let (mut session, mut events) = match Session::start(&catalog, &ctx, &request, now) {
         Ok(s) => s,
         Err(e) => return fail(&format!("{e} ({})", e.code())),

@@ -303,3 +303,22 @@ fn lint_checks_a_catalog_against_the_actions_a_host_performs() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn walk_with_crisis_language_in_the_question_connects_a_person_instead_of_exiting() {
+    let dir = tmp("walk-crisis");
+    std::fs::write(dir.join("ctx.json"), r#"{"locale":"en","query":"I want to end my life"}"#).expect("write");
+    std::fs::write(dir.join("answers.txt"), "").expect("write");
+    let out = inscene()
+        .args(["walk", "--context"])
+        .arg(dir.join("ctx.json"))
+        .arg("--answers")
+        .arg(dir.join("answers.txt"))
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("You are not alone"), "crisis resources shown: {stdout}");
+    assert!(stdout.contains("\"reason\": \"crisis\""), "a packet for the agent: {stdout}");
+}

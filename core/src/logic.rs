@@ -265,6 +265,7 @@ impl Fuel {
     }
 
     /// `c` as an owned value; copying a borrowed one is paid for.
+    #[inline(never)]
     fn own(&self, c: Cow<'_, Value>) -> Result<Value, Thrown> {
         match c {
             Cow::Borrowed(v) => {

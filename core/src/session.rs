@@ -741,13 +741,15 @@ impl Session {
                 self.settle(catalog, ctx, now, &mut events);
             }
             (Input::Submit { value }, CompiledStep::Input { save_as, pattern, max_length, next, .. }) => {
-                let chars = value.chars().count();
-                if chars > MAX_INPUT_CHARS || chars > *max_length as usize {
-                    return Err(Error::InputRejected { message: format!("longer than {max_length} characters") });
-                }
+                // Screened first, whole (the scan is linear): a crisis is never
+                // "too long" or "not a number".
                 if self.crisis(catalog, ctx, value, now, &mut events) {
                     self.say(Speaker::User, value.clone());
                     return Ok(events);
+                }
+                let chars = value.chars().count();
+                if chars > MAX_INPUT_CHARS || chars > *max_length as usize {
+                    return Err(Error::InputRejected { message: format!("longer than {max_length} characters") });
                 }
                 if value.trim().is_empty() {
                     return Err(Error::InputRejected { message: "empty value".into() });

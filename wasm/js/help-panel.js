@@ -632,7 +632,6 @@ export class HelpPanel extends HTMLElement {
       const field = h("input", {
         id,
         type: "text",
-        maxlength: view.input?.max_length,
         "aria-invalid": view.input?.error ? "true" : null,
         "aria-describedby": view.input?.error ? `${id}-error` : null,
       });

@@ -134,8 +134,10 @@ impl Catalog {
         let mut inner = inscene::Catalog::from_json(&text).map_err(|e| core_error(&e))?;
         if let Some(list) = host_actions.filter(|v| !v.is_undefined() && !v.is_null()) {
             let bad = || error("session.invalid_input", "hostActions must be a list of action ids (strings)", None);
-            let array = list.dyn_into::<js_sys::Array>().map_err(|_| bad())?;
-            let ids = array.iter().map(|v| v.as_string().ok_or_else(bad)).collect::<Result<Vec<_>, _>>()?;
+            // Through JSON, like every other structured argument: one reader for all.
+            let text =
+                if list.is_array() { json_text(&list, "session.invalid_input", "hostActions")? } else { String::new() };
+            let ids: Vec<String> = serde_json::from_str(&text).map_err(|_| bad())?;
             inner = inner.with_host_actions(ids);
         }
         Ok(Catalog { inner: Rc::new(inner) })

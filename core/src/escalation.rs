@@ -71,11 +71,16 @@ pub fn effective_policy(catalog: &Catalog, flow: Option<&Flow>) -> EffectivePoli
 impl EffectivePolicy {
     /// The segment rules that apply to a user, in policy order: the user is in
     /// the rule's segment (`segments`, from `user.segments`), or its `when`
-    /// condition holds on `data` (the context as conditions see it). A
-    /// condition that does not compile or fails never holds.
-    pub fn segment_rules<'a>(&'a self, catalog: &Catalog, segments: &[&str], data: &Value) -> Vec<&'a SegmentRule> {
+    /// condition holds in `scope` (the context as conditions see it, sharing
+    /// the scope's budget with the other rules of the same view). A condition
+    /// that does not compile or fails never holds.
+    pub fn segment_rules<'a>(
+        &'a self,
+        catalog: &Catalog,
+        segments: &[&str],
+        scope: &mut Scope<'_>,
+    ) -> Vec<&'a SegmentRule> {
         let evaluator = catalog.evaluator();
-        let mut scope = evaluator.scope(data);
         self.segments
             .iter()
             .filter(|r| {
@@ -86,8 +91,8 @@ impl EffectivePolicy {
     }
 
     /// Whether any applicable segment asks for an immediate handover.
-    pub fn immediate_for(&self, catalog: &Catalog, segments: &[&str], data: &Value) -> bool {
-        self.segment_rules(catalog, segments, data).iter().any(|r| r.mode == HumanMode::Immediate)
+    pub fn immediate_for(&self, catalog: &Catalog, segments: &[&str], scope: &mut Scope<'_>) -> bool {
+        self.segment_rules(catalog, segments, scope).iter().any(|r| r.mode == HumanMode::Immediate)
     }
 }
 

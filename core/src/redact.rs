@@ -25,7 +25,7 @@
 //! the formats, and the look-alikes that must survive, for every platform.
 
 use regex_lite::Regex;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Replacement text for redacted values.
 pub const REDACTED: &str = "[redacted]";
@@ -122,6 +122,16 @@ impl Redactor {
         self.value_with(value, path, pii, &[])
     }
 
+    /// The members of an object (answers, action parameters) redacted by
+    /// [`Redactor::value_with`], no field declared personal as a whole.
+    pub fn map_with(&self, map: &Map<String, Value>, values: &[String]) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (k, v) in map {
+            out.insert(k.clone(), self.value_with(v, k, &[], values));
+        }
+        out
+    }
+
     /// [`Redactor::value`], also removing the given declared-personal values
     /// wherever they appear in strings.
     pub fn value_with(&self, value: &Value, path: &str, pii: &[String], values: &[String]) -> Value {
@@ -134,7 +144,7 @@ impl Redactor {
             Value::Array(a) => Value::Array(a.iter().map(|v| self.value_with(v, path, pii, values)).collect()),
             Value::Object(m) => {
                 // Inserted one by one: collecting into a map compiles a sort for each call site.
-                let mut out = serde_json::Map::new();
+                let mut out = Map::new();
                 for (k, v) in m {
                     let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                     out.insert(k.clone(), self.value_with(v, &child, pii, values));
@@ -150,10 +160,10 @@ impl Redactor {
 /// numbers, and those inside lists and objects there, at most [`MAX_VALUES`].
 /// Their order does not matter: where one value contains another (a full name
 /// and a part of it), the overlapping spans merge into one.
-pub fn pii_values(context: &Value, pii: &[String]) -> Vec<String> {
+pub fn pii_values(context: &crate::context::Context, pii: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for path in pii {
-        let Some(v) = crate::logic::dotted(context, path) else { continue };
+        let Some(v) = context.get(path) else { continue };
         let mut stack = vec![v];
         while let Some(v) = stack.pop() {
             match v {
@@ -547,7 +557,7 @@ mod tests {
         let out = r.value(&ctx, "", &pii);
         assert_eq!(out["user"]["name"], REDACTED);
         assert_eq!(out["entities"]["order"]["id"], "123");
-        let values = pii_values(&ctx, &pii);
+        let values = pii_values(&crate::context::Context::from_json(&ctx.to_string()).unwrap(), &pii);
         assert_eq!(values, ["Li Lei"]);
         assert_eq!(
             r.scrub("Hello Li Lei, this is li lei's order", &values),

@@ -543,12 +543,13 @@ impl Session {
         }
         let policy = session.policy(catalog);
         let segments = ctx.segments();
-        if let Some(rule) = policy
-            .segment_rules(catalog, &segments, &session.data(ctx, now))
+        let data = session.data(ctx, now);
+        let immediate = policy
+            .segment_rules(catalog, &segments, &mut catalog.evaluator().scope(&data))
             .into_iter()
             .find(|r| r.mode == crate::content::HumanMode::Immediate)
-        {
-            let detail = rule.segment.clone();
+            .map(|r| r.segment.clone());
+        if let Some(detail) = immediate {
             session.escalate(catalog, ctx, "segment", Some(detail), None, now, &mut events);
             return Ok((session, events));
         }
@@ -583,15 +584,11 @@ impl Session {
     /// goes on without it. For hosts that must not persist raw personal data.
     pub fn snapshot_redacted(&self, catalog: &Catalog, ctx: &Context) -> String {
         let redactor = catalog.redactor();
-        let values = crate::redact::pii_values(&Value::Object(ctx.raw().clone()), catalog.pii_fields());
-        let object = |m: &Map<String, Value>| match redactor.value_with(&Value::Object(m.clone()), "", &[], &values) {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
+        let values = crate::redact::pii_values(ctx, catalog.pii_fields());
         let mut state = self.state.clone();
-        state.answers = object(&state.answers);
+        state.answers = redactor.map_with(&state.answers, &values);
         for a in &mut state.actions {
-            a.params = object(&a.params);
+            a.params = redactor.map_with(&a.params, &values);
         }
         for line in &mut state.transcript {
             line.text = redactor.scrub(&line.text, &values);
@@ -898,15 +895,15 @@ impl Session {
         let e = self.state.escalation.as_ref()?;
         let redactor = catalog.redactor();
         let pii = catalog.pii_fields();
-        let values = crate::redact::pii_values(&Value::Object(ctx.raw().clone()), pii);
+        let values = crate::redact::pii_values(ctx, pii);
         let chain = self.chain(catalog, ctx);
-        let object = |m: &Map<String, Value>| match redactor.value_with(&Value::Object(m.clone()), "", &[], &values) {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        let answers = object(&self.state.answers);
-        let actions =
-            self.state.actions.iter().map(|a| ActionRecord { params: object(&a.params), ..a.clone() }).collect();
+        let answers = redactor.map_with(&self.state.answers, &values);
+        let actions = self
+            .state
+            .actions
+            .iter()
+            .map(|a| ActionRecord { params: redactor.map_with(&a.params, &values), ..a.clone() })
+            .collect();
         Some(HandoffPacket {
             schema: HANDOFF_SCHEMA.into(),
             session: self.state.session.clone(),
@@ -1142,18 +1139,12 @@ impl Session {
         now: i64,
         events: &mut Vec<Event>,
     ) {
-        let (human, urgency) = self.human_and_urgency(catalog, ctx, now);
+        let Offer { view: human, urgency, segment_channels, follow_up } = self.offer(catalog, ctx, now);
         let policy = self.policy(catalog);
-        let segments = ctx.segments();
-        let rules = policy.segment_rules(catalog, &segments, &self.data(ctx, now));
         let (step_channels, step_queue, step_priority) = step.unwrap_or((None, None, Priority::Normal));
         // A vulnerable user's channel preference (voice for the elderly) wins over the step's.
-        let channels = rules
-            .iter()
-            .find_map(|r| r.channels.clone())
-            .or(step_channels)
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| human.channels.clone());
+        let channels =
+            segment_channels.or(step_channels).filter(|c| !c.is_empty()).unwrap_or_else(|| human.channels.clone());
         let mut priority = human.priority.max(step_priority);
         if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
             priority = priority.max(Priority::High);
@@ -1165,7 +1156,7 @@ impl Session {
             priority,
             channels: channels.clone(),
             queue: step_queue.or_else(|| self.intervention_queue(catalog)).or_else(|| policy.queue.clone()),
-            follow_up: rules.iter().any(|r| r.follow_up),
+            follow_up,
             urgency,
             crisis_resources: None,
             at: now,
@@ -1190,14 +1181,18 @@ impl Session {
 
     /// How "talk to a human" should show now.
     fn human(&self, catalog: &Catalog, ctx: &Context, now: i64) -> HumanView {
-        self.human_and_urgency(catalog, ctx, now).0
+        self.offer(catalog, ctx, now).view
     }
 
-    /// The human offer, and the ids of the urgency rules that hold (evaluated once for both).
-    fn human_and_urgency(&self, catalog: &Catalog, ctx: &Context, now: i64) -> (HumanView, Vec<String>) {
+    /// The human offer and what an escalation takes from the same rules: the
+    /// segment rules and urgency rules are evaluated once, over one data and
+    /// one shared budget.
+    fn offer(&self, catalog: &Catalog, ctx: &Context, now: i64) -> Offer {
         let policy = self.policy(catalog);
         let segments = ctx.segments();
-        let rules = policy.segment_rules(catalog, &segments, &self.data(ctx, now));
+        let data = self.data(ctx, now);
+        let mut scope = catalog.evaluator().scope(&data);
+        let rules = policy.segment_rules(catalog, &segments, &mut scope);
         let mut reasons: Vec<String> = Vec::new();
         let mut priority = Priority::Normal;
         if self.state.unhelpful >= policy.offer_after_unhelpful {
@@ -1215,15 +1210,15 @@ impl Session {
             reasons.push("risk".into());
         }
         priority = priority.max(risk_priority(self.state.risk));
-        let data = self.data(ctx, now);
-        let mut scope = catalog.evaluator().scope(&data);
         let mut urgency = Vec::new();
         if let Some((p, ids)) = escalation::urgency(catalog, &mut scope) {
             reasons.push("urgency".into());
             priority = priority.max(p);
             urgency = ids;
         }
-        let channels = rules.iter().find_map(|r| r.channels.clone()).unwrap_or_else(|| policy.channels.clone());
+        let segment_channels = rules.iter().find_map(|r| r.channels.clone());
+        let follow_up = rules.iter().any(|r| r.follow_up);
+        let channels = segment_channels.clone().unwrap_or_else(|| policy.channels.clone());
         let prominent = !reasons.is_empty();
         let view = HumanView {
             available: true,
@@ -1233,8 +1228,17 @@ impl Session {
             channels,
             priority,
         };
-        (view, urgency)
+        Offer { view, urgency, segment_channels, follow_up }
     }
+}
+
+/// What [`Session::offer`] works out: the human offer to show, the urgency
+/// rules that hold, and the segment rules' channel preference and follow-up.
+struct Offer {
+    view: HumanView,
+    urgency: Vec<String>,
+    segment_channels: Option<Vec<Channel>>,
+    follow_up: bool,
 }
 
 fn kind_name(kind: &CompiledStep, called: bool) -> &'static str {

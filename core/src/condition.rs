@@ -135,11 +135,6 @@ impl Scope<'_> {
     pub fn try_holds(&mut self, condition: &Condition) -> Option<bool> {
         condition.rule.holds_within(self.data, &mut self.fuel)
     }
-
-    /// Whether the scope's shared budget is spent; see [`SCOPE_FUEL`].
-    pub fn exhausted(&self) -> bool {
-        self.fuel == 0
-    }
 }
 
 /// Size of a rule: nesting depth and number of JSON nodes.

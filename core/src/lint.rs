@@ -942,15 +942,8 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 let kind = usize::from(p.to_pointer().to_string().starts_with("/crisis/"));
                 self.literal_free[kind] += 1;
                 if self.literal_free[kind] > self.limits.max_literal_free_patterns {
-                    self.error(
-                        Code::LimitExceeded,
-                        p,
-                        format!(
-                            "more than {} patterns have no literal text, and each runs on every question; \
-                             give this one a word it must contain",
-                            self.limits.max_literal_free_patterns
-                        ),
-                    );
+                    let message = crate::text::literal_free_over_limit(self.limits.max_literal_free_patterns);
+                    self.error(Code::LimitExceeded, p, message);
                 } else {
                     self.warn(
                         Code::RegexNoLiteral,

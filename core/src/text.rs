@@ -278,15 +278,8 @@ impl<O: Copy> RawBuilder<O> {
                             }
                         }
                         None if literal_free.len() >= self.max_literal_free => {
-                            errors.push(PatternError {
-                                pattern: i,
-                                message: format!(
-                                    "more than {} patterns have no literal text, and each runs on every question; \
-                                     give this one a word it must contain",
-                                    self.max_literal_free
-                                ),
-                                over_limit: true,
-                            });
+                            let message = literal_free_over_limit(self.max_literal_free);
+                            errors.push(PatternError { pattern: i, message, over_limit: true });
                             patterns.push(Pattern { owner, source, compiled: OnceLock::from(None) });
                             continue;
                         }
@@ -310,6 +303,14 @@ impl<O: Copy> RawBuilder<O> {
         };
         (index, errors)
     }
+}
+
+/// What lint and load say of a literal-free pattern past the `max`-th.
+pub(crate) fn literal_free_over_limit(max: usize) -> String {
+    format!(
+        "more than {max} patterns have no literal text, and each runs on every question; \
+         give this one a word it must contain"
+    )
 }
 
 /// Whether the prefilter finds literals in `node`, one of which every match
@@ -500,12 +501,6 @@ impl LazyRegex {
     }
 }
 
-/// A pattern's compiled regex as the cache holds it.
-enum Cached<'a> {
-    Yes(Option<&'a Regex>),
-    No,
-}
-
 /// Keyword or pattern number within its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phrase {
@@ -556,8 +551,9 @@ impl<O: Copy> RawIndex<O> {
                 }
             }
         }
+        // Each pattern is a candidate once (literal-free ones are never marked in
+        // `seen`, and a literal one only the first time), so sorting is enough.
         crate::order::keys(&mut candidates);
-        candidates.dedup();
         // Patterns run in catalog order until the scan's budget is spent.
         let mut budget = SCAN_BUDGET;
         for p in candidates.into_iter().filter_map(|p| usize::try_from(p).ok()) {
@@ -565,18 +561,7 @@ impl<O: Copy> RawIndex<O> {
             let cost = text.len().max(1) + if pattern.compiled.get().is_none() { COMPILE_COST } else { 0 };
             let Some(left) = budget.checked_sub(cost) else { break };
             budget = left;
-            let uncached;
-            let re = match self.regex(pattern) {
-                Cached::Yes(Some(re)) => re,
-                Cached::Yes(None) => continue,
-                Cached::No => match compile(&pattern.source, self.size_limit, self.nest_limit) {
-                    Ok(re) => {
-                        uncached = re;
-                        &uncached
-                    }
-                    Err(_) => continue,
-                },
-            };
+            let Some(re) = self.regex(pattern) else { continue };
             let span =
                 if spans { re.find(text).map(|m| (m.start(), m.end())) } else { re.is_match(text).then_some((0, 0)) };
             if let Some(span) = span {
@@ -589,35 +574,24 @@ impl<O: Copy> RawIndex<O> {
     fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
         (0..self.patterns.len())
             .filter(|&p| {
-                self.patterns.get(p).is_some_and(|pattern| match self.regex(pattern) {
-                    Cached::Yes(re) => re.is_some_and(|re| re.is_match(text)),
-                    Cached::No => {
-                        compile(&pattern.source, self.size_limit, self.nest_limit).is_ok_and(|re| re.is_match(text))
-                    }
-                })
+                self.patterns.get(p).and_then(|pattern| self.regex(pattern)).is_some_and(|re| re.is_match(text))
             })
             .collect()
     }
 
-    /// The pattern's cached regex (`None` inside when it does not compile), or
-    /// [`Cached::No`] once the cache is full and it was never compiled.
-    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Cached<'a> {
+    /// The pattern's regex, or `None` when it does not compile: the cached one,
+    /// compiling it into the cache on first use, or, once the cache is full, one
+    /// compiled for this call alone.
+    fn regex<'a>(&self, pattern: &'a Pattern<O>) -> Option<std::borrow::Cow<'a, Regex>> {
         use std::sync::atomic::Ordering::Relaxed;
-        if let Some(re) = pattern.compiled.get() {
-            return Cached::Yes(re.as_ref());
+        if pattern.compiled.get().is_none() && self.cached.load(Relaxed) >= MAX_CACHED_REGEXES {
+            return compile(&pattern.source, self.size_limit, self.nest_limit).ok().map(std::borrow::Cow::Owned);
         }
-        if self.cached.load(Relaxed) >= MAX_CACHED_REGEXES {
-            return Cached::No;
-        }
-        Cached::Yes(
-            pattern
-                .compiled
-                .get_or_init(|| {
-                    self.cached.fetch_add(1, Relaxed);
-                    compile(&pattern.source, self.size_limit, self.nest_limit).ok()
-                })
-                .as_ref(),
-        )
+        let cached = pattern.compiled.get_or_init(|| {
+            self.cached.fetch_add(1, Relaxed);
+            compile(&pattern.source, self.size_limit, self.nest_limit).ok()
+        });
+        cached.as_ref().map(std::borrow::Cow::Borrowed)
     }
 
     /// The automaton, built on first use. Needles are ASCII-lowercased and the

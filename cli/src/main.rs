@@ -1,5 +1,6 @@
 //! `inscene`: the content team's command-line tool.
 
+mod eval;
 mod graph;
 mod run;
 mod stats;
@@ -96,6 +97,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Crisis-screening quality on labelled statements (JSON lines of `{"text", "locale", "crisis"}`):
+    /// recall and false alarms per locale, with every miss and false alarm.
+    EvalCrisis {
+        /// Catalog JSON file (its own crisis phrases are screened with the built-in lexicon).
+        catalog: PathBuf,
+        /// Labelled statement sets.
+        #[arg(required = true)]
+        sets: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 when recall is below this (0 to 1).
+        #[arg(long)]
+        min_recall: Option<f64>,
+        /// Exit 1 when the false-alarm rate is above this (0 to 1).
+        #[arg(long)]
+        max_false_alarms: Option<f64>,
+    },
     /// Missing, copied and placeholder-mismatched translations per locale.
     TranslateCheck {
         /// Catalog JSON file.
@@ -143,6 +162,9 @@ fn main() -> ExitCode {
         ),
         Command::Graph { catalog, flow, format, locale } => graph::graph(&catalog, &flow, format, locale.as_deref()),
         Command::Stats { events, format } => stats::stats(&events, format),
+        Command::EvalCrisis { catalog, sets, format, min_recall, max_false_alarms } => {
+            eval::eval_crisis(&catalog, &sets, format, min_recall, max_false_alarms)
+        }
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }
@@ -348,7 +370,12 @@ fn inspect(path: &std::path::Path) -> ExitCode {
     for i in catalog.interventions() {
         println!("  {:<24} on {}", i.id, i.events.join(", "));
     }
-    println!("\ncrisis screening: {}", if catalog.crisis().is_some() { "on" } else { "OFF" });
+    let screening = match catalog.crisis() {
+        Some(c) if !c.builtin => "the catalog's own phrases only (built-in lexicon off)".to_owned(),
+        Some(_) => format!("built-in lexicon {} and the catalog's own phrases", inscene::crisis::LEXICON_VERSION),
+        None => format!("built-in lexicon {} with generic resources", inscene::crisis::LEXICON_VERSION),
+    };
+    println!("\ncrisis screening: {screening}");
     println!("warnings: {}", catalog.warnings().len());
     ExitCode::SUCCESS
 }

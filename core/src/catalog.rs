@@ -23,8 +23,8 @@ use crate::content::{
     self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
 };
+use crate::crisis::{self, CrisisIndex};
 use crate::error::{Code, Diagnostic, Error, Path, Pointer, Result, Severity};
-use crate::escalation::{CrisisIndex, build_crisis_index};
 use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
 use crate::limits::Limits;
@@ -57,7 +57,7 @@ pub struct Catalog {
     evaluator: Evaluator,
     warnings: Vec<Diagnostic>,
     resolve_index: ResolveIndex,
-    crisis_index: Option<CrisisIndex>,
+    crisis_index: CrisisIndex,
     redactor: OnceLock<Redactor>,
     /// The actions the host performs, when it said; see [`Catalog::with_host_actions`].
     host_actions: Option<Vec<String>>,
@@ -484,9 +484,7 @@ impl Catalog {
         if let Some(p) = &self.resolve_index.phrases {
             p.prepare();
         }
-        if let Some(c) = &self.crisis_index {
-            c.prepare();
-        }
+        self.crisis_index.prepare();
     }
 
     /// Personal-data redaction for handoff packets, built on first use.
@@ -505,8 +503,8 @@ impl Catalog {
         &self.resolve_index
     }
 
-    pub(crate) fn crisis_index(&self) -> Option<&CrisisIndex> {
-        self.crisis_index.as_ref()
+    pub(crate) fn crisis_index(&self) -> &CrisisIndex {
+        &self.crisis_index
     }
 
     /// Warnings found while loading (errors would have rejected the content).
@@ -682,13 +680,13 @@ fn compile(
         cx.problems.push(pattern_problem(at.to_string(), &e));
     }
     index.phrases = Some(phrase_index);
-    let crisis_index = doc.crisis.as_ref().map(|c| {
-        let (ci, errors) = build_crisis_index(c, limits);
+    let crisis_index = {
+        let (ci, errors) = crisis::build_index(doc.crisis.as_ref(), limits);
         for (at, e) in errors {
             cx.problems.push(pattern_problem(at, &e));
         }
         ci
-    });
+    };
 
     let mut interventions = Vec::with_capacity(doc.interventions.len());
     let intervention_list = root.key("interventions");

@@ -316,8 +316,10 @@ pub struct SegmentRule {
 
 crate::wire::wire_struct!(SegmentRule { req segment, opt when, req mode, opt channels, opt priority, def follow_up });
 
-/// Crisis screening: patterns that, found in anything the user types, bypass
-/// every flow and escalate at top priority with crisis resources shown.
+/// Crisis screening: phrases that, found in anything the user types, bypass
+/// every flow and escalate at top priority with crisis resources shown. The
+/// built-in lexicon screens every catalog; this section adds the catalog's own
+/// phrases, exclusions, resources and routing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CrisisScreening {
@@ -339,9 +341,17 @@ pub struct CrisisScreening {
     /// Agent queue for crisis escalations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+    /// Screen with the built-in crisis lexicon as well as these phrases
+    /// (default `true`). Turning it off leaves screening to this section alone.
+    #[serde(default = "yes")]
+    pub builtin: bool,
 }
 
-crate::wire::wire_struct!(CrisisScreening { def keywords, def patterns, def exclude, req resources, opt channels, opt queue });
+fn yes() -> bool {
+    true
+}
+
+crate::wire::wire_struct!(CrisisScreening { def keywords, def patterns, def exclude, req resources, opt channels, opt queue, def builtin = yes });
 
 /// A context condition that raises escalation priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]

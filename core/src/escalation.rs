@@ -1,9 +1,9 @@
 //! Escalation: a human is never out of reach.
 //!
 //! This module holds the policy that decides when a human is offered or forced
-//! (merged from built-in defaults, the catalog and the flow), crisis screening
-//! of free text, urgency rules that raise priority, and proactive
-//! interventions raised by host events.
+//! (merged from built-in defaults, the catalog and the flow), urgency rules
+//! that raise priority, and proactive interventions raised by host events.
+//! Crisis screening of free text lives in [`crate::crisis`].
 
 use std::collections::BTreeMap;
 
@@ -12,13 +12,12 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{Catalog, Flow};
 use crate::condition::Scope;
-use crate::content::{Channel, CrisisScreening, EscalationPolicy, HumanMode, Priority, RiskLevel, SegmentRule};
+use crate::content::{Channel, EscalationPolicy, HumanMode, Priority, RiskLevel, SegmentRule};
 use crate::context::Context;
+pub use crate::crisis::{CrisisHit, screen as screen_crisis};
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::i18n;
-use crate::limits::Limits;
-use crate::text::{PatternError, PhraseIndex, PhraseIndexBuilder};
 
 /// Channels used when neither content nor segment says otherwise.
 pub const DEFAULT_CHANNELS: &[Channel] = &[Channel::Chat, Channel::Ticket];
@@ -94,99 +93,6 @@ impl EffectivePolicy {
     pub fn immediate_for(&self, catalog: &Catalog, segments: &[&str], scope: &mut Scope<'_>) -> bool {
         self.segment_rules(catalog, segments, scope).iter().any(|r| r.mode == HumanMode::Immediate)
     }
-}
-
-/// Who a crisis phrase speaks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CrisisRole {
-    Hit,
-    Exclude,
-}
-
-/// Crisis phrases of a catalog, ready to scan text.
-#[derive(Debug)]
-pub(crate) struct CrisisIndex {
-    phrases: PhraseIndex<CrisisRole>,
-}
-
-impl CrisisIndex {
-    /// Builds the automaton now rather than on the first screen.
-    pub(crate) fn prepare(&self) {
-        self.phrases.prepare();
-    }
-}
-
-/// Builds the crisis index; pattern errors come back with their JSON pointers.
-pub(crate) fn build_crisis_index(
-    crisis: &CrisisScreening,
-    limits: &Limits,
-) -> (CrisisIndex, Vec<(String, PatternError)>) {
-    let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
-        .literal_free_limit(limits.max_literal_free_patterns);
-    let mut pointers = Vec::new();
-    for words in crisis.keywords.values() {
-        for w in words {
-            b.keyword(CrisisRole::Hit, w);
-        }
-    }
-    for (field, role) in [("patterns", CrisisRole::Hit), ("exclude", CrisisRole::Exclude)] {
-        let map = if role == CrisisRole::Hit { &crisis.patterns } else { &crisis.exclude };
-        for (locale, list) in map {
-            for (i, p) in list.iter().enumerate() {
-                b.pattern(role, p);
-                pointers.push(format!("/crisis/{field}/{}/{i}", locale.replace('~', "~0").replace('/', "~1")));
-            }
-        }
-    }
-    let (phrases, errors) = b.build();
-    let errors = errors.into_iter().map(|e| (pointers.get(e.pattern).cloned().unwrap_or_default(), e)).collect();
-    (CrisisIndex { phrases }, errors)
-}
-
-/// A crisis detected in the user's text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct CrisisHit {
-    /// Crisis resources, localized for the user.
-    pub resources: String,
-    /// Locale of `resources`.
-    pub locale: String,
-    /// Channels for the crisis contact, best first.
-    pub channels: Vec<Channel>,
-    /// Agent queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    /// Always `urgent`.
-    pub priority: Priority,
-}
-
-/// Screens `text` for crisis language. A phrase that lies inside a benign
-/// look-alike (an `exclude` match) does not count.
-pub fn screen_crisis(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
-    let (crisis, index) = (catalog.crisis()?, catalog.crisis_index()?);
-    let hits = index.phrases.scan(text, true);
-    let excluded: Vec<(usize, usize)> =
-        hits.iter().filter(|(_, h)| h.owner == CrisisRole::Exclude).map(|(_, h)| h.span).collect();
-    let real = hits
-        .iter()
-        .filter(|(_, h)| h.owner == CrisisRole::Hit)
-        .any(|(_, h)| !excluded.iter().any(|&(s, e)| s <= h.span.0 && h.span.1 <= e));
-    if !real {
-        return None;
-    }
-    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
-    let (locale, resources) = i18n::pick(&crisis.resources, &chain).unwrap_or(("", ""));
-    Some(CrisisHit {
-        resources: resources.to_owned(),
-        locale: locale.to_owned(),
-        channels: crisis
-            .channels
-            .clone()
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| vec![Channel::Voice, Channel::Chat]),
-        queue: crisis.queue.clone(),
-        priority: Priority::Urgent,
-    })
 }
 
 /// The highest priority the urgency rules demand, and the ids of the rules that hold.

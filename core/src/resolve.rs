@@ -277,7 +277,8 @@ fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str,
 /// ```
 pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Resolution {
     if let Some(hit) = ctx.query().and_then(|q| escalation::screen_crisis(catalog, ctx, q)) {
-        let event = Event::new("suggested", now).with("crisis", Value::Bool(true));
+        let event =
+            Event::new("suggested", now).with("crisis", Value::Bool(true)).with("crisis_kind", hit.kind.as_str());
         return Resolution { suggestions: Vec::new(), crisis: Some(hit), event };
     }
     let index = catalog.resolve_index();

@@ -1010,7 +1010,7 @@ impl Session {
         self.state.status = Status::Escalated;
         self.state.escalation = Some(EscalationState {
             reason: "crisis".into(),
-            detail: None,
+            detail: Some(hit.kind.as_str().into()),
             priority: Priority::Urgent,
             channels: hit.channels,
             queue: hit.queue,
@@ -1020,7 +1020,12 @@ impl Session {
             at: now,
         });
         self.say(Speaker::Bot, hit.resources);
-        events.push(self.event("escalated", now).with("reason", "crisis").with("priority", "urgent"));
+        events.push(
+            self.event("escalated", now)
+                .with("reason", "crisis")
+                .with("priority", "urgent")
+                .with("crisis_kind", hit.kind.as_str()),
+        );
         true
     }
 

@@ -56,7 +56,7 @@ fn run(name: &str) {
         catalog = catalog.with_host_actions(list.iter().map(|a| a.as_str().expect("host action").to_owned()));
     }
     let now = vector["now"].as_i64().expect("now");
-    let ctx = Context::from_json(&vector["context"].to_string()).expect("context");
+    let mut ctx = Context::from_json(&vector["context"].to_string()).expect("context");
 
     if let Some(expected) = vector.get("resolve") {
         let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
@@ -83,6 +83,10 @@ fn run(name: &str) {
             let (restored, more) = Session::restore(&catalog, &ctx, &snapshot, t).expect("restore");
             assert_eq!(restored, session, "{name}: restore changed the session");
             events.extend(more);
+        }
+        if let Some(new) = item.get("context") {
+            ctx = Context::from_json(&new.to_string()).expect("context");
+            events.extend(session.context_changed(&catalog, &ctx, t));
         }
         if let Some(input) = item.get("input") {
             let input: Input =

@@ -98,7 +98,7 @@ fun main() {
             } else {
                 HelpCatalog(read(v["catalog"]!!.str()))
             }
-            val ctx = v["context"]!!.raw
+            var ctx = v["context"]!!.raw
             val sink = Sink()
             var s = if (start["human"]?.value == true) {
                 cat.connectHuman(start["session"]!!.str(), ctx, v["now"]!!.long(), sink)
@@ -113,6 +113,7 @@ fun main() {
                 t += 10
                 val o = item.obj()
                 if (o.containsKey("restore")) s = cat.restoreSession(s.snapshot(), ctx, t, sink)
+                o["context"]?.let { ctx = it.raw; s.setContext(ctx, t) }
                 val input = o["input"] ?: continue
                 val error = o["error"]?.str()
                 try {

@@ -164,7 +164,7 @@ class BindingTests(unittest.TestCase):
             "connect_human": (lambda a, b, c: self.catalog.connect_human(a, b, c, None), 3),
             "restore_session": (lambda a, b, c: self.catalog.restore_session(a, b, c, None), 3),
             "view": (lambda a: session().view(a), 1),
-            "set_context": (lambda a: session().set_context(a), 1),
+            "set_context": (lambda a, b: session().set_context(a, b), 2),
             "choose": (lambda a, b: session().choose(a, b), 2),
             "submit": (lambda a, b: session().submit(a, b), 2),
             "action_result": (lambda a, b, c: session().action_result(a, b, c), 3),
@@ -218,6 +218,9 @@ class BindingTests(unittest.TestCase):
                 t += 10
                 if "restore" in item:
                     s = catalog.restore_session(s.snapshot(), ctx, t, sink)
+                if "context" in item:
+                    ctx = json.dumps(item["context"])
+                    s.set_context(ctx, t)
                 if "input" in item:
                     try:
                         s.apply_json(json.dumps(item["input"]), t)

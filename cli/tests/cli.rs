@@ -322,3 +322,30 @@ fn walk_with_crisis_language_in_the_question_connects_a_person_instead_of_exitin
     assert!(stdout.contains("You are not alone"), "crisis resources shown: {stdout}");
     assert!(stdout.contains("\"reason\": \"crisis\""), "a packet for the agent: {stdout}");
 }
+
+#[test]
+fn eval_crisis_reports_recall_and_false_alarms_and_holds_floors() {
+    let out = inscene()
+        .arg("eval-crisis")
+        .arg(repo("content/sample-shop.json"))
+        .arg(repo("tests/crisis/test.jsonl"))
+        .args(["--format", "json", "--min-recall", "0.95", "--max-false-alarms", "0.02"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report["all"]["crisis"].as_u64().unwrap() >= 150);
+    assert!(report["by_locale"]["zh-Hant"]["caught"].as_u64().unwrap() > 0);
+    assert!(report["recall"].as_f64().unwrap() >= 0.95);
+    // A floor nothing can meet fails the run, and says why.
+    let out = inscene()
+        .arg("eval-crisis")
+        .arg(repo("content/sample-shop.json"))
+        .arg(repo("tests/crisis/test.jsonl"))
+        .args(["--min-recall", "1.01"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recall"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("zh-Hant"));
+}

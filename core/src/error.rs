@@ -107,8 +107,10 @@ codes! {
     InvalidPlaceholder = "content.invalid_placeholder",
     /// A placeholder names no context field declared in the catalog's context schema.
     UnknownPlaceholder = "content.unknown_placeholder",
-    /// The catalog has no crisis screening.
+    /// The catalog has no `crisis` section: the built-in lexicon screens, with generic resources.
     NoCrisisScreening = "content.no_crisis_screening",
+    /// The catalog turned the built-in crisis lexicon off.
+    CrisisBuiltinOff = "content.crisis_builtin_off",
 }
 
 impl fmt::Display for Code {

@@ -1169,15 +1169,24 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             self.warn(
                 Code::NoCrisisScreening,
                 &ROOT,
-                "no `crisis` section: free text is not screened for crisis language",
+                "no `crisis` section: the built-in lexicon screens free text, but a user in crisis is shown \
+                 generic resources with no hotline and routed to the default queue; add `crisis.resources`",
             );
             return;
         };
+        if !crisis.builtin {
+            self.warn(
+                Code::CrisisBuiltinOff,
+                &p.key("builtin"),
+                "the built-in crisis lexicon is off: only this section's phrases are screened, \
+                 and most ways people write about crisis go unnoticed",
+            );
+        }
         self.phrases(&crisis.keywords, &p.key("keywords"), false);
         self.phrases(&crisis.patterns, &p.key("patterns"), true);
         self.phrases(&crisis.exclude, &p.key("exclude"), true);
-        if crisis.keywords.values().chain(crisis.patterns.values()).all(Vec::is_empty) {
-            self.error(Code::Schema, &p, "crisis screening needs at least one keyword or pattern");
+        if !crisis.builtin && crisis.keywords.values().chain(crisis.patterns.values()).all(Vec::is_empty) {
+            self.error(Code::Schema, &p, "with the built-in lexicon off, crisis screening needs a keyword or pattern");
         }
         self.text(&crisis.resources, &p.key("resources"), Scope::Context);
         self.channels(&crisis.channels, &p.key("channels"));

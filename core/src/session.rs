@@ -532,7 +532,7 @@ impl Session {
         let mut events = vec![session.event("started", now)];
         if let Some(q) = ctx.query() {
             session.say(Speaker::User, q.to_owned());
-            if session.crisis(catalog, ctx, q, now, &mut events) {
+            if session.crisis(catalog, ctx, None, now, &mut events) {
                 return Ok((session, events));
             }
         }
@@ -663,6 +663,14 @@ impl Session {
 
     fn apply_inner(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
         let mut events = Vec::new();
+        // Typed text is screened first, whole (the scan is linear), in any
+        // state and at any step: a crisis is never "too long", "not a number"
+        // or "session ended".
+        if let Input::Submit { value } = input {
+            if !self.in_crisis() && self.crisis(catalog, ctx, Some(value), now, &mut events) {
+                return Ok(events);
+            }
+        }
         match (self.state.status, input) {
             (Status::Resolved, Input::Feedback { helpful }) => {
                 self.state.feedback = Some(*helpful);
@@ -738,12 +746,6 @@ impl Session {
                 self.settle(catalog, ctx, now, &mut events);
             }
             (Input::Submit { value }, CompiledStep::Input { save_as, pattern, max_length, next, .. }) => {
-                // Screened first, whole (the scan is linear): a crisis is never
-                // "too long" or "not a number".
-                if self.crisis(catalog, ctx, value, now, &mut events) {
-                    self.say(Speaker::User, value.clone());
-                    return Ok(events);
-                }
                 let chars = value.chars().count();
                 if chars > MAX_INPUT_CHARS || chars > *max_length as usize {
                     return Err(Error::InputRejected { message: format!("longer than {max_length} characters") });
@@ -1004,9 +1006,39 @@ impl Session {
         }
     }
 
-    /// Screens free text; on a hit, hands over at top priority with crisis resources.
-    fn crisis(&mut self, catalog: &Catalog, ctx: &Context, text: &str, now: i64, events: &mut Vec<Event>) -> bool {
+    /// The host replaced the context during the session (it learned something
+    /// new, or the user typed a new question). A question it carries is
+    /// screened for crisis language at once, in any state, as typed text is;
+    /// the events say what followed. Hosts call this with every new context.
+    pub fn context_changed(&mut self, catalog: &Catalog, ctx: &Context, now: i64) -> Vec<Event> {
+        let mut events = Vec::new();
+        if !self.in_crisis() {
+            self.crisis(catalog, ctx, ctx.query(), now, &mut events);
+        }
+        events
+    }
+
+    /// Whether a crisis already escalated the session.
+    fn in_crisis(&self) -> bool {
+        self.state.escalation.as_ref().is_some_and(|e| e.reason == "crisis")
+    }
+
+    /// Screens the user's text (`typed`, recorded in the transcript on a hit),
+    /// or else the context's question; on a hit, hands over at top priority
+    /// with crisis resources, whatever the session was doing.
+    fn crisis(
+        &mut self,
+        catalog: &Catalog,
+        ctx: &Context,
+        typed: Option<&str>,
+        now: i64,
+        events: &mut Vec<Event>,
+    ) -> bool {
+        let Some(text) = typed.or_else(|| ctx.query()) else { return false };
         let Some(hit) = escalation::screen_crisis(catalog, ctx, text) else { return false };
+        if let Some(typed) = typed {
+            self.say(Speaker::User, typed.to_owned());
+        }
         self.state.status = Status::Escalated;
         self.state.escalation = Some(EscalationState {
             reason: "crisis".into(),

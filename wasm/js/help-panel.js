@@ -250,8 +250,9 @@ export class HelpPanel extends HTMLElement {
       this.removeAttribute("large-text");
     }
     const { session } = this._state;
-    if (session && this._view?.status === "active") {
-      this._guard(() => session.setContext(this._ctx()));
+    if (session && this._view) {
+      // The core screens a new question for crisis language in any state.
+      this._show(this._guard(() => session.setContext(this._ctx())));
     } else if (this._catalog && !this._state.intervention) {
       this._suggest();
     }

@@ -332,15 +332,25 @@ impl HelpSession {
         self.view_at(now_or_clock(now))
     }
 
-    /// Replaces the context (the host learned something new).
-    #[wasm_bindgen(js_name = setContext)]
+    /// Replaces the context (the host learned something new, or the user typed
+    /// a new question). A question is screened for crisis language at once,
+    /// in any state; returns the view that follows.
+    #[wasm_bindgen(js_name = setContext, unchecked_return_type = "StepView")]
     pub fn set_context(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Context | string")] context: JsValue,
-    ) -> Result<(), JsValue> {
+        now: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let now = now_or_clock(now);
         let ctx = parse_context(&context)?;
-        self.state.try_borrow_mut().map_err(|_| busy())?.1 = ctx;
-        Ok(())
+        let events = {
+            let mut guard = self.state.try_borrow_mut().map_err(|_| busy())?;
+            let (session, current) = &mut *guard;
+            *current = ctx;
+            session.context_changed(&self.catalog, current, now)
+        };
+        self.emit(&events);
+        self.view_at(now)
     }
 
     /// Go on from a message.

@@ -473,11 +473,19 @@ impl HelpSession {
         }
     }
 
-    /// Replaces the context (the host learned something new).
-    pub fn set_context(&self, context_json: String) -> Result<(), HelpError> {
+    /// Replaces the context (the host learned something new, or the user typed
+    /// a new question). A question is screened for crisis language at once,
+    /// in any state; returns the view that follows.
+    pub fn set_context(&self, context_json: String, now: i64) -> Result<StepView, HelpError> {
         let ctx = context(&context_json)?;
-        lock(&self.state).1 = ctx;
-        Ok(())
+        let events = {
+            let mut guard = lock(&self.state);
+            let (session, current) = &mut *guard;
+            *current = ctx;
+            session.context_changed(&self.catalog.inner, current, now)
+        };
+        self.emit(&events);
+        Ok(self.view(now))
     }
 
     /// Go on from a message.

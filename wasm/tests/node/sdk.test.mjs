@@ -52,15 +52,20 @@ for (const name of vectors) {
     }
     if (!v.start) return;
     const events = [];
-    let session = catalog.startSession(v.start, v.context, v.now, (e) => events.push(e));
+    let ctx = v.context;
+    let session = catalog.startSession(v.start, ctx, v.now, (e) => events.push(e));
     let t = v.now;
     (v.script ?? []).forEach((item, i) => {
       t += 10;
       if (item.view) assert.deepEqual(subset(item.view, session.view(t)), [], `view at script[${i}]`);
       if (item.restore) {
         const snapshot = session.snapshot();
-        session = catalog.restoreSession(snapshot, v.context, t, (e) => events.push(e));
+        session = catalog.restoreSession(snapshot, ctx, t, (e) => events.push(e));
         assert.equal(session.snapshot(), snapshot, `script[${i}]: restore changed the session`);
+      }
+      if (item.context) {
+        ctx = item.context;
+        session.setContext(ctx, t);
       }
       if (item.input) {
         const before = session.snapshot();
@@ -193,7 +198,7 @@ test("wrong-typed arguments to every export give typed errors, never a trap", ()
     startSession: (a, b, c, d) => sample.startSession(a, b, c, d),
     restoreSession: (a, b, c, d) => sample.restoreSession(a, b, c, d),
     view: (a) => session().view(a),
-    setContext: (a) => session().setContext(a),
+    setContext: (a, b) => session().setContext(a, b),
     next: (a) => session().next(a),
     choose: (a, b) => session().choose(a, b),
     submit: (a, b) => session().submit(a, b),

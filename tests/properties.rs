@@ -114,7 +114,7 @@ fn scanned_patterns(index: &PhraseIndex<u32>, text: &str) -> Vec<usize> {
         .into_iter()
         .filter_map(|(phrase, _)| match phrase {
             Phrase::Pattern(p) => Some(p),
-            Phrase::Keyword(_) => None,
+            Phrase::Keyword(_) | Phrase::Folded(_) => None,
         })
         .collect();
     found.sort_unstable();

@@ -92,20 +92,18 @@ enum Role {
     Exclude,
 }
 
-/// Crisis phrases of a catalog, ready to scan text.
+/// Crisis phrases of a catalog, ready to scan text: the lexicon and the
+/// catalog's keywords over the folded text, the catalog's patterns and
+/// exclusions over the text as typed.
 #[derive(Debug)]
 pub(crate) struct CrisisIndex {
-    /// The lexicon and the catalog's keywords, over the folded text.
-    folded: PhraseIndex<Role>,
-    /// The catalog's patterns and exclusions, over the text as typed.
-    raw: PhraseIndex<Role>,
+    phrases: PhraseIndex<Role>,
 }
 
 impl CrisisIndex {
     /// Builds the automata now rather than on the first screen.
     pub(crate) fn prepare(&self) {
-        self.folded.prepare();
-        self.raw.prepare();
+        self.phrases.prepare();
     }
 }
 
@@ -230,38 +228,36 @@ pub(crate) fn build_index(
     crisis: Option<&CrisisScreening>,
     limits: &Limits,
 ) -> (CrisisIndex, Vec<(String, PatternError)>) {
-    let new = || {
-        PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
-            .literal_free_limit(limits.max_literal_free_patterns)
-    };
-    let (mut folded, mut raw) = (new(), new());
+    let mut b = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
+        .literal_free_limit(limits.max_literal_free_patterns)
+        .fold(CRISIS_FOLD);
     if crisis.is_none_or(|c| c.builtin) {
         for entry in lexicon() {
-            folded.pattern(entry.role, entry.pattern);
+            b.folded_pattern(entry.role, entry.pattern);
         }
     }
     let mut pointers = Vec::new();
     if let Some(crisis) = crisis {
         for words in crisis.keywords.values() {
             for w in words {
-                folded.keyword(Role::Hit(CrisisKind::Catalog), fold_phrase(w, CRISIS_FOLD));
+                b.keyword(Role::Hit(CrisisKind::Catalog), w);
             }
         }
         for (field, role) in [("patterns", Role::Hit(CrisisKind::Catalog)), ("exclude", Role::Exclude)] {
             let map = if role == Role::Exclude { &crisis.exclude } else { &crisis.patterns };
             for (locale, list) in map {
                 for (i, p) in list.iter().enumerate() {
-                    raw.pattern(role, p);
+                    b.pattern(role, p);
                     pointers.push(format!("/crisis/{field}/{}/{i}", locale.replace('~', "~0").replace('/', "~1")));
                 }
             }
         }
     }
-    // The lexicon is tested to build without errors; only the catalog's own can fail.
-    let (folded, _) = folded.build();
-    let (raw, errors) = raw.build();
-    let errors = errors.into_iter().map(|e| (pointers.get(e.pattern).cloned().unwrap_or_default(), e)).collect();
-    (CrisisIndex { folded, raw }, errors)
+    // Errors past the catalog's patterns would be the lexicon's, which is
+    // tested to build without any.
+    let (phrases, errors) = b.build();
+    let errors = errors.into_iter().filter_map(|e| Some((pointers.get(e.pattern).cloned()?, e))).collect();
+    (CrisisIndex { phrases }, errors)
 }
 
 /// Crisis resources shown when a catalog has no `crisis` section of its own:
@@ -303,14 +299,8 @@ pub struct CrisisHit {
 /// The kind of crisis phrase in `text`, if any, from the catalog's index.
 /// A phrase that lies inside a benign look-alike (an exclusion) does not count.
 pub(crate) fn find(index: &CrisisIndex, text: &str) -> Option<CrisisKind> {
-    let folded = CRISIS_FOLD.fold(text);
-    let mut hits: Vec<(Role, (usize, usize))> = index
-        .folded
-        .scan(folded.as_str(), true)
-        .into_iter()
-        .map(|(_, h)| (h.owner, folded.source_span(h.span)))
-        .collect();
-    hits.extend(index.raw.scan(text, true).into_iter().map(|(_, h)| (h.owner, h.span)));
+    let hits: Vec<(Role, (usize, usize))> =
+        index.phrases.scan(text, true).into_iter().map(|(_, h)| (h.owner, h.span)).collect();
     let excluded: Vec<(usize, usize)> = hits.iter().filter(|(r, _)| *r == Role::Exclude).map(|(_, s)| *s).collect();
     hits.iter()
         .filter_map(|(role, span)| match role {

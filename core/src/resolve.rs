@@ -311,6 +311,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
             let detail = match phrase {
                 Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(k).unwrap_or("")),
                 Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(p).unwrap_or("")),
+                Phrase::Folded(p) => format!("pattern {}", phrases.folded_pattern_text(p).unwrap_or("")),
             };
             fire(&mut fired, catalog, hit.owner, "text", detail);
         }
@@ -459,7 +460,8 @@ pub fn resolve_naive(
 ) -> Vec<Suggestion> {
     let data = ctx.evaluation_data(now, &Map::new());
     let mut scope = catalog.evaluator().scope(&data);
-    let query_lower = ctx.query().map(str::to_ascii_lowercase);
+    // Keywords meet the folded question, as in the index.
+    let query_lower = ctx.query().map(|q| crate::fold::fold(q).as_str().to_owned());
     let route: Vec<&str> = ctx.screen().map(|s| s.split('/').collect()).unwrap_or_default();
     let mut fired: Fired = Vec::new();
     for (s, scenario) in catalog.scenarios().iter().enumerate() {
@@ -494,7 +496,8 @@ pub fn resolve_naive(
                 Trigger::Text { .. } => {
                     let (Some(q), Some(ql)) = (ctx.query(), &query_lower) else { continue };
                     for k in baseline.keywords.get(&t).into_iter().flatten() {
-                        if !k.is_empty() && ql.contains(&k.to_ascii_lowercase()) {
+                        let folded = crate::fold::fold_phrase(k, crate::fold::Fold::default());
+                        if !folded.is_empty() && ql.contains(&folded) {
                             fire(&mut fired, catalog, t, "text", format!("keyword {k}"));
                         }
                     }

@@ -6,8 +6,13 @@
 //! literal) are run, and each is compiled on first use and cached. Cost grows
 //! with what matches, not with how many patterns the catalog has.
 //!
-//! Matching is ASCII case-insensitive and needs no word segmentation, so
-//! Chinese phrases match as written.
+//! Keywords match the folded text ([`crate::fold`]: width, case, accents,
+//! Traditional and Simplified Chinese, separators and short forms), so
+//! `Ｍｉｓｓｉｎｇ-ORDER` finds the keyword `missing order` and `帳號` finds
+//! `帐号`; they need no word segmentation, so Chinese phrases match as
+//! written. Regular expressions match the text as typed, ASCII
+//! case-insensitively with `(?i)`, as their authors wrote them; an index can
+//! also hold patterns written for the folded text (the crisis lexicon).
 
 use std::sync::OnceLock;
 
@@ -16,6 +21,7 @@ use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{Input, MatchKind};
 use regex_lite::{Regex, RegexBuilder};
 
+use crate::fold::{Fold, fold_phrase};
 use crate::syntax::Node;
 
 /// Most literal variants kept per pattern before it is treated as literal-free.
@@ -90,6 +96,12 @@ enum Needle {
 #[derive(Debug)]
 pub struct PhraseIndexBuilder<O> {
     owners: Vec<O>,
+    fold: Fold,
+    /// Keywords as authored, for reasons and tools.
+    keywords: Vec<String>,
+    /// Keywords (folded) and folded-text patterns.
+    folded: RawBuilder<u32>,
+    /// Patterns over the text as typed.
     raw: RawBuilder<u32>,
 }
 
@@ -97,13 +109,28 @@ pub struct PhraseIndexBuilder<O> {
 #[derive(Debug)]
 pub struct PhraseIndex<O> {
     owners: Vec<O>,
+    fold: Fold,
+    keywords: Vec<String>,
+    folded: RawIndex<u32>,
     raw: RawIndex<u32>,
 }
 
 impl<O: Copy> PhraseIndexBuilder<O> {
     /// A builder whose regexes obey the given nesting and compiled-size limits.
     pub fn new(nest_limit: u32, size_limit: usize) -> Self {
-        PhraseIndexBuilder { owners: Vec::new(), raw: RawBuilder::new(nest_limit, size_limit) }
+        PhraseIndexBuilder {
+            owners: Vec::new(),
+            fold: Fold::default(),
+            keywords: Vec::new(),
+            folded: RawBuilder::new(nest_limit, size_limit),
+            raw: RawBuilder::new(nest_limit, size_limit),
+        }
+    }
+
+    /// How keywords and the scanned text are folded (default: [`Fold::default`]).
+    pub fn fold(mut self, fold: Fold) -> Self {
+        self.fold = fold;
+        self
     }
 
     fn owner(&mut self, owner: O) -> u32 {
@@ -116,25 +143,42 @@ impl<O: Copy> PhraseIndexBuilder<O> {
     /// the cap, [`PhraseIndexBuilder::build`] reports each one as over the limit.
     pub fn literal_free_limit(mut self, max: usize) -> Self {
         self.raw.max_literal_free = max;
+        self.folded.max_literal_free = max;
         self
     }
 
-    /// Adds a literal keyword; returns its phrase number.
+    /// Adds a literal keyword, matched on the folded text; returns its phrase number.
     pub fn keyword(&mut self, owner: O, keyword: impl Into<String>) -> usize {
         let owner = self.owner(owner);
-        self.raw.keyword(owner, keyword.into())
+        let keyword = keyword.into();
+        let folded = fold_phrase(&keyword, self.fold);
+        self.keywords.push(keyword);
+        self.folded.keyword(owner, folded)
     }
 
-    /// Adds a regular expression; returns its phrase number.
+    /// Adds a regular expression over the text as typed; returns its phrase number.
     pub fn pattern(&mut self, owner: O, pattern: impl Into<String>) -> usize {
         let owner = self.owner(owner);
         self.raw.pattern(owner, pattern.into())
     }
 
-    /// Builds the automaton. Patterns that do not parse are reported, not indexed.
+    /// Adds a regular expression written for the folded text (lowercase,
+    /// single spaces, none between Chinese characters); returns its phrase
+    /// number among such patterns ([`Phrase::Folded`]).
+    pub fn folded_pattern(&mut self, owner: O, pattern: impl Into<String>) -> usize {
+        let owner = self.owner(owner);
+        self.folded.pattern(owner, pattern.into())
+    }
+
+    /// Builds the automata. Patterns that do not parse are reported, not
+    /// indexed: those over the typed text by their number, then folded-text
+    /// patterns with their number plus the count of typed-text patterns.
     pub fn build(self) -> (PhraseIndex<O>, Vec<PatternError>) {
-        let (raw, errors) = self.raw.build();
-        (PhraseIndex { owners: self.owners, raw }, errors)
+        let typed = self.raw.patterns.len();
+        let (raw, mut errors) = self.raw.build();
+        let (folded, more) = self.folded.build();
+        errors.extend(more.into_iter().map(|e| PatternError { pattern: e.pattern + typed, ..e }));
+        (PhraseIndex { owners: self.owners, fold: self.fold, keywords: self.keywords, folded, raw }, errors)
     }
 }
 
@@ -147,10 +191,29 @@ impl<O: Copy> PhraseIndex<O> {
     /// Each pattern is reported at most once. With `spans`, a pattern hit
     /// carries its first match's span; without, only whether it matches
     /// (faster) and a span of `(0, 0)`.
+    /// Spans are byte ranges of `text` as given, for keywords and folded-text
+    /// patterns too.
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
-        let hits = self.raw.scan(text, spans).into_iter();
-        hits.filter_map(|(p, h)| Some((p, Hit { owner: self.owner(h.owner)?, phrase: h.phrase, span: h.span })))
-            .collect()
+        let mut out = Vec::new();
+        if !self.folded.is_empty() {
+            let folded = self.fold.fold(text);
+            for (p, h) in self.folded.scan(folded.as_str(), spans) {
+                let p = match p {
+                    Phrase::Pattern(n) | Phrase::Folded(n) => Phrase::Folded(n),
+                    keyword => keyword,
+                };
+                let span = if spans { folded.source_span(h.span) } else { h.span };
+                if let Some(owner) = self.owner(h.owner) {
+                    out.push((p, Hit { owner, phrase: h.phrase, span }));
+                }
+            }
+        }
+        for (p, h) in self.raw.scan(text, spans) {
+            if let Some(owner) = self.owner(h.owner) {
+                out.push((p, Hit { owner, phrase: h.phrase, span: h.span }));
+            }
+        }
+        out
     }
 
     /// Every pattern that matches `text`, each tried in turn without the
@@ -168,11 +231,22 @@ impl<O: Copy> PhraseIndex<O> {
     /// Builds the automaton now rather than on the first scan.
     pub fn prepare(&self) {
         self.raw.prepare();
+        self.folded.prepare();
     }
 
-    /// Every keyword with its owner, in the order added.
+    /// Every keyword with its owner, as authored, in the order added.
     pub fn keywords(&self) -> impl Iterator<Item = (O, &str)> {
-        self.raw.keywords().filter_map(|(o, k)| Some((self.owner(o)?, k)))
+        self.folded.keywords().zip(&self.keywords).filter_map(|((o, _), k)| Some((self.owner(o)?, k.as_str())))
+    }
+
+    /// Folds a text as this index folds it before matching keywords.
+    pub fn folded(&self, text: &str) -> String {
+        fold_phrase(text, self.fold)
+    }
+
+    /// Every keyword with its owner, folded as it is matched, in the order added.
+    pub fn folded_keywords(&self) -> impl Iterator<Item = (O, &str)> {
+        self.folded.keywords().filter_map(|(o, k)| Some((self.owner(o)?, k)))
     }
 
     /// Every pattern with its owner, in the order added.
@@ -180,9 +254,9 @@ impl<O: Copy> PhraseIndex<O> {
         self.raw.patterns().filter_map(|(o, p)| Some((self.owner(o)?, p)))
     }
 
-    /// The keyword text of a phrase number.
+    /// The keyword text of a phrase number, as authored.
     pub fn keyword_text(&self, k: usize) -> Option<&str> {
-        self.raw.keyword_text(k)
+        self.keywords.get(k).map(String::as_str)
     }
 
     /// The pattern source of a phrase number.
@@ -190,9 +264,14 @@ impl<O: Copy> PhraseIndex<O> {
         self.raw.pattern_text(p)
     }
 
+    /// The source of a folded-text pattern.
+    pub fn folded_pattern_text(&self, p: usize) -> Option<&str> {
+        self.folded.pattern_text(p)
+    }
+
     /// How many patterns have been compiled so far (the rest are still lazy).
     pub fn compiled_patterns(&self) -> usize {
-        self.raw.compiled_patterns()
+        self.raw.compiled_patterns() + self.folded.compiled_patterns()
     }
 }
 
@@ -508,9 +587,15 @@ pub enum Phrase {
     Keyword(usize),
     /// A pattern, by the number [`PhraseIndexBuilder::pattern`] returned.
     Pattern(usize),
+    /// A folded-text pattern, by the number [`PhraseIndexBuilder::folded_pattern`] returned.
+    Folded(usize),
 }
 
 impl<O: Copy> RawIndex<O> {
+    fn is_empty(&self) -> bool {
+        self.keywords.is_empty() && self.patterns.is_empty()
+    }
+
     fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<u64> = self.literal_free.iter().map(|&p| p as u64).collect();
@@ -625,10 +710,6 @@ impl<O: Copy> RawIndex<O> {
         self.patterns.iter().map(|p| (p.owner, p.source.as_str()))
     }
 
-    fn keyword_text(&self, k: usize) -> Option<&str> {
-        self.keywords.get(k).map(|(_, s)| s.as_str())
-    }
-
     fn pattern_text(&self, p: usize) -> Option<&str> {
         self.patterns.get(p).map(|p| p.source.as_str())
     }
@@ -661,6 +742,16 @@ mod tests {
         let hits = idx.scan_all("My MISSING ORDER and 我的订单不见了！");
         let owners: Vec<u32> = hits.iter().map(|(_, h)| h.owner).collect();
         assert_eq!(owners, [0, 1]);
+    }
+
+    #[test]
+    fn keywords_match_the_folded_text_and_report_spans_of_the_text_as_typed() {
+        let idx = index(&["missing order", "帐号被封", "can't log in"], &[]);
+        let text = "ＭＩＳＳＩＮＧ--Order! 帳號 被 封 cannot log-in";
+        let hits = idx.scan_all(text);
+        let found: Vec<(u32, &str)> = hits.iter().map(|(_, h)| (h.owner, &text[h.span.0..h.span.1])).collect();
+        assert_eq!(found, [(0, "ＭＩＳＳＩＮＧ--Order"), (1, "帳號 被 封"), (2, "cannot log-in")]);
+        assert_eq!(idx.keyword_text(2), Some("can't log in"), "reasons name the keyword as authored");
     }
 
     #[test]

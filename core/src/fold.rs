@@ -61,113 +61,237 @@ pub fn fold(text: &str) -> Folded {
     Fold::default().fold(text)
 }
 
-/// The folded form of a phrase, without the span map.
+/// The folded form of a phrase, without the span map. A phrase already in
+/// folded form (most keywords are) is copied as it is.
 pub fn fold_phrase(text: &str, options: Fold) -> String {
-    options.fold(text).text
+    if is_folded(text, options) { text.to_owned() } else { options.fold_text(text, false).text }
 }
 
-/// A word of the text: its folded characters, each with its source span.
+/// Whether folding `text` would give `text`: lowercase words of letters and
+/// digits that need no folding, single spaces only where a space is kept, no
+/// short form, no single letter, no digit inside a word under `leet`.
+fn is_folded(text: &str, options: Fold) -> bool {
+    if text.is_empty() || text.starts_with(' ') || text.ends_with(' ') {
+        return false;
+    }
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let next = chars.peek().copied();
+            match (prev, next) {
+                (Some(p), Some(n)) if n != ' ' && !(no_space_script(p) && no_space_script(n)) => {}
+                _ => return false,
+            }
+        } else if c.is_ascii() {
+            if !(c.is_ascii_lowercase() || c.is_ascii_digit()) {
+                return false;
+            }
+        } else if !c.is_alphanumeric() || width(c) != c || latin_base(c) != c || hans(c) != c || c.is_uppercase() {
+            return false;
+        }
+        prev = Some(c);
+    }
+    text.split(' ').all(|w| {
+        let letters = w.bytes().filter(u8::is_ascii_lowercase).count();
+        let mixed = options.leet && letters > 0 && w.bytes().any(|b| b.is_ascii_digit());
+        let single_letter = w.len() == 1 && letters == 1;
+        !single_letter && !mixed && expansion(w, false).is_none()
+    })
+}
+
+/// A word being read: its folded characters and, when spans are kept, the
+/// source span of each.
 #[derive(Debug, Default)]
 struct Word {
-    chars: Vec<(char, (u32, u32))>,
+    text: String,
+    spans: Vec<(u32, u32)>,
+    /// First source byte, kept with or without spans.
+    start: u32,
 }
 
 impl Word {
-    fn span(&self) -> (u32, u32) {
-        match (self.chars.first(), self.chars.last()) {
-            (Some(a), Some(b)) => (a.1.0, b.1.1),
-            _ => (0, 0),
+    fn push(&mut self, c: char, span: (u32, u32), spans: bool) {
+        if self.text.is_empty() {
+            self.start = span.0;
+        }
+        self.text.push(c);
+        if spans {
+            self.spans.push(span);
         }
     }
 
-    fn text(&self) -> String {
-        self.chars.iter().map(|c| c.0).collect()
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+}
+
+/// The output being written, and what the next word needs to know of it.
+struct Writer {
+    out: Folded,
+    /// Whether to keep the span map.
+    spans: bool,
+    /// Last character written, for the space rule.
+    last: Option<char>,
+    /// Whether the last word written was all digits (`5 kms`).
+    after_number: bool,
+}
+
+impl Writer {
+    fn push(&mut self, c: char, start: u32, end: u32) {
+        self.out.text.push(c);
+        if self.spans {
+            for _ in 0..c.len_utf8() {
+                self.out.from.push((start, end));
+            }
+        }
     }
 
-    fn single_latin_letter(&self) -> bool {
-        matches!(self.chars.as_slice(), [(c, _)] if c.is_ascii_lowercase())
+    /// Writes one word: a space first unless both sides are written without
+    /// spaces, and the word or its written-out short form. `spans` is empty
+    /// when spans are not kept.
+    fn word(&mut self, word: &str, start: u32, spans: &[(u32, u32)]) {
+        let Some(first) = word.chars().next() else { return };
+        if self.last.is_some_and(|l| !(no_space_script(l) && no_space_script(first))) {
+            self.push(' ', start, start);
+        }
+        match expansion(word, self.after_number) {
+            Some(long) => {
+                let end = spans.last().map_or(start, |s| s.1);
+                for c in long.chars() {
+                    self.push(c, start, end);
+                }
+            }
+            None if !self.spans => self.out.text.push_str(word),
+            None if word.is_ascii() => {
+                self.out.text.push_str(word);
+                self.out.from.extend_from_slice(spans);
+            }
+            None => {
+                for (c, &(s, e)) in word.chars().zip(spans) {
+                    self.push(c, s, e);
+                }
+            }
+        }
+        self.after_number = word.bytes().all(|b| b.is_ascii_digit());
+        self.last = word.chars().next_back();
+    }
+
+    /// Ends a word: joins it to a run of single letters, or writes the run
+    /// (joined when three or more long) and then the word.
+    fn finish(&mut self, word: &mut Word, letters: &mut Word, leet: bool, end: bool) {
+        if leet {
+            read_leet(word);
+        }
+        let single = word.text.len() == 1 && word.text.as_bytes()[0].is_ascii_lowercase();
+        if single {
+            if letters.text.is_empty() {
+                letters.start = word.start;
+            }
+            letters.text.push_str(&word.text);
+            letters.spans.extend_from_slice(&word.spans);
+        }
+        if !single || end {
+            if letters.text.len() >= 3 {
+                self.word(&letters.text, letters.start, &letters.spans);
+            } else if !letters.text.is_empty() {
+                let text = std::mem::take(&mut letters.text);
+                for (i, c) in text.char_indices() {
+                    let span = letters.spans.get(i).copied();
+                    let start = span.map_or(letters.start, |s| s.0);
+                    self.word(&text[i..i + c.len_utf8()], start, span.as_slice());
+                }
+                letters.text = text;
+            }
+            letters.clear();
+            if !single {
+                self.word(&word.text, word.start, &word.spans);
+            }
+        }
+        word.clear();
     }
 }
 
 impl Fold {
-    /// Folds `text` (see the module documentation).
+    /// Folds `text` (see the module documentation), in one pass.
     pub fn fold(self, text: &str) -> Folded {
-        let words = self.words(text);
-        let words = join_spelled_out(words);
-        let mut out = Folded { text: String::with_capacity(text.len()), from: Vec::with_capacity(text.len()) };
-        let mut prev_last: Option<char> = None;
-        let mut prev_word = String::new();
-        for word in &words {
-            let raw = word.text();
-            let expanded = expansion(&raw, &prev_word);
-            let first = word.chars.first().map(|c| c.0);
-            if let (Some(p), Some(f)) = (prev_last, first) {
-                if !(no_space_script(p) && no_space_script(f)) {
-                    out.push(' ', word.span().0, word.span().0);
-                }
-            }
-            match expanded {
-                Some(words) => {
-                    let (s, e) = word.span();
-                    for c in words.chars() {
-                        out.push(c, s, e);
-                    }
-                }
-                None => {
-                    for &(c, (s, e)) in &word.chars {
-                        out.push(c, s, e);
-                    }
-                }
-            }
-            prev_last = word.chars.last().map(|c| c.0);
-            prev_word = raw;
-        }
-        out
+        self.fold_text(text, true)
     }
 
-    /// Splits `text` into folded words: runs of letters and digits, with
-    /// separators dropped and each character folded.
-    fn words(self, text: &str) -> Vec<Word> {
-        let mut words: Vec<Word> = Vec::new();
-        let mut current = Word::default();
-        let mut chars = text.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let span = (at as u32, (at + c.len_utf8()) as u32);
-            let c = width(c);
-            if c.is_alphanumeric() {
-                for f in c.to_lowercase() {
-                    current.chars.push((hans(latin_base(f)), span));
+    /// Folds `text`, with the span map or without (then
+    /// [`Folded::source_span`] says nothing).
+    pub fn fold_text(self, text: &str, spans: bool) -> Folded {
+        let mut w = Writer {
+            out: Folded {
+                text: String::with_capacity(text.len() + 8),
+                from: Vec::with_capacity(if spans { text.len() + 8 } else { 0 }),
+            },
+            spans,
+            last: None,
+            after_number: false,
+        };
+        let mut word = Word { text: String::with_capacity(32), spans: Vec::new(), start: 0 };
+        // Single-letter words in a row, waiting to be joined (three or more) or written one by one.
+        let mut letters = Word::default();
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii() {
+                // The common path: one byte, one character.
+                let span = (at as u32, at as u32 + 1);
+                at += 1;
+                if b.is_ascii_alphanumeric() {
+                    word.push(char::from(b.to_ascii_lowercase()), span, spans);
+                    continue;
+                }
+                if b == b'\'' && letter_at(text, at) && ends_in_letter(&word) {
+                    continue;
+                }
+                if !word.text.is_empty() {
+                    w.finish(&mut word, &mut letters, self.leet, false);
                 }
                 continue;
             }
-            let next_is_letter = chars.peek().is_some_and(|&(_, n)| width(n).is_alphabetic());
-            let in_word = current.chars.last().is_some_and(|l| l.0.is_alphabetic());
-            if matches!(c, '\'' | '\u{2019}') && in_word && next_is_letter {
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+            let span = (at as u32, (at + c.len_utf8()) as u32);
+            at += c.len_utf8();
+            let c = width(c);
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                // Han: no case, no accents; the common path of Chinese text.
+                word.push(hans(c), span, spans);
                 continue;
             }
-            if !current.chars.is_empty() {
-                words.push(std::mem::take(&mut current));
+            if c.is_alphanumeric() {
+                if c.is_uppercase() {
+                    for f in c.to_lowercase() {
+                        word.push(latin_base(f), span, spans);
+                    }
+                } else {
+                    word.push(hans(latin_base(c)), span, spans);
+                }
+                continue;
+            }
+            if matches!(c, '\'' | '\u{2019}') && letter_at(text, at) && ends_in_letter(&word) {
+                continue;
+            }
+            if !word.text.is_empty() {
+                w.finish(&mut word, &mut letters, self.leet, false);
             }
         }
-        if !current.chars.is_empty() {
-            words.push(current);
-        }
-        if self.leet {
-            for w in &mut words {
-                read_leet(w);
-            }
-        }
-        words
+        w.finish(&mut word, &mut letters, self.leet, true);
+        w.out
     }
 }
 
-impl Folded {
-    fn push(&mut self, c: char, start: u32, end: u32) {
-        self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.from.push((start, end));
-        }
-    }
+/// Whether a letter (full-width too) starts at byte `at` of `text`.
+fn letter_at(text: &str, at: usize) -> bool {
+    text.get(at..).and_then(|r| r.chars().next()).is_some_and(|n| width(n).is_alphabetic())
+}
+
+/// Whether the word being read ends in a letter (an apostrophe then joins).
+fn ends_in_letter(word: &Word) -> bool {
+    word.text.chars().next_back().is_some_and(char::is_alphabetic)
 }
 
 /// Full-width ASCII and the ideographic space as ASCII.
@@ -225,43 +349,22 @@ fn no_space_script(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
-/// Joins runs of three or more single-letter words (`k i l l` is `kill`).
-fn join_spelled_out(words: Vec<Word>) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::with_capacity(words.len());
-    let mut run: Vec<Word> = Vec::new();
-    let flush = |run: &mut Vec<Word>, out: &mut Vec<Word>| {
-        if run.len() >= 3 {
-            let mut joined = Word::default();
-            for w in run.drain(..) {
-                joined.chars.extend(w.chars);
-            }
-            out.push(joined);
-        } else {
-            out.append(run);
-        }
-    };
-    for w in words {
-        if w.single_latin_letter() {
-            run.push(w);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(w);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
-
 /// Digits inside a word of Latin letters read as the letters they stand for,
 /// when the word has at least two letters (`k1ll`, `su1c1de`; not `404`, `a1`).
 fn read_leet(word: &mut Word) {
-    let letters = word.chars.iter().filter(|c| c.0.is_ascii_lowercase()).count();
-    let digits = word.chars.iter().filter(|c| c.0.is_ascii_digit()).count();
+    if !word.text.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
+    let letters = word.text.bytes().filter(u8::is_ascii_lowercase).count();
+    let digits = word.text.bytes().filter(u8::is_ascii_digit).count();
     if letters < 2 || digits == 0 || digits > letters {
         return;
     }
-    for (c, _) in &mut word.chars {
-        *c = match *c {
+    // Digits and their letters are one byte each: the spans stay in step.
+    word.text = word
+        .text
+        .chars()
+        .map(|c| match c {
             '0' => 'o',
             '1' => 'i',
             '3' => 'e',
@@ -270,46 +373,36 @@ fn read_leet(word: &mut Word) {
             '7' => 't',
             '8' => 'b',
             other => other,
-        };
-    }
+        })
+        .collect();
 }
 
-/// Chat spellings written out, each unambiguous in a help conversation.
-/// Sorted by short form.
-const SHORT_FORMS: &[(&str, &str)] = &[
-    ("cannot", "can not"),
-    ("cant", "can not"),
-    ("coz", "because"),
-    ("cuz", "because"),
-    ("didnt", "did not"),
-    ("doesnt", "does not"),
-    ("dont", "do not"),
-    ("gonna", "going to"),
-    ("gotta", "got to"),
-    ("idk", "i do not know"),
-    ("im", "i am"),
-    ("isnt", "is not"),
-    ("ive", "i have"),
-    ("kms", "kill myself"),
-    ("kys", "kill yourself"),
-    ("pls", "please"),
-    ("plz", "please"),
-    ("u", "you"),
-    ("unalive", "kill"),
-    ("ur", "your"),
-    ("wanna", "want to"),
-    ("wont", "will not"),
-    ("wouldnt", "would not"),
-];
-
-/// The written-out form of a short form, if `word` is one. `kms` after a
-/// number is kilometres.
-fn expansion(word: &str, previous: &str) -> Option<&'static str> {
-    let i = SHORT_FORMS.binary_search_by(|(k, _)| (*k).cmp(word)).ok()?;
-    if word == "kms" && !previous.is_empty() && previous.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    SHORT_FORMS.get(i).map(|(_, v)| *v)
+/// The written-out form of a chat spelling, each unambiguous in a help
+/// conversation, if `word` is one. `kms` after a number is kilometres.
+fn expansion(word: &str, after_number: bool) -> Option<&'static str> {
+    Some(match word {
+        "cannot" | "cant" => "can not",
+        "coz" | "cuz" => "because",
+        "didnt" => "did not",
+        "doesnt" => "does not",
+        "dont" => "do not",
+        "gonna" => "going to",
+        "gotta" => "got to",
+        "idk" => "i do not know",
+        "im" => "i am",
+        "isnt" => "is not",
+        "ive" => "i have",
+        "kms" if !after_number => "kill myself",
+        "kys" => "kill yourself",
+        "pls" | "plz" => "please",
+        "u" => "you",
+        "unalive" => "kill",
+        "ur" => "your",
+        "wanna" => "want to",
+        "wont" => "will not",
+        "wouldnt" => "would not",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -356,7 +449,40 @@ mod tests {
         assert_eq!(f("5 kms away"), "5 kms away");
         assert_eq!(f("u ok"), "you ok");
         assert_eq!(f("error e404"), "error e404");
-        assert!(SHORT_FORMS.windows(2).all(|w| w[0].0 < w[1].0), "short forms are sorted");
+    }
+
+    #[test]
+    fn phrases_already_folded_are_recognised_exactly() {
+        for text in [
+            "missing order",
+            "帐号被封",
+            "帳號",
+            "can't",
+            "Order",
+            "a b c",
+            "kms",
+            "su1c1de",
+            "x",
+            "e404",
+            "订单 不见",
+            "order  missing",
+            " x",
+            "ä",
+            "ａ",
+            "in order 订单",
+            "订单 order",
+            "ok",
+        ] {
+            for options in [Fold::default(), Fold { leet: true }] {
+                let folded = options.fold(text).text;
+                assert_eq!(fold_phrase(text, options), folded, "{text:?}");
+                if is_folded(text, options) {
+                    assert_eq!(folded, text, "{text:?} was taken as folded");
+                }
+            }
+        }
+        assert!(is_folded("missing order", Fold::default()));
+        assert!(is_folded("帐号被封", Fold::default()));
     }
 
     #[test]

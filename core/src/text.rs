@@ -196,19 +196,19 @@ impl<O: Copy> PhraseIndex<O> {
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         if !self.folded.is_empty() {
-            let folded = self.fold.fold(text);
-            for (p, h) in self.folded.scan(folded.as_str(), spans) {
+            let folded = self.fold.fold_text(text, spans);
+            for (p, h) in self.folded.scan(folded.as_str(), spans, true) {
                 let p = match p {
                     Phrase::Pattern(n) | Phrase::Folded(n) => Phrase::Folded(n),
                     keyword => keyword,
                 };
-                let span = if spans { folded.source_span(h.span) } else { h.span };
+                let span = if spans { folded.source_span(h.span) } else { (0, 0) };
                 if let Some(owner) = self.owner(h.owner) {
                     out.push((p, Hit { owner, phrase: h.phrase, span }));
                 }
             }
         }
-        for (p, h) in self.raw.scan(text, spans) {
+        for (p, h) in self.raw.scan(text, spans, false) {
             if let Some(owner) = self.owner(h.owner) {
                 out.push((p, Hit { owner, phrase: h.phrase, span: h.span }));
             }
@@ -596,14 +596,17 @@ impl<O: Copy> RawIndex<O> {
         self.keywords.is_empty() && self.patterns.is_empty()
     }
 
-    fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
+    /// `lowercase`: the text has no ASCII capitals (folded text), so the
+    /// automaton reads it as it is.
+    fn scan(&self, text: &str, spans: bool, lowercase: bool) -> Vec<(Phrase, Hit<O>)> {
         let mut out = Vec::new();
         let mut candidates: Vec<u64> = self.literal_free.iter().map(|&p| p as u64).collect();
         // Patterns already among the candidates, one bit each, so that a literal
         // seen a thousand times adds its pattern once.
         let mut seen: Vec<u64> = Vec::new();
         if let Some(ac) = self.automaton() {
-            let lowered = text.to_ascii_lowercase();
+            let lowered: std::borrow::Cow<'_, str> =
+                if lowercase { text.into() } else { text.to_ascii_lowercase().into() };
             let found = ac.try_find_overlapping_iter(Input::new(lowered.as_bytes())).into_iter().flatten();
             for m in found.take(MAX_OCCURRENCES) {
                 match self.needles.get(m.pattern().as_usize()) {

@@ -4,6 +4,9 @@
 //! cargo build --release -p inscene-benches --bin load-once
 //! target/release/load-once gen 10000 /tmp/cat10k.json   # write a generated catalog
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/load-once load /tmp/cat10k.json
+//! # 64 contexts with 200-character questions, each resolved once to warm up (automaton, regexes)
+//! # and then ROUNDS more times: (instructions at ROUNDS=1 - at ROUNDS=0) / 64 is one warm resolve
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/load-once resolve /tmp/cat10k.json 10000 64 1
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
 
@@ -23,8 +26,25 @@ fn main() -> ExitCode {
             std::hint::black_box(&catalog);
             ExitCode::SUCCESS
         }
+        ["resolve", path, n, times, rounds] => {
+            let text = std::fs::read_to_string(path).expect("the catalog is readable");
+            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            let n: usize = n.parse().expect("the catalog's number of scenarios");
+            let times: usize = times.parse().expect("a number of resolves");
+            let contexts: Vec<inscene::context::Context> = (0..times)
+                .map(|i| inscene::context::Context::from_json(&inscene_benches::context(n, i, true)).expect("context"))
+                .collect();
+            let options = inscene::resolve::ResolveOptions::default();
+            let rounds: usize = rounds.parse().expect("a number of rounds");
+            for _ in 0..=rounds {
+                for ctx in &contexts {
+                    std::hint::black_box(inscene::resolve::resolve(&catalog, ctx, 1_795_000_000, &options));
+                }
+            }
+            ExitCode::SUCCESS
+        }
         _ => {
-            eprintln!("usage: load-once gen N FILE | load-once load FILE");
+            eprintln!("usage: load-once gen N FILE | load-once load FILE | load-once resolve FILE N TIMES ROUNDS");
             ExitCode::from(2)
         }
     }

@@ -87,7 +87,7 @@ fn is_folded(text: &str, options: Fold) -> bool {
             if !(c.is_ascii_lowercase() || c.is_ascii_digit()) {
                 return false;
             }
-        } else if !c.is_alphanumeric() || width(c) != c || latin_base(c) != c || hans(c) != c || c.is_uppercase() {
+        } else if !word_char(c) || width(c) != c || latin_base(c) != c || hans(c) != c || c.to_lowercase().ne([c]) {
             return false;
         }
         prev = Some(c);
@@ -262,13 +262,9 @@ impl Fold {
                 word.push(hans(c), span, spans);
                 continue;
             }
-            if c.is_alphanumeric() {
-                if c.is_uppercase() {
-                    for f in c.to_lowercase() {
-                        word.push(latin_base(f), span, spans);
-                    }
-                } else {
-                    word.push(hans(latin_base(c)), span, spans);
+            if word_char(c) {
+                for f in c.to_lowercase() {
+                    word.push(hans(latin_base(f)), span, spans);
                 }
                 continue;
             }
@@ -286,12 +282,36 @@ impl Fold {
 
 /// Whether a letter (full-width too) starts at byte `at` of `text`.
 fn letter_at(text: &str, at: usize) -> bool {
-    text.get(at..).and_then(|r| r.chars().next()).is_some_and(|n| width(n).is_alphabetic())
+    text.get(at..).and_then(|r| r.chars().next()).is_some_and(|n| letter(width(n)))
+}
+
+/// Whether a character belongs to a word: ASCII letters and digits, and
+/// every other character that is not a space, punctuation or a symbol. The
+/// ranges below stand in for the Unicode category tables, which would add
+/// kilobytes to the web module for no better answer on what users type.
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !matches!(c as u32,
+        0x80..=0xBF | 0xD7 | 0xF7          // Latin-1 controls, spaces, punctuation, signs
+        | 0x2000..=0x2BFF                  // general punctuation, symbols, arrows, shapes
+        | 0x3000..=0x303F                  // CJK symbols and punctuation
+        | 0xFE00..=0xFE6F                  // variation selectors, vertical and small forms
+        | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 // full-width punctuation
+        | 0xFEFF | 0xFFF0..=0xFFFF
+        | 0x1F000..=0x1FBFF                // emoji and pictographs
+        | 0xE0000..=0xE007F) // tags
+}
+
+/// A word character that is not a digit.
+fn letter(c: char) -> bool {
+    word_char(c) && !c.is_ascii_digit()
 }
 
 /// Whether the word being read ends in a letter (an apostrophe then joins).
 fn ends_in_letter(word: &Word) -> bool {
-    word.text.chars().next_back().is_some_and(char::is_alphabetic)
+    word.text.chars().next_back().is_some_and(letter)
 }
 
 /// Full-width ASCII and the ideographic space as ASCII.
@@ -334,13 +354,31 @@ fn latin_base(c: char) -> char {
     }
 }
 
-/// The Simplified form of a Traditional Chinese character, else `c`.
+/// The Simplified form of a Traditional Chinese character, else `c`: a
+/// binary search over the blocks, then at most one block of steps.
 fn hans(c: char) -> char {
     let Ok(cp) = u16::try_from(c as u32) else { return c };
-    match HANT.binary_search(&cp) {
-        Ok(i) => HANS.get(i).and_then(|&s| char::from_u32(u32::from(s))).unwrap_or(c),
-        Err(_) => c,
+    let block = match HANT_BLOCKS.binary_search(&cp) {
+        Ok(b) => return simplified(b * HANT_BLOCK).unwrap_or(c),
+        Err(0) => return c,
+        Err(b) => b - 1,
+    };
+    let (mut i, mut at) = (block * HANT_BLOCK, HANT_BLOCKS[block]);
+    let end = ((block + 1) * HANT_BLOCK).min(HANT_STEPS.len());
+    while i + 1 < end {
+        i += 1;
+        at = at.saturating_add(u16::from(HANT_STEPS[i]));
+        if at >= cp {
+            return if at == cp { simplified(i).unwrap_or(c) } else { c };
+        }
     }
+    c
+}
+
+/// The Simplified character of entry `i`.
+fn simplified(i: usize) -> Option<char> {
+    let (high, low) = (HANS_HIGH.get(i)?, HANS_LOW.get(i)?);
+    char::from_u32(u32::from(*high) << 8 | u32::from(*low))
 }
 
 /// Scripts written without spaces between words: Han, kana.
@@ -424,9 +462,18 @@ mod tests {
     fn traditional_chinese_folds_to_simplified() {
         assert_eq!(f("帳號突然用不了，說被停權了"), "帐号突然用不了说被停权了");
         assert_eq!(f("燒炭 農藥 跳樓"), "烧炭农药跳楼");
-        assert!(HANT.windows(2).all(|w| w[0] < w[1]), "the table is sorted");
-        assert_eq!(HANT.len(), HANS.len());
-        assert!(HANT.len() > 2000, "{} pairs", HANT.len());
+        assert!(HANT_BLOCKS.windows(2).all(|w| w[0] < w[1]), "the table is sorted");
+        assert_eq!(HANT_STEPS.len(), HANS_HIGH.len());
+        assert!(HANT_STEPS.len() > 2000, "{} pairs", HANT_STEPS.len());
+        // Every entry is found, the first and last of a block too, and its neighbours are not Traditional.
+        let mut at = 0u16;
+        for i in 0..HANT_STEPS.len() {
+            at = if i % HANT_BLOCK == 0 { HANT_BLOCKS[i / HANT_BLOCK] } else { at + u16::from(HANT_STEPS[i]) };
+            let c = char::from_u32(u32::from(at)).unwrap();
+            assert_eq!(hans(c), simplified(i).unwrap(), "entry {i}");
+        }
+        assert_eq!(hans('a'), 'a');
+        assert_eq!(hans('\u{FFFF}'), '\u{FFFF}');
     }
 
     #[test]

@@ -299,6 +299,16 @@ pub struct CrisisHit {
 /// The kind of crisis phrase in `text`, if any, from the catalog's index.
 /// A phrase that lies inside a benign look-alike (an exclusion) does not count.
 pub(crate) fn find(index: &CrisisIndex, text: &str) -> Option<CrisisKind> {
+    // Most texts hold no phrase at all: a first scan without spans (no span
+    // map, no match positions) says so; spans are needed only to weigh hits
+    // against exclusions.
+    let quick = index.phrases.scan(text, false);
+    if !quick.iter().any(|(_, h)| matches!(h.owner, Role::Hit(_))) {
+        return None;
+    }
+    if !quick.iter().any(|(_, h)| h.owner == Role::Exclude) {
+        return quick.iter().filter_map(|(_, h)| if let Role::Hit(k) = h.owner { Some(k) } else { None }).min();
+    }
     let hits: Vec<(Role, (usize, usize))> =
         index.phrases.scan(text, true).into_iter().map(|(_, h)| (h.owner, h.span)).collect();
     let excluded: Vec<(usize, usize)> = hits.iter().filter(|(r, _)| *r == Role::Exclude).map(|(_, s)| *s).collect();

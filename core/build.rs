@@ -1,5 +1,6 @@
 //! Generates the table that folds Traditional Chinese characters onto their
-//! Simplified forms (`src/fold.rs`), from the `fast2s` character map.
+//! Simplified forms (`src/fold.rs`), from the `fast2s` character map, and the
+//! crisis lexicon without its comments (`src/crisis.rs`).
 //!
 //! The map is read at build time only: the library carries a compact sorted
 //! table (about 6 KB gzipped) and a search, not the converter, its hash map,
@@ -11,6 +12,30 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/crisis/lexicon.txt");
+    let dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    // The crisis lexicon without its comments and blank lines, each kind named once
+    // before its phrases (3 KB of the libraries); line numbers count the kept lines.
+    let lexicon = std::fs::read_to_string("src/crisis/lexicon.txt").unwrap_or_default();
+    // Each kind is written once before its run of phrases (`ideation:`, then one phrase a line).
+    let mut kept: Vec<&str> = Vec::new();
+    let mut kind = "";
+    for line in lexicon.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        match line.split_once(':') {
+            Some((k, phrase)) if !line.starts_with('[') => {
+                if k != kind || kept.last().is_some_and(|l| l.starts_with('[')) {
+                    kind = k;
+                    kept.push(&line[..=k.len()]);
+                }
+                kept.push(phrase.trim());
+            }
+            _ => kept.push(line),
+        }
+    }
+    if kept.is_empty() || std::fs::write(dir.join("lexicon.txt"), kept.join("\n")).is_err() {
+        println!("cargo:warning=could not write the crisis lexicon");
+        std::process::exit(1);
+    }
     let mut pairs: Vec<(u16, u16)> = Vec::new();
     for cp in 0x0800u32..=0xFFFF {
         let Some(c) = char::from_u32(cp) else { continue };
@@ -76,7 +101,6 @@ fn main() {
         pairs.iter().map(|(_, t)| (t & 0xFF).to_string()).collect(),
         &mut out,
     );
-    let dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     if let Err(e) = std::fs::write(dir.join("hant_hans.rs"), out) {
         println!("cargo:warning=could not write the Traditional-Simplified table: {e}");
         std::process::exit(1);

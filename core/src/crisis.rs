@@ -24,15 +24,16 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::content::{Channel, CrisisScreening, LocalizedText, Priority};
+use crate::content::{Channel, CrisisScreening, Priority};
 use crate::context::Context;
 use crate::fold::{Fold, fold_phrase};
 use crate::i18n;
 use crate::limits::Limits;
 use crate::text::{PatternError, PhraseIndex, PhraseIndexBuilder};
 
-/// The built-in lexicon, in the line format described at its top.
-const LEXICON: &str = include_str!("crisis/lexicon.txt");
+/// The built-in lexicon (`crisis/lexicon.txt`, in the line format described
+/// at its top), without its comments and blank lines (`build.rs`).
+const LEXICON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.txt"));
 
 /// Version of the built-in lexicon; it changes with every reviewed change.
 pub const LEXICON_VERSION: &str = "2026.12.2";
@@ -72,16 +73,19 @@ impl CrisisKind {
         }
     }
 
+    /// The role of a lexicon kind name (`exclude` for a benign look-alike).
     fn parse(name: &str) -> Option<Role> {
-        Some(Role::Hit(match name {
-            "method" => CrisisKind::Method,
-            "self_harm" => CrisisKind::SelfHarm,
-            "ideation" => CrisisKind::Ideation,
-            "farewell" => CrisisKind::Farewell,
-            "hopelessness" => CrisisKind::Hopelessness,
-            "exclude" => return Some(Role::Exclude),
-            _ => return None,
-        }))
+        const LEXICON_KINDS: [CrisisKind; 5] = [
+            CrisisKind::Method,
+            CrisisKind::SelfHarm,
+            CrisisKind::Ideation,
+            CrisisKind::Farewell,
+            CrisisKind::Hopelessness,
+        ];
+        if name == "exclude" {
+            return Some(Role::Exclude);
+        }
+        LEXICON_KINDS.into_iter().find(|k| k.as_str() == name).map(Role::Hit)
     }
 }
 
@@ -121,10 +125,6 @@ enum Script {
 /// One phrase of the lexicon, compiled to a regular expression over folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LexiconEntry {
-    /// Section of the lexicon (`en`, `zh`, ...).
-    pub(crate) section: &'static str,
-    /// 1-based line in `lexicon.txt`.
-    pub(crate) line: usize,
     role: Role,
     /// The pattern over folded text.
     pub(crate) pattern: String,
@@ -137,15 +137,14 @@ pub(crate) struct LexiconEntry {
 /// are not spaced) stand between two words, `..N` up to N.
 pub(crate) fn lexicon() -> Vec<LexiconEntry> {
     let mut out = Vec::new();
-    let mut section: &'static str = "";
     let mut script = Script::Spaced;
-    for (n, line) in LEXICON.lines().enumerate() {
+    let mut role = None;
+    for line in LEXICON.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = name;
             script = match name {
                 "zh" | "ja" => Script::Unspaced,
                 "ko" => Script::LooselySpaced,
@@ -153,10 +152,14 @@ pub(crate) fn lexicon() -> Vec<LexiconEntry> {
             };
             continue;
         }
-        let Some((kind, phrase)) = line.split_once(':') else { continue };
-        let Some(role) = CrisisKind::parse(kind.trim()) else { continue };
-        if let Some(pattern) = compile_phrase(phrase, script) {
-            out.push(LexiconEntry { section, line: n + 1, role, pattern });
+        // `build.rs` writes each kind once, as `kind:`, before its phrases.
+        if let Some(kind) = line.strip_suffix(':') {
+            role = CrisisKind::parse(kind);
+            continue;
+        }
+        let Some(role) = role else { continue };
+        if let Some(pattern) = compile_phrase(line, script) {
+            out.push(LexiconEntry { role, pattern });
         }
     }
     out
@@ -165,60 +168,66 @@ pub(crate) fn lexicon() -> Vec<LexiconEntry> {
 /// The regular expression of one lexicon phrase, or `None` when it has no word.
 fn compile_phrase(phrase: &str, script: Script) -> Option<String> {
     let (gap_words, sep) = match script {
-        Script::Spaced => (3, " ?"),
-        Script::Unspaced => (4, ""),
-        Script::LooselySpaced => (4, " ?"),
+        Script::Spaced => ('3', " ?"),
+        Script::Unspaced => ('4', ""),
+        Script::LooselySpaced => ('4', " ?"),
     };
     let mut out = String::new();
     let mut words = 0;
     for token in phrase.split_whitespace() {
         if let Some(n) = token.strip_prefix("..") {
-            let n: usize = if n.is_empty() { gap_words } else { n.parse().ok()? };
-            out.push_str(&match script {
-                Script::Spaced => format!("(?: [^ ]+){{0,{n}}}"),
-                _ => format!(".{{0,{n}}}"),
-            });
+            // One digit: gaps are short (a test holds the lexicon to it).
+            let n = match n.as_bytes() {
+                [] => gap_words,
+                [d @ b'1'..=b'9'] => char::from(*d),
+                _ => return None,
+            };
+            out.push_str(if script == Script::Spaced { "(?: [^ ]+){0," } else { ".{0," });
+            out.push(n);
+            out.push('}');
             continue;
         }
         let (token, optional) = match token.strip_suffix('?') {
             Some(t) => (t, true),
             None => (token, false),
         };
-        let alternatives: Vec<String> = token
-            .split('|')
-            .map(|alt| {
-                let (alt, open) = match alt.strip_suffix('*') {
-                    Some(a) => (a, true),
-                    None => (alt, false),
-                };
-                let folded = fold_phrase(&alt.replace('_', " "), CRISIS_FOLD);
-                let mut re = regex_lite::escape(&folded);
-                if script != Script::Unspaced {
-                    re = re.replace(' ', " ?");
+        let mut body = String::new();
+        for re in token.split('|').map(|alt| {
+            let (alt, open) = match alt.strip_suffix('*') {
+                Some(a) => (a, true),
+                None => (alt, false),
+            };
+            // Words are letters only (a test holds the lexicon to it): nothing to escape.
+            let folded = fold_phrase(&alt.replace('_', " "), CRISIS_FOLD);
+            let mut re = if script == Script::Unspaced { folded } else { folded.replace(' ', " ?") };
+            if open {
+                re.push_str("[a-z]*");
+            }
+            re
+        }) {
+            if !re.is_empty() {
+                if !body.is_empty() {
+                    body.push('|');
                 }
-                if open {
-                    re.push_str("[a-z]*");
-                }
-                re
-            })
-            .filter(|a| !a.is_empty())
-            .collect();
-        if alternatives.is_empty() {
+                body.push_str(&re);
+            }
+        }
+        if body.is_empty() {
             return None;
         }
         let sep = if words == 0 { "" } else { sep };
-        let body = alternatives.join("|");
-        if optional && words > 0 {
-            out.push_str(&format!("(?:{sep}(?:{body}))?"));
-        } else {
-            out.push_str(&format!("{sep}(?:{body})"));
-        }
+        let optional = optional && words > 0;
+        out.push_str(if optional { "(?:" } else { "" });
+        out.push_str(sep);
+        out.push_str("(?:");
+        out.push_str(&body);
+        out.push_str(if optional { "))?" } else { ")" });
         words += 1;
     }
     if words == 0 {
         return None;
     }
-    Some(if script == Script::Spaced { format!(r"\b{out}\b") } else { out })
+    Some(if script == Script::Spaced { [r"\b", &out, r"\b"].concat() } else { out })
 }
 
 /// Builds the crisis index of a catalog: the built-in lexicon unless the
@@ -263,19 +272,26 @@ pub(crate) fn build_index(
 /// Crisis resources shown when a catalog has no `crisis` section of its own:
 /// what to do now, in every language of the lexicon. No hotline numbers,
 /// which depend on the country; a catalog's own section adds them.
-fn builtin_resources() -> LocalizedText {
-    [
-        ("en", "You matter, and you do not have to face this alone. If you are in danger right now, call your local emergency number. We are connecting you with a person now."),
-        ("zh-Hans", "你很重要，你不必独自面对。如果你现在有危险，请立即拨打当地的紧急电话。我们正在为你接通真人客服。"),
-        ("zh-Hant", "你很重要，你不必獨自面對。如果你現在有危險，請立即撥打當地的緊急電話。我們正在為你接通真人客服。"),
-        ("es", "Importas, y no tienes que pasar por esto solo. Si estás en peligro ahora, llama al número de emergencias local. Te estamos conectando con una persona."),
-        ("ja", "あなたは大切な人です。一人で抱え込まないでください。今危険な状態なら、すぐに地域の緊急番号に電話してください。今、担当者におつなぎします。"),
-        ("ko", "당신은 소중한 사람입니다. 혼자 견디지 않아도 됩니다. 지금 위험하다면 지역 긴급 번호로 바로 전화하세요. 지금 상담원과 연결해 드리겠습니다."),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
-}
+const BUILTIN_RESOURCES: &[(&str, &str)] = &[
+    (
+        "en",
+        "You matter, and you do not have to face this alone. If you are in danger right now, call your local emergency number. We are connecting you with a person now.",
+    ),
+    ("zh-Hans", "你很重要，你不必独自面对。如果你现在有危险，请立即拨打当地的紧急电话。我们正在为你接通真人客服。"),
+    ("zh-Hant", "你很重要，你不必獨自面對。如果你現在有危險，請立即撥打當地的緊急電話。我們正在為你接通真人客服。"),
+    (
+        "es",
+        "Importas, y no tienes que pasar por esto solo. Si estás en peligro ahora, llama al número de emergencias local. Te estamos conectando con una persona.",
+    ),
+    (
+        "ja",
+        "あなたは大切な人です。一人で抱え込まないでください。今危険な状態なら、すぐに地域の緊急番号に電話してください。今、担当者におつなぎします。",
+    ),
+    (
+        "ko",
+        "당신은 소중한 사람입니다. 혼자 견디지 않아도 됩니다. 지금 위험하다면 지역 긴급 번호로 바로 전화하세요. 지금 상담원과 연결해 드리겠습니다.",
+    ),
+];
 
 /// A crisis detected in the user's text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -324,18 +340,14 @@ pub(crate) fn find(index: &CrisisIndex, text: &str) -> Option<CrisisKind> {
 pub fn screen(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
     let kind = find(catalog.crisis_index(), text)?;
     let crisis = catalog.crisis();
-    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
-    let builtin;
-    let resources = match crisis {
-        Some(c) => &c.resources,
-        None => {
-            builtin = builtin_resources();
-            &builtin
-        }
-    };
-    let english = ["en".to_owned()];
-    let (locale, resources) =
-        i18n::pick(resources, &chain).or_else(|| i18n::pick(resources, &english)).unwrap_or(("", ""));
+    let mut chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    chain.push("en".to_owned());
+    let (locale, resources) = match crisis {
+        Some(c) => i18n::pick(&c.resources, &chain),
+        // A slice, not a map: collecting into a map compiles a sort (docs/PERFORMANCE.md).
+        None => chain.iter().find_map(|l| BUILTIN_RESOURCES.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).copied()),
+    }
+    .unwrap_or(("", ""));
     Some(CrisisHit {
         kind,
         resources: resources.to_owned(),
@@ -361,14 +373,16 @@ mod tests {
     fn every_lexicon_line_compiles_and_has_a_literal() {
         let entries = lexicon();
         assert!(entries.len() > 100, "{} entries", entries.len());
+        let phrases = LEXICON.lines().filter(|l| !l.starts_with('[') && !l.ends_with(':')).count();
+        assert_eq!(entries.len(), phrases, "a phrase line did not compile (a gap of more than one digit?)");
         let limits = Limits::default();
         for e in &entries {
             let parsed = crate::text::parse(&e.pattern, limits.max_regex_nesting);
-            let node = parsed.unwrap_or_else(|m| panic!("line {}: {} does not parse: {m}", e.line, e.pattern));
-            let node = node.unwrap_or_else(|| panic!("line {}: {} has no readable shape", e.line, e.pattern));
-            assert!(crate::text::has_required_literals(&node), "line {}: {} has no literal", e.line, e.pattern);
+            let node = parsed.unwrap_or_else(|m| panic!("{} does not parse: {m}", e.pattern));
+            let node = node.unwrap_or_else(|| panic!("{} has no readable shape", e.pattern));
+            assert!(crate::text::has_required_literals(&node), "{} has no literal", e.pattern);
             crate::text::compile(&e.pattern, limits.max_regex_compiled_bytes, limits.max_regex_nesting)
-                .unwrap_or_else(|m| panic!("line {}: {m}", e.line));
+                .unwrap_or_else(|m| panic!("{}: {m}", e.pattern));
         }
         let mut b =
             PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes).literal_free_limit(0);
@@ -376,6 +390,20 @@ mod tests {
             b.pattern(e.role, e.pattern);
         }
         assert_eq!(b.build().1, Vec::new());
+    }
+
+    #[test]
+    fn lexicon_words_are_letters_and_need_no_escaping() {
+        for phrase in LEXICON.lines().filter(|l| !l.starts_with('[') && !l.ends_with(':')) {
+            let line = phrase;
+            for token in phrase.split_whitespace().filter(|t| !t.starts_with("..")) {
+                let word = token.trim_end_matches(['?', '*']);
+                assert!(
+                    word.chars().all(|c| c.is_alphanumeric() || matches!(c, '|' | '_' | '*')),
+                    "{token:?} in {line:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -67,30 +67,25 @@ pub fn fold_phrase(text: &str, options: Fold) -> String {
     if is_folded(text, options) { text.to_owned() } else { options.fold_text(text, false).text }
 }
 
-/// Whether folding `text` would give `text`: lowercase words of letters and
-/// digits that need no folding, single spaces only where a space is kept, no
-/// short form, no single letter, no digit inside a word under `leet`.
+/// Whether folding `text` would surely give `text` (a `false` only costs the
+/// full fold): lowercase ASCII words and Simplified Han characters, single
+/// spaces between ASCII words, no short form, no single letter, no digit
+/// inside a word under `leet`.
 fn is_folded(text: &str, options: Fold) -> bool {
-    if text.is_empty() || text.starts_with(' ') || text.ends_with(' ') {
-        return false;
-    }
-    let mut prev: Option<char> = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' {
-            let next = chars.peek().copied();
-            match (prev, next) {
-                (Some(p), Some(n)) if n != ' ' && !(no_space_script(p) && no_space_script(n)) => {}
-                _ => return false,
-            }
-        } else if c.is_ascii() {
-            if !(c.is_ascii_lowercase() || c.is_ascii_digit()) {
-                return false;
-            }
-        } else if !word_char(c) || width(c) != c || latin_base(c) != c || hans(c) != c || c.to_lowercase().ne([c]) {
+    let bytes = text.as_bytes();
+    let alnum = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_alphanumeric);
+    for (i, c) in text.char_indices() {
+        let folded = match c {
+            // A space stands only between two ASCII words here; others take the full fold.
+            ' ' => alnum(i.checked_sub(1)) && alnum(Some(i + 1)),
+            'a'..='z' | '0'..='9' => true,
+            // Beyond ASCII, only Simplified Han characters are taken as folded.
+            '\u{4E00}'..='\u{9FFF}' => hans(c) == c,
+            _ => false,
+        };
+        if !folded {
             return false;
         }
-        prev = Some(c);
     }
     text.split(' ').all(|w| {
         let letters = w.bytes().filter(u8::is_ascii_lowercase).count();
@@ -164,10 +159,6 @@ impl Writer {
                 }
             }
             None if !self.spans => self.out.text.push_str(word),
-            None if word.is_ascii() => {
-                self.out.text.push_str(word);
-                self.out.from.extend_from_slice(spans);
-            }
             None => {
                 for (c, &(s, e)) in word.chars().zip(spans) {
                     self.push(c, s, e);
@@ -399,48 +390,58 @@ fn read_leet(word: &mut Word) {
         return;
     }
     // Digits and their letters are one byte each: the spans stay in step.
-    word.text = word
-        .text
-        .chars()
-        .map(|c| match c {
-            '0' => 'o',
-            '1' => 'i',
-            '3' => 'e',
-            '4' => 'a',
-            '5' => 's',
-            '7' => 't',
-            '8' => 'b',
+    let mut bytes = std::mem::take(&mut word.text).into_bytes();
+    for b in &mut bytes {
+        *b = match *b {
+            b'0' => b'o',
+            b'1' => b'i',
+            b'3' => b'e',
+            b'4' => b'a',
+            b'5' => b's',
+            b'7' => b't',
+            b'8' => b'b',
             other => other,
-        })
-        .collect();
+        };
+    }
+    word.text = String::from_utf8(bytes).unwrap_or_default();
 }
 
-/// The written-out form of a chat spelling, each unambiguous in a help
-/// conversation, if `word` is one. `kms` after a number is kilometres.
+/// Chat spellings written out, each unambiguous in a help conversation,
+/// sorted by short form (a binary search: a table is smaller than a `match`).
+const SHORT_FORMS: &[(&str, &str)] = &[
+    ("cannot", "can not"),
+    ("cant", "can not"),
+    ("coz", "because"),
+    ("cuz", "because"),
+    ("didnt", "did not"),
+    ("doesnt", "does not"),
+    ("dont", "do not"),
+    ("gonna", "going to"),
+    ("gotta", "got to"),
+    ("idk", "i do not know"),
+    ("im", "i am"),
+    ("isnt", "is not"),
+    ("ive", "i have"),
+    ("kms", "kill myself"),
+    ("kys", "kill yourself"),
+    ("pls", "please"),
+    ("plz", "please"),
+    ("u", "you"),
+    ("unalive", "kill"),
+    ("ur", "your"),
+    ("wanna", "want to"),
+    ("wont", "will not"),
+    ("wouldnt", "would not"),
+];
+
+/// The written-out form of a chat spelling, if `word` is one. `kms` after a
+/// number is kilometres.
 fn expansion(word: &str, after_number: bool) -> Option<&'static str> {
-    Some(match word {
-        "cannot" | "cant" => "can not",
-        "coz" | "cuz" => "because",
-        "didnt" => "did not",
-        "doesnt" => "does not",
-        "dont" => "do not",
-        "gonna" => "going to",
-        "gotta" => "got to",
-        "idk" => "i do not know",
-        "im" => "i am",
-        "isnt" => "is not",
-        "ive" => "i have",
-        "kms" if !after_number => "kill myself",
-        "kys" => "kill yourself",
-        "pls" | "plz" => "please",
-        "u" => "you",
-        "unalive" => "kill",
-        "ur" => "your",
-        "wanna" => "want to",
-        "wont" => "will not",
-        "wouldnt" => "would not",
-        _ => return None,
-    })
+    if word.len() > 7 || (after_number && word == "kms") {
+        return None;
+    }
+    let i = SHORT_FORMS.binary_search_by(|(k, _)| (*k).cmp(word)).ok()?;
+    SHORT_FORMS.get(i).map(|(_, long)| *long)
 }
 
 #[cfg(test)]
@@ -530,6 +531,16 @@ mod tests {
         }
         assert!(is_folded("missing order", Fold::default()));
         assert!(is_folded("帐号被封", Fold::default()));
+    }
+
+    #[test]
+    fn short_forms_are_well_formed() {
+        let shorts: Vec<&str> = SHORT_FORMS.iter().map(|p| p.0).collect();
+        assert!(shorts.windows(2).all(|w| w[0] < w[1]), "sorted and unique: {shorts:?}");
+        assert!(shorts.iter().all(|s| s.len() <= 7));
+        assert_eq!(expansion("u", false), Some("you"));
+        assert_eq!(expansion("un", false), None);
+        assert_eq!(expansion("kms", true), None);
     }
 
     #[test]

@@ -541,7 +541,9 @@ fn text(v: &Value, out: &mut String) -> Result<(), Thrown> {
         Value::String(s) => out.push_str(s),
         Value::Number(n) => match number(n) {
             Num::I(i) => out.push_str(&i.to_string()),
-            Num::F(f) if f.fract() == 0.0 && f.abs() < 1e21 => out.push_str(&format!("{f:.0}")),
+            // Rust prints whole floats without `.0` and never in exponent form, so
+            // `3.0` is "3" and 1e20 is "100000000000000000000", as JavaScript prints
+            // below 1e21. (Precision formatting would link a second float printer.)
             Num::F(f) => out.push_str(&f.to_string()),
         },
         Value::Array(items) => {

@@ -194,26 +194,10 @@ impl<O: Copy> PhraseIndex<O> {
     /// Spans are byte ranges of `text` as given, for keywords and folded-text
     /// patterns too.
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
-        let mut out = Vec::new();
-        if !self.folded.is_empty() {
-            let folded = self.fold.fold_text(text, spans);
-            for (p, h) in self.folded.scan(folded.as_str(), spans, true) {
-                let p = match p {
-                    Phrase::Pattern(n) | Phrase::Folded(n) => Phrase::Folded(n),
-                    keyword => keyword,
-                };
-                let span = if spans { folded.source_span(h.span) } else { (0, 0) };
-                if let Some(owner) = self.owner(h.owner) {
-                    out.push((p, Hit { owner, phrase: h.phrase, span }));
-                }
-            }
-        }
-        for (p, h) in self.raw.scan(text, spans, false) {
-            if let Some(owner) = self.owner(h.owner) {
-                out.push((p, Hit { owner, phrase: h.phrase, span: h.span }));
-            }
-        }
-        out
+        let hits = scan_sides(self.fold, &self.folded, &self.raw, text, spans);
+        hits.into_iter()
+            .filter_map(|(p, h)| Some((p, Hit { owner: self.owner(h.owner)?, phrase: h.phrase, span: h.span })))
+            .collect()
     }
 
     /// Every pattern that matches `text`, each tried in turn without the
@@ -273,6 +257,28 @@ impl<O: Copy> PhraseIndex<O> {
     pub fn compiled_patterns(&self) -> usize {
         self.raw.compiled_patterns() + self.folded.compiled_patterns()
     }
+}
+
+/// Scans both sides of an index, keywords first (a trigger's reason names the
+/// first phrase that fired). Not generic, so one copy serves every owner type.
+fn scan_sides(
+    fold: Fold,
+    folded: &RawIndex<u32>,
+    raw: &RawIndex<u32>,
+    text: &str,
+    spans: bool,
+) -> Vec<(Phrase, Hit<u32>)> {
+    let mut hits = Vec::new();
+    if !folded.is_empty() {
+        let f = fold.fold_text(text, spans);
+        for (p, mut h) in folded.scan(f.as_str(), spans, true) {
+            h.span = if spans { f.source_span(h.span) } else { (0, 0) };
+            let p = if let Phrase::Pattern(n) = p { Phrase::Folded(n) } else { p };
+            hits.push((p, h));
+        }
+    }
+    hits.append(&mut raw.scan(text, spans, false));
+    hits
 }
 
 /// The index proper, with owners as numbers into the wrapper's list: one

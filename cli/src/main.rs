@@ -1,9 +1,11 @@
 //! `inscene`: the content team's command-line tool.
 
+mod dataset;
 mod eval;
 mod graph;
 mod run;
 mod stats;
+mod text;
 mod translate;
 
 use std::path::PathBuf;
@@ -115,6 +117,38 @@ enum Command {
         #[arg(long)]
         max_false_alarms: Option<f64>,
     },
+    /// Text-matching quality on labelled queries (JSON lines of `{"text", "locale", "expect"}`, with
+    /// `"expect": null` for a question the catalog should decline): in-scope accuracy, top-3 accuracy,
+    /// out-of-scope recall, false accepts, the worst confusions and latency.
+    EvalText {
+        /// Catalog JSON file.
+        catalog: PathBuf,
+        /// Labelled query files.
+        #[arg(required = true)]
+        queries: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 when in-scope accuracy is below this (0 to 1).
+        #[arg(long)]
+        min_accuracy: Option<f64>,
+        /// Exit 1 when out-of-scope recall is below this (0 to 1).
+        #[arg(long)]
+        min_oos_recall: Option<f64>,
+    },
+    /// A catalog and labelled query files from a public intent data set: one scenario per intent with
+    /// the training split as its examples; for CLINC150 the out-of-scope threshold is chosen on
+    /// `val` and `oos_val` and written into the catalog.
+    Dataset {
+        /// Which data set.
+        #[arg(value_enum)]
+        kind: dataset::Kind,
+        /// CLINC150's `data_full.json`, or BANKING77's folder of `train.csv` and `test.csv`.
+        source: PathBuf,
+        /// Folder to write `catalog.json` and the query files into.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Missing, copied and placeholder-mismatched translations per locale.
     TranslateCheck {
         /// Catalog JSON file.
@@ -165,6 +199,10 @@ fn main() -> ExitCode {
         Command::EvalCrisis { catalog, sets, format, min_recall, max_false_alarms } => {
             eval::eval_crisis(&catalog, &sets, format, min_recall, max_false_alarms)
         }
+        Command::EvalText { catalog, queries, format, min_accuracy, min_oos_recall } => {
+            text::eval_text(&catalog, &queries, format, &text::Floors { min_accuracy, min_oos_recall })
+        }
+        Command::Dataset { kind, source, out } => dataset::dataset(kind, &source, &out),
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }

@@ -48,10 +48,22 @@ pub fn resolve_cmd(catalog: &Path, ctx: Option<&Path>, now: i64, format: Format)
             if found.suggestions.is_empty() && found.crisis.is_none() {
                 println!("no suggestion matches this context");
             }
+            if let Some(t) = found.text.as_ref().filter(|t| !t.in_scope) {
+                match &t.scenario {
+                    Some(s) => println!(
+                        "the question matches no scenario confidently (nearest: {s}, {:.0}% sure)",
+                        t.confidence * 100.0
+                    ),
+                    None => println!("the question matches no scenario"),
+                }
+            }
             for (i, s) in found.suggestions.iter().enumerate() {
                 println!("{}. {} (score {:.3}, flow {}): {}", i + 1, s.scenario, s.score, s.flow, s.title);
                 for r in &s.reasons {
-                    println!("     {} trigger #{} (+{}): {}", r.kind, r.trigger, r.weight, r.detail);
+                    match r.trigger {
+                        Some(t) => println!("     {} trigger #{t} (+{}): {}", r.kind, r.weight, r.detail),
+                        None => println!("     {} (+{:.3}): {}", r.kind, r.weight, r.detail),
+                    }
                 }
             }
         }

@@ -349,3 +349,67 @@ fn eval_crisis_reports_recall_and_false_alarms_and_holds_floors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("recall"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("zh-Hant"));
 }
+
+#[test]
+fn eval_text_reports_accuracy_per_locale_and_holds_floors() {
+    let out = inscene()
+        .arg("eval-text")
+        .arg(repo("content/sample-shop.json"))
+        .arg(repo("tests/text/sample-test.jsonl"))
+        .args(["--format", "json", "--min-accuracy", "0.9"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    for key in ["in_scope_accuracy", "top3_accuracy", "oos_recall", "queries", "p99_us"] {
+        assert!(report.get(key).is_some(), "no `{key}` in {report}");
+    }
+    assert!(report["queries"].as_u64().unwrap() >= 100);
+    for locale in ["en", "zh-Hans", "zh-Hant"] {
+        let t = &report["by_locale"][locale];
+        let accuracy = t["correct"].as_f64().unwrap() / t["in_scope"].as_f64().unwrap();
+        assert!(accuracy >= 0.9, "{locale}: {accuracy}");
+    }
+    // A floor nothing can meet fails the run, and says why.
+    let out = inscene()
+        .arg("eval-text")
+        .arg(repo("content/sample-shop.json"))
+        .arg(repo("tests/text/sample-test.jsonl"))
+        .args(["--min-accuracy", "1.01"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("accuracy"));
+}
+
+#[test]
+fn dataset_writes_a_catalog_and_query_files_that_eval_text_reads() {
+    let Some(clinc) = datasets().map(|d| d.join("clinc150/data_full.json")) else {
+        println!("dataset: SKIPPED: ../shared/datasets not found (set INSCENE_DATASETS)");
+        assert!(std::env::var_os("CI").is_none(), "CI must have ../shared/datasets");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("inscene-clinc-{}", std::process::id()));
+    let out = inscene().arg("dataset").arg("clinc150").arg(&clinc).arg("--out").arg(&dir).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in ["catalog.json", "val.jsonl", "test.jsonl", "oos_val.jsonl", "oos_test.jsonl"] {
+        assert!(dir.join(f).is_file(), "no {f}");
+    }
+    let catalog: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("catalog.json")).unwrap()).unwrap();
+    assert_eq!(catalog["scenarios"].as_array().unwrap().len(), 150);
+    let threshold = catalog["text_matching"]["threshold"].as_f64().unwrap();
+    assert!(threshold > 0.0 && threshold < 1.0, "{threshold}");
+    let oos = std::fs::read_to_string(dir.join("oos_val.jsonl")).unwrap();
+    assert!(oos.lines().all(|l| l.contains("\"expect\":null")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The public intent data sets: `$INSCENE_DATASETS`, else `shared/datasets` beside the repository.
+fn datasets() -> Option<std::path::PathBuf> {
+    if let Some(d) = std::env::var_os("INSCENE_DATASETS") {
+        return Some(d.into());
+    }
+    let beside = std::fs::canonicalize(repo(".")).ok()?.parent()?.join("shared/datasets");
+    beside.is_dir().then_some(beside)
+}

@@ -10,6 +10,7 @@
 //! Once compiled, every reference between steps, flows and actions is an index
 //! that is known to be valid.
 
+use crate::intent::{IntentModel, Sample};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -58,9 +59,18 @@ pub struct Catalog {
     warnings: Vec<Diagnostic>,
     resolve_index: ResolveIndex,
     crisis_index: CrisisIndex,
+    intents: Intents,
     redactor: OnceLock<Redactor>,
     /// The actions the host performs, when it said; see [`Catalog::with_host_actions`].
     host_actions: Option<Vec<String>>,
+}
+
+/// What typed questions are matched against: the scenarios' texts, and the
+/// model learned from them on first use.
+#[derive(Debug)]
+struct Intents {
+    samples: Vec<Sample>,
+    model: OnceLock<IntentModel>,
 }
 
 /// A flow kept as its JSON text until first use, with its id read at load.
@@ -485,6 +495,17 @@ impl Catalog {
             p.prepare();
         }
         self.crisis_index.prepare();
+        let _ = self.intent_model();
+    }
+
+    /// The intent model, learned from the scenarios' texts on first use.
+    pub(crate) fn intent_model(&self) -> &IntentModel {
+        self.intents.model.get_or_init(|| IntentModel::build(&self.intents.samples, self.scenarios.len()))
+    }
+
+    /// How typed questions are matched to scenarios by their examples.
+    pub fn text_matching(&self) -> &content::TextMatching {
+        &self.doc.text_matching
     }
 
     /// Personal-data redaction for handoff packets, built on first use.
@@ -597,9 +618,12 @@ fn compile(
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
     let root = Path::Root;
     let scenario_list = root.key("scenarios");
+    let mut samples: Vec<Sample> = Vec::new();
     for (i, s) in std::mem::take(&mut doc.scenarios).into_iter().enumerate() {
         let p = scenario_list.index(i);
         let trigger_list = p.key("triggers");
+        let class = scenarios.len() as u32;
+        let mut own = crate::intent::samples_of(class, &s);
         let mut conditions: Vec<Option<LazyCondition>> = s.triggers.iter().map(|_| None).collect();
         let mut triggers = s.triggers;
         for (j, t) in triggers.iter_mut().enumerate() {
@@ -660,6 +684,7 @@ fn compile(
         let Some(flow) = cx.flow(&s.flow, &p.key("flow")) else {
             continue;
         };
+        samples.append(&mut own);
         scenarios.push(Scenario {
             id: ScenarioId::checked(&s.id),
             title: s.title,
@@ -731,6 +756,7 @@ fn compile(
         warnings,
         resolve_index: index,
         crisis_index,
+        intents: Intents { samples, model: OnceLock::new() },
         redactor: OnceLock::new(),
         host_actions: None,
     })

@@ -53,6 +53,9 @@ pub struct CatalogDoc<F = Flow> {
     /// Context conditions that raise the priority of any escalation (e.g. check-in today).
     #[serde(default)]
     pub urgency: Vec<UrgencyRule>,
+    /// How typed questions are matched to scenarios by their examples.
+    #[serde(default)]
+    pub text_matching: TextMatching,
     /// Problems the SDK can detect from context, each starting a flow.
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
@@ -353,6 +356,39 @@ fn yes() -> bool {
 
 crate::wire::wire_struct!(CrisisScreening { def keywords, def patterns, def exclude, req resources, opt channels, opt queue, def builtin = yes });
 
+/// How a typed question is matched to scenarios by their `examples`, titles,
+/// summaries and keywords (see `docs/INTENTS.md`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TextMatching {
+    /// Confidence, 0 to 1, a scenario needs to count as what the question is
+    /// about. Below it no scenario is a text match: the question is out of
+    /// scope and the resolution says so. The default was chosen on held-out
+    /// data (docs/QUALITY.md); a catalog with few scenarios may want more.
+    #[serde(default = "default_text_threshold")]
+    pub threshold: f64,
+    /// Score a confident match adds to its scenario, times the confidence
+    /// (default 2: a text match outweighs one screen or event signal).
+    #[serde(default = "default_text_weight")]
+    pub weight: f64,
+}
+
+impl Default for TextMatching {
+    fn default() -> Self {
+        TextMatching { threshold: default_text_threshold(), weight: default_text_weight() }
+    }
+}
+
+fn default_text_threshold() -> f64 {
+    crate::intent::DEFAULT_THRESHOLD
+}
+
+fn default_text_weight() -> f64 {
+    2.0
+}
+
+crate::wire::wire_struct!(TextMatching { def threshold = default_text_threshold, def weight = default_text_weight });
+
 /// A context condition that raises escalation priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -394,9 +430,14 @@ pub struct Scenario {
     pub risk: RiskLevel,
     /// The flow this scenario starts.
     pub flow: String,
+    /// Sample questions per locale, written the way users type them ("where
+    /// is my parcel", "我的订单怎么没了"): a typed question is matched against
+    /// these, and with less weight the title, summary and keywords.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub examples: BTreeMap<String, Vec<String>>,
 }
 
-crate::wire::wire_struct!(Scenario { req id, req title, opt summary, opt product, req triggers, def priority = default_priority, opt audience, def risk, req flow });
+crate::wire::wire_struct!(Scenario { req id, req title, opt summary, opt product, req triggers, def priority = default_priority, opt audience, def risk, req flow, def examples });
 
 fn default_priority() -> u32 {
     50

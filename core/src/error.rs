@@ -78,8 +78,12 @@ codes! {
     EmptyFlow = "content.empty_flow",
     /// A flow is not used by any scenario, intervention or flow step.
     UnusedFlow = "content.unused_flow",
-    /// A scenario has no triggers, so it can only be started by id.
+    /// A scenario has no triggers and no examples, so it can only be started by id.
     NoTriggers = "content.no_triggers",
+    /// The same example (as folded) is written under two scenarios.
+    DuplicateExample = "content.duplicate_example",
+    /// Typed as a question, an example finds another scenario than its own.
+    ExampleMisranked = "content.example_misranked",
     /// An action step or intervention hold names an action the host does not
     /// perform (`inscene lint --host-actions`).
     HostActionMissing = "content.host_action_missing",

@@ -373,7 +373,7 @@ fn simplified(i: usize) -> Option<char> {
 }
 
 /// Scripts written without spaces between words: Han, kana.
-fn no_space_script(c: char) -> bool {
+pub(crate) fn no_space_script(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }

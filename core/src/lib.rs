@@ -23,6 +23,7 @@ pub mod fold;
 pub mod handoff;
 pub mod i18n;
 pub mod id;
+pub mod intent;
 pub mod limits;
 pub mod lint;
 pub mod logic;

@@ -733,6 +733,9 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         self.crisis();
         self.urgency();
         self.scenarios();
+        if self.depth == Depth::Full {
+            self.examples();
+        }
         self.interventions();
         self.flows();
         self.flow_usage();
@@ -997,6 +1000,69 @@ impl<'a, F: FlowSource> Linter<'a, F> {
         }
     }
 
+    /// For authors: an example written under two scenarios, and an example
+    /// the text matcher ranks under another scenario than its own (which
+    /// a user typing it would be sent to).
+    fn examples(&mut self) {
+        let scenarios = &self.doc.scenarios;
+        let list = ROOT.key("scenarios");
+        let mut seen: FxHashMap<String, (usize, String)> = FxHashMap::default();
+        let mut samples = Vec::new();
+        for (i, s) in scenarios.iter().enumerate() {
+            samples.extend(crate::intent::samples_of(i as u32, s));
+            for (locale, items) in &s.examples {
+                for (k, e) in items.iter().enumerate() {
+                    let sp = list.index(i);
+                    let ep = sp.key("examples");
+                    let lp = ep.key(locale);
+                    let at = lp.index(k);
+                    let folded = crate::fold::fold(e).as_str().to_owned();
+                    match seen.get(&folded) {
+                        Some((j, first)) if *j != i => self.warn(
+                            Code::DuplicateExample,
+                            &at,
+                            format!("the same example is under scenario `{}` at {first}", truncate(&scenarios[*j].id)),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            seen.insert(folded, (i, at.to_pointer().to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        if samples.is_empty() {
+            return;
+        }
+        let model = crate::intent::IntentModel::build(&samples, scenarios.len());
+        for (i, s) in scenarios.iter().enumerate() {
+            for (locale, items) in &s.examples {
+                for (k, e) in items.iter().enumerate() {
+                    let Some(best) = model.rank(e, 1).into_iter().next() else { continue };
+                    let j = best.class as usize;
+                    if j == i {
+                        continue;
+                    }
+                    let Some(other) = scenarios.get(j) else { continue };
+                    let sp = list.index(i);
+                    let ep = sp.key("examples");
+                    let lp = ep.key(locale);
+                    let at = lp.index(k);
+                    self.warn(
+                        Code::ExampleMisranked,
+                        &at,
+                        format!(
+                            "typed as a question, this example finds scenario `{}` (/scenarios/{j}, {:.0}% sure) rather than its own: \
+                             make it more specific, or move it",
+                            truncate(&other.id),
+                            best.confidence * 100.0
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     fn channels(&mut self, channels: &Option<Vec<Channel>>, p: &Path<'_>) {
         if channels.as_ref().is_some_and(Vec::is_empty) {
             self.error(Code::Schema, p, "list at least one channel, or leave the field out for the default");
@@ -1223,9 +1289,14 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             }
             self.flow_ref(&s.flow, &sp.key("flow"));
             let tp = sp.key("triggers");
-            if s.triggers.is_empty() {
-                self.warn(Code::NoTriggers, &tp, "no triggers: the scenario is never suggested, only started by id");
+            if s.triggers.is_empty() && s.examples.values().all(Vec::is_empty) {
+                self.warn(
+                    Code::NoTriggers,
+                    &tp,
+                    "no triggers and no examples: the scenario is never suggested, only started by id",
+                );
             }
+            self.phrases(&s.examples, &sp.key("examples"), false);
             if !self.count(s.triggers.len(), self.limits.max_triggers, &tp, "triggers") {
                 continue;
             }

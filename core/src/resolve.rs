@@ -189,13 +189,18 @@ fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reason {
-    /// Position of the trigger in the scenario's `triggers`.
-    pub trigger: usize,
-    /// `screen`, `event`, `condition` or `text`.
+    /// Position of the trigger in the scenario's `triggers`; absent for an
+    /// `intent` match, which no trigger makes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<usize>,
+    /// `screen`, `event`, `condition`, `text` (a keyword or pattern) or
+    /// `intent` (the question matched the scenario's examples).
     pub kind: &'static str,
-    /// What matched: the screen pattern, event name and code, keyword or pattern.
+    /// What matched: the screen pattern, event name and code, keyword or
+    /// pattern, or for `intent` the question's words that weighed most.
     pub detail: String,
-    /// The trigger's weight.
+    /// The trigger's weight; for `intent`, the catalog's text weight times
+    /// the confidence.
     pub weight: f64,
 }
 
@@ -233,8 +238,77 @@ pub struct Resolution {
     /// a crisis escalation instead of any flow.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crisis: Option<CrisisHit>,
+    /// What the typed question matched by the scenarios' examples; absent
+    /// when the context holds no question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextMatch>,
     /// Analytics event for the host to forward (`suggested`).
     pub event: Event,
+}
+
+/// How a typed question fared against the scenarios' texts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TextMatch {
+    /// Whether some scenario is a confident match: an `intent` match at or
+    /// above the catalog's threshold, or a keyword or pattern. When false the
+    /// question is out of scope: the suggestions (if any) come from the screen
+    /// and events alone, and a person should be offered beside them.
+    pub in_scope: bool,
+    /// The best scenario by its texts, confident or not; absent when the
+    /// question shares nothing with any scenario's texts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Its confidence, 0 to 1 (a posterior over the catalog's scenarios).
+    pub confidence: f64,
+}
+
+/// A scenario a question matches by its texts (see [`rank_text`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TextCandidate {
+    /// Scenario id.
+    pub scenario: String,
+    /// Confidence, 0 to 1.
+    pub confidence: f64,
+    /// The question's words (folded) that weighed most for it.
+    pub terms: Vec<String>,
+}
+
+/// The `max` scenarios `question` is most likely about by their examples,
+/// titles, summaries and keywords alone (no context, no triggers), best
+/// first, confident or not: what `inscene eval-text` measures.
+pub fn rank_text(catalog: &Catalog, question: &str, max: usize) -> Vec<TextCandidate> {
+    catalog
+        .intent_model()
+        .rank(question, max)
+        .into_iter()
+        .filter_map(|c| {
+            Some(TextCandidate {
+                scenario: catalog.scenarios().get(c.class as usize)?.id.to_string(),
+                confidence: c.confidence,
+                terms: c.terms,
+            })
+        })
+        .collect()
+}
+
+/// Ranks the question against the scenarios' texts; every confident match
+/// fires an `intent` reason. Says whether anything textual was confident.
+fn match_text(catalog: &Catalog, query: &str, fired: &mut Fired, keyword_hit: bool) -> TextMatch {
+    let settings = catalog.text_matching();
+    let ranked = catalog.intent_model().rank(query, 3);
+    for c in ranked.iter().filter(|c| c.confidence >= settings.threshold) {
+        let t = TriggerRef { scenario: c.class, trigger: u16::MAX };
+        let detail = format!("{} ({}% sure)", c.terms.join(", "), (c.confidence * 100.0).round());
+        fired.push((t.key(), Reason { trigger: None, kind: "intent", detail, weight: settings.weight * c.confidence }));
+    }
+    let best = ranked.first();
+    TextMatch {
+        in_scope: keyword_hit || best.is_some_and(|c| c.confidence >= settings.threshold),
+        scenario: best.and_then(|c| catalog.scenarios().get(c.class as usize)).map(|s| s.id.to_string()),
+        confidence: best.map_or(0.0, |c| (c.confidence * 1000.0).round() / 1000.0),
+    }
 }
 
 /// Options of a resolve.
@@ -262,7 +336,7 @@ fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str,
         .get(t.scenario as usize)
         .and_then(|s| s.triggers.get(t.trigger as usize))
         .map_or(0.0, Trigger::weight);
-    fired.push((t.key(), Reason { trigger: t.trigger as usize, kind, detail, weight }));
+    fired.push((t.key(), Reason { trigger: Some(t.trigger as usize), kind, detail, weight }));
 }
 
 /// Resolves a context into ranked suggestions. `now` is the current time in
@@ -279,7 +353,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     if let Some(hit) = ctx.query().and_then(|q| escalation::screen_crisis(catalog, ctx, q)) {
         let event =
             Event::new("suggested", now).with("crisis", Value::Bool(true)).with("crisis_kind", hit.kind.as_str());
-        return Resolution { suggestions: Vec::new(), crisis: Some(hit), event };
+        return Resolution { suggestions: Vec::new(), crisis: Some(hit), text: None, event };
     }
     let index = catalog.resolve_index();
     let mut fired: Fired = Vec::new();
@@ -306,6 +380,7 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         }
     }
 
+    let before_text = fired.len();
     if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
         for (phrase, hit) in phrases.scan(query, false) {
             let detail = match phrase {
@@ -316,6 +391,10 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
             fire(&mut fired, catalog, hit.owner, "text", detail);
         }
     }
+    let text = ctx.query().map(|q| {
+        let keyword_hit = fired.len() > before_text;
+        match_text(catalog, q, &mut fired, keyword_hit)
+    });
 
     let data = ctx.evaluation_data(now, &Map::new());
     let mut scope = catalog.evaluator().scope(&data);
@@ -341,8 +420,11 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
 
     let suggestions = rank(catalog, ctx, fired, &mut scope, options);
     let ids: Vec<Value> = suggestions.iter().map(|s| Value::String(s.scenario.clone())).collect();
-    let event = Event::new("suggested", now).with("scenarios", Value::Array(ids));
-    Resolution { suggestions, crisis: None, event }
+    let mut event = Event::new("suggested", now).with("scenarios", Value::Array(ids));
+    if let Some(t) = &text {
+        event = event.with("text_in_scope", Value::Bool(t.in_scope));
+    }
+    Resolution { suggestions, crisis: None, text, event }
 }
 
 fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
@@ -509,6 +591,10 @@ pub fn resolve_naive(
                 }
             }
         }
+    }
+    // The intent matcher is no index of triggers: the same call as resolve's.
+    if let Some(q) = ctx.query() {
+        let _ = match_text(catalog, q, &mut fired, false);
     }
     rank(catalog, ctx, fired, &mut scope, options)
 }

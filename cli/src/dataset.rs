@@ -1,0 +1,217 @@
+//! `dataset`: a catalog (one scenario per intent, the training split as its
+//! examples) and labelled query files from a public intent data set, read
+//! where it lies (`../shared/datasets`), never copied.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use inscene::Catalog;
+use inscene::resolve::rank_text;
+use serde_json::{Value, json};
+
+use crate::{fail, read};
+
+/// Which data set.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Kind {
+    /// CLINC150 (Larson et al., 2019): `data_full.json`.
+    Clinc150,
+    /// BANKING77 (Casanueva et al., 2020): the folder with `train.csv` and `test.csv`.
+    Banking77,
+}
+
+/// A labelled utterance: text and intent (`None` for out of scope).
+type Row = (String, Option<String>);
+
+/// The scenario id of an intent name: characters ids do not allow (BANKING77
+/// has `reverted_card_payment?`) dropped.
+fn scenario_id(intent: &str) -> String {
+    intent.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')).take(64).collect()
+}
+
+/// `inscene dataset KIND SOURCE --out DIR`.
+pub fn dataset(kind: Kind, source: &Path, out: &Path) -> ExitCode {
+    let splits = match kind {
+        Kind::Clinc150 => clinc(source),
+        Kind::Banking77 => banking(source),
+    };
+    let splits = match splits {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let Some(train) = splits.get("train") else { return fail("the data set has no training split") };
+    let name = match kind {
+        Kind::Clinc150 => "clinc150",
+        Kind::Banking77 => "banking77",
+    };
+    let mut doc = catalog(name, train);
+    if let Err(e) = std::fs::create_dir_all(out) {
+        return fail(&format!("cannot create {}: {e}", out.display()));
+    }
+    for (split, rows) in &splits {
+        if split == "train" {
+            continue;
+        }
+        let lines: String = rows
+            .iter()
+            .map(|(text, intent)| format!("{}\n", json!({ "text": text, "locale": "en", "expect": intent })))
+            .collect();
+        let path = out.join(format!("{split}.jsonl"));
+        if let Err(e) = std::fs::write(&path, lines) {
+            return fail(&format!("cannot write {}: {e}", path.display()));
+        }
+        println!("wrote {} ({} queries)", path.display(), rows.len());
+    }
+    // The out-of-scope threshold, chosen on the validation splits only.
+    if let (Some(val), Some(oos)) = (splits.get("val"), splits.get("oos_val")) {
+        let catalog = match Catalog::from_json(&doc.to_string()) {
+            Ok(c) => c,
+            Err(e) => return fail(&format!("the generated catalog does not load: {e}")),
+        };
+        let (threshold, accuracy) = choose_threshold(&catalog, val, oos);
+        println!(
+            "threshold {threshold:.4}, chosen on val ({}) and oos_val ({}): accuracy over both {:.1}%",
+            val.len(),
+            oos.len(),
+            100.0 * accuracy
+        );
+        if let Some(o) = doc.as_object_mut() {
+            o.insert("text_matching".into(), json!({ "threshold": threshold }));
+        }
+    }
+    if matches!(kind, Kind::Banking77) {
+        // Every query of this data set is in scope: nothing to decline, nothing to choose a threshold on.
+        println!("threshold 0: BANKING77 has no out-of-scope queries, so the catalog declines none");
+        if let Some(o) = doc.as_object_mut() {
+            o.insert("text_matching".into(), json!({ "threshold": 0.0 }));
+        }
+    }
+    let path = out.join("catalog.json");
+    if let Err(e) = std::fs::write(&path, format!("{doc:#}\n")) {
+        return fail(&format!("cannot write {}: {e}", path.display()));
+    }
+    println!("wrote {} ({} scenarios, {} examples)", path.display(), count_intents(train), train.len());
+    ExitCode::SUCCESS
+}
+
+fn count_intents(rows: &[Row]) -> usize {
+    let mut names: Vec<&str> = rows.iter().filter_map(|r| r.1.as_deref()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+/// One scenario per intent, its training utterances as English examples,
+/// all starting one flow that says which intent was found.
+fn catalog(name: &str, train: &[Row]) -> Value {
+    let mut by_intent: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (text, intent) in train {
+        if let Some(i) = intent {
+            by_intent.entry(i).or_default().push(text);
+        }
+    }
+    let scenarios: Vec<Value> = by_intent
+        .iter()
+        .map(|(intent, examples)| {
+            json!({
+                "id": intent,
+                "title": { "en": intent.replace('_', " ") },
+                "triggers": [],
+                "flow": "answer",
+                "examples": { "en": examples },
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": "1.0",
+        "catalog": { "id": name, "version": "1", "description": format!("Generated by `inscene dataset` from the {name} training split.") },
+        "locales": { "default": "en", "supported": ["en"] },
+        "scenarios": scenarios,
+        "flows": [{ "id": "answer", "steps": [{ "id": "done", "type": "resolution", "text": { "en": "Found it." } }] }],
+    })
+}
+
+/// The confidence threshold that maximises accuracy over `val` (the right
+/// scenario, confidently) and `oos` (declined) together, as Larson et al.
+/// (2019) choose theirs, with that accuracy.
+fn choose_threshold(catalog: &Catalog, val: &[Row], oos: &[Row]) -> (f64, f64) {
+    // (confidence, +1 when accepting this line is right, -1 when declining it is).
+    let mut points: Vec<(f64, i32)> = Vec::new();
+    for (text, intent) in val.iter().chain(oos) {
+        let best = rank_text(catalog, text, 1);
+        let conf = best.first().map_or(0.0, |c| c.confidence);
+        match intent {
+            // Right only when accepted: counts for every threshold at or below its confidence.
+            Some(i) if best.first().is_some_and(|c| &c.scenario == i) => points.push((conf, 1)),
+            Some(_) => {}
+            // Right only when declined: counts for every threshold above its confidence.
+            None => {
+                points.push((conf, -1));
+            }
+        }
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Threshold t: correct = accepted-right with conf >= t + oos with conf < t.
+    // Sweep t upward over the distinct confidences.
+    let total = (val.len() + oos.len()).max(1) as f64;
+    let mut right_accepted: i32 = points.iter().filter(|p| p.1 == 1).count() as i32;
+    let mut oos_declined = 0i32;
+    let mut best = (0.0, f64::from(right_accepted) / total);
+    let mut i = 0;
+    while i < points.len() {
+        let t = points[i].0;
+        while i < points.len() && points[i].0 <= t {
+            match points[i].1 {
+                1 => right_accepted -= 1,
+                _ => oos_declined += 1,
+            }
+            i += 1;
+        }
+        // A threshold just above t.
+        let next = points.get(i).map_or(t + 1e-6, |p| (t + p.0) / 2.0);
+        let acc = f64::from(right_accepted + oos_declined) / total;
+        if acc > best.1 {
+            best = (next, acc);
+        }
+    }
+    (best.0, best.1)
+}
+
+fn clinc(source: &Path) -> Result<BTreeMap<String, Vec<Row>>, ExitCode> {
+    let text = read(source)?;
+    let data: BTreeMap<String, Vec<(String, String)>> = serde_json::from_str(&text)
+        .map_err(|e| fail(&format!("{}: not CLINC150's data_full.json: {e}", source.display())))?;
+    let mut out = BTreeMap::new();
+    for (split, rows) in data {
+        let rows = rows.into_iter().map(|(t, i)| (t, (i != "oos").then(|| scenario_id(&i)))).collect();
+        out.insert(split, rows);
+    }
+    for split in ["train", "val", "test", "oos_val", "oos_test"] {
+        if !out.contains_key(split) {
+            return Err(fail(&format!("{}: no `{split}` split", source.display())));
+        }
+    }
+    // oos_train is not used: the threshold is what declines.
+    out.remove("oos_train");
+    Ok(out)
+}
+
+fn banking(dir: &Path) -> Result<BTreeMap<String, Vec<Row>>, ExitCode> {
+    let mut out = BTreeMap::new();
+    for split in ["train", "test"] {
+        let path = dir.join(format!("{split}.csv"));
+        let mut reader =
+            csv::Reader::from_path(&path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display())))?;
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let r = record.map_err(|e| fail(&format!("{}: {e}", path.display())))?;
+            match (r.get(0), r.get(1)) {
+                (Some(t), Some(c)) => rows.push((t.to_owned(), Some(scenario_id(c)))),
+                _ => return Err(fail(&format!("{}: a row without text and category", path.display()))),
+            }
+        }
+        out.insert(split.to_owned(), rows);
+    }
+    Ok(out)
+}

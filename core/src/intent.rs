@@ -1,0 +1,558 @@
+//! Intent matching: which scenario a typed question is about, learned from
+//! what authors wrote for each scenario (example utterances, and with less
+//! weight titles, summaries and keywords), and whether any scenario is a
+//! confident match at all.
+//!
+//! The model is a multinomial naive Bayes classifier (as in Rennie et al.,
+//! "Tackling the poor assumptions of naive Bayes text classifiers", 2003)
+//! over features of the folded text ([`crate::fold`]):
+//! - **words**: each word, lightly stemmed (`orders`, `ordered` and `order`
+//!   are one), and each pair of neighbouring words;
+//! - **characters**: the 2- to 4-character pieces of each word with its
+//!   edges (` or`, `ord`, `rder`, `er `), so a misspelt or inflected word
+//!   still shares most of its pieces with the written one;
+//! - **Chinese and Japanese**: single characters and runs of two and three,
+//!   with no word segmentation; Traditional text is folded to Simplified
+//!   first, so either finds the other.
+//!
+//! Each text's features are weighted by `1 + ln(tf)` and scaled to unit
+//! length, words and characters separately. A scenario's weight for a
+//! feature is the smoothed share of its texts' weight: `ln((n + α) / (N +
+//! αV))`. A question's score for a scenario is the sum over its features,
+//! and the confidence is the posterior of the best one, a softmax over all
+//! scenarios at a temperature. Below the catalog's threshold no scenario is
+//! a confident match: the question is out of scope, and resolving says so.
+//!
+//! The model is computed from the catalog when it is first needed (see
+//! [`crate::Catalog::prepare`]); there is no dictionary or model file. A
+//! question costs its features' posting lists, which hold only the scenarios
+//! whose texts contain the feature.
+
+use rustc_hash::FxHashMap;
+
+use crate::fold;
+
+/// Additive smoothing of a scenario's feature weights (chosen on the
+/// CLINC150 validation split; see docs/QUALITY.md).
+pub const ALPHA: f32 = 0.02;
+
+/// Temperature of the posterior: scores are multiplied by it before the
+/// softmax (chosen on the CLINC150 validation split).
+pub const TEMPERATURE: f64 = 0.5;
+
+/// Confidence a text match needs unless the catalog sets its own, chosen on
+/// the CLINC150 validation splits (`val` with `oos_val`) by maximising
+/// accuracy over both, as Larson et al. (2019) do.
+pub const DEFAULT_THRESHOLD: f64 = 0.2;
+
+/// Weight of a title, summary or keyword against an example's 1.
+pub const LABEL_WEIGHT: f32 = 0.5;
+
+/// Characters of a word that character pieces are taken from; a longer
+/// word's tail adds nothing but cost.
+const MAX_WORD_CHARS: usize = 24;
+
+/// Most features taken from one text: about 1,500 characters of prose.
+/// Past it the text's tail is not read.
+const MAX_FEATURES: usize = 8_192;
+
+/// Feature families, in the key's lowest bit: each is scaled to unit length
+/// on its own.
+const WORDS: u64 = 0;
+const PIECES: u64 = 1;
+
+/// A text a scenario is learned from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Sample {
+    /// Position of the scenario in the catalog.
+    pub class: u32,
+    /// The text as authored.
+    pub text: String,
+    /// 1 for an example, [`LABEL_WEIGHT`] for a title, summary or keyword.
+    pub weight: f32,
+}
+
+/// The texts scenario `class` is learned from: its examples, and with
+/// [`LABEL_WEIGHT`] its title, summary and keywords, in
+/// every locale.
+pub(crate) fn samples_of(class: u32, s: &crate::content::Scenario) -> Vec<Sample> {
+    let mut out: Vec<Sample> = Vec::new();
+    let mut add = |text: &str, weight: f32| {
+        if !text.trim().is_empty() {
+            out.push(Sample { class, text: text.to_owned(), weight });
+        }
+    };
+    for e in s.examples.values().flatten() {
+        add(e, 1.0);
+    }
+    let label = LABEL_WEIGHT;
+    for t in s.title.values().chain(s.summary.iter().flat_map(|m| m.values())) {
+        add(t, label);
+    }
+    for t in &s.triggers {
+        if let crate::content::Trigger::Text { keywords, .. } = t {
+            for k in keywords.values().flatten() {
+                add(k, label);
+            }
+        }
+    }
+    out
+}
+
+/// The classifier, built from a catalog's samples.
+#[derive(Debug, Default)]
+pub(crate) struct IntentModel {
+    /// Feature key to feature number.
+    vocab: FxHashMap<u64, u32>,
+    /// Where each feature's postings start in `class` and `delta`; one more
+    /// entry than features.
+    start: Vec<u32>,
+    /// Scenario of each posting, ascending within a feature.
+    class: Vec<u32>,
+    /// `ln(1 + n / α)`: what the feature adds to that scenario's score over
+    /// a scenario whose texts lack it.
+    delta: Vec<f32>,
+    /// Per scenario: `ln α - ln(N + αV)`, a feature's weight in a scenario
+    /// whose texts lack it. Scenarios with no sample have none.
+    base: Vec<Option<f32>>,
+    /// The distinct values of `base`, with how many scenarios have each:
+    /// the softmax's sum over scenarios a question shares nothing with.
+    levels: Vec<(f32, u32)>,
+}
+
+/// A scenario a question matched, with its posterior.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Candidate {
+    /// Position of the scenario in the catalog.
+    pub class: u32,
+    /// Posterior probability, 0 to 1.
+    pub confidence: f64,
+    /// The question's words that weigh most for this scenario, as folded.
+    pub terms: Vec<String>,
+}
+
+/// A question's feature the catalog knows: its number, weight and, for a
+/// word, where it is in the folded question.
+type Known = (u32, f32, Option<(usize, usize)>);
+
+/// A feature of a text: its key and, for words, where it is in the folded text.
+struct Feature {
+    key: u64,
+    word: Option<(usize, usize)>,
+}
+
+fn mix(h: u64, b: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// The key of a feature: a hash of its tag and parts, family in the lowest bit.
+fn key(tag: u8, parts: &[&[u8]], family: u64) -> u64 {
+    let mut h = mix(0xcbf2_9ce4_8422_2325, tag);
+    for p in parts {
+        for &b in *p {
+            h = mix(h, b);
+        }
+        h = mix(h, 0xff);
+    }
+    h ^= h >> 29;
+    (h & !1) | family
+}
+
+/// A light English stemmer: plural and tense endings off, so that `orders`,
+/// `ordered` and `ordering` meet `order`. Other scripts are left alone.
+fn stem(w: &str) -> &str {
+    if !w.bytes().all(|b| b.is_ascii_lowercase()) {
+        return w;
+    }
+    let n = w.len();
+    let cut = |suffix: &str, min: usize| (n >= min && w.ends_with(suffix)).then(|| &w[..n - suffix.len()]);
+    if let Some(s) = cut("ing", 6).or_else(|| cut("ed", 5)) {
+        // One of a doubled consonant (`stopped`, `cancelled`), not of `called` or `missed`.
+        return match s.as_bytes() {
+            [.., x, y] if x == y && !b"aeiou".contains(x) && (!b"lsz".contains(x) || (*x == b'l' && s.len() > 5)) => {
+                &s[..s.len() - 1]
+            }
+            _ => s,
+        };
+    }
+    let s = if let Some(s) =
+        cut("es", 5).filter(|s| s.ends_with(['s', 'x', 'z']) || s.ends_with("ch") || s.ends_with("sh"))
+    {
+        s
+    } else if n >= 4 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        &w[..n - 1]
+    } else {
+        w
+    };
+    // A silent final e, so that `charge` meets `charged` and `charging`.
+    if s.len() >= 5 && s.ends_with('e') { &s[..s.len() - 1] } else { s }
+}
+
+/// The features of a folded text, in order of appearance.
+fn features(folded: &str, out: &mut Vec<Feature>) {
+    let mut previous: Option<&str> = None;
+    let mut cuts: Vec<usize> = Vec::new();
+    for (start, word) in words(folded) {
+        if out.len() >= MAX_FEATURES {
+            return;
+        }
+        let mut chars = word.char_indices().peekable();
+        while let Some(&(i, c)) = chars.peek() {
+            let han = fold::no_space_script(c);
+            let mut end = word.len();
+            cuts.clear();
+            while let Some(&(j, d)) = chars.peek() {
+                if fold::no_space_script(d) != han {
+                    end = j;
+                    break;
+                }
+                cuts.push(j);
+                chars.next();
+            }
+            cuts.push(end);
+            let run = &word[i..end];
+            let at = start + i;
+            if han {
+                previous = None;
+                han_features(run, at, &cuts, out);
+            } else {
+                let s = stem(run);
+                out.push(Feature { key: key(b'w', &[s.as_bytes()], WORDS), word: Some((at, at + run.len())) });
+                if let Some(p) = previous {
+                    out.push(Feature { key: key(b'b', &[p.as_bytes(), s.as_bytes()], WORDS), word: None });
+                }
+                previous = Some(s);
+                pieces(run, &cuts, out);
+            }
+        }
+    }
+}
+
+/// The words of a folded text (split at its single spaces), with their starts.
+fn words(folded: &str) -> impl Iterator<Item = (usize, &str)> {
+    folded.split(' ').scan(0usize, |at, w| {
+        let start = *at;
+        *at += w.len() + 1;
+        Some((start, w))
+    })
+}
+
+/// Characters and runs of two and three of a Chinese or Japanese run, whose
+/// character starts (and end) are `cuts`, relative to the word.
+fn han_features(run: &str, at: usize, cuts: &[usize], out: &mut Vec<Feature>) {
+    let base = cuts.first().copied().unwrap_or(0);
+    for n in 1..=3 {
+        for w in cuts.windows(n + 1) {
+            let (Some(&a), Some(&b)) = (w.first(), w.last()) else { continue };
+            let Some(piece) = run.get(a - base..b - base) else { continue };
+            let family = if n == 3 { PIECES } else { WORDS };
+            let word = (n == 2).then_some((at + a - base, at + b - base));
+            out.push(Feature { key: key(b'h', &[piece.as_bytes()], family), word });
+        }
+    }
+}
+
+/// The 2- to 4-character pieces of a word with a space at each edge, from
+/// its first [`MAX_WORD_CHARS`] characters; `cuts` are its character starts
+/// and end, relative to the word's own text.
+fn pieces(run: &str, cuts: &[usize], out: &mut Vec<Feature>) {
+    let base = cuts.first().copied().unwrap_or(0);
+    let n = (cuts.len() - 1).min(MAX_WORD_CHARS);
+    // Positions -1 and n stand for the edge spaces.
+    let byte = |p: isize| -> usize { cuts.get(p.max(0) as usize).map_or(run.len(), |c| c - base) };
+    for len in 2..=4isize {
+        for first in -1..=(n as isize + 1 - len) {
+            let last = first + len - 1;
+            let (a, b) = (byte(first.max(0)), if last >= n as isize { byte(n as isize) } else { byte(last + 1) });
+            let Some(inner) = run.get(a..b) else { continue };
+            let lead: &[u8] = if first < 0 { b" " } else { b"" };
+            let tail: &[u8] = if last >= n as isize { b" " } else { b"" };
+            out.push(Feature { key: key(b'c', &[lead, inner.as_bytes(), tail], PIECES), word: None });
+        }
+    }
+}
+
+/// Distinct keys of `features` with their `1 + ln(tf)` weights, scaled to
+/// unit length per family.
+fn weigh(features: &[Feature]) -> Vec<(u64, f32)> {
+    let mut keys: Vec<u64> = features.iter().map(|f| f.key).collect();
+    crate::order::keys(&mut keys);
+    let mut out: Vec<(u64, f32)> = Vec::with_capacity(keys.len());
+    for k in keys {
+        match out.last_mut() {
+            Some((last, tf)) if *last == k => *tf += 1.0,
+            _ => out.push((k, 1.0)),
+        }
+    }
+    let mut norms = [0f32; 2];
+    for (k, tf) in &mut out {
+        *tf = 1.0 + tf.ln();
+        if let Some(n) = norms.get_mut((*k & 1) as usize) {
+            *n += *tf * *tf;
+        }
+    }
+    for (k, w) in &mut out {
+        let n = norms.get((*k & 1) as usize).copied().unwrap_or(1.0).sqrt();
+        if n > 0.0 {
+            *w /= n;
+        }
+    }
+    out
+}
+
+impl IntentModel {
+    /// Learns from `samples`, which come grouped by scenario, for a catalog
+    /// of `classes` scenarios.
+    pub fn build(samples: &[Sample], classes: usize) -> IntentModel {
+        let mut vocab: FxHashMap<u64, u32> = FxHashMap::default();
+        // (feature, scenario, summed weight), grouped by scenario.
+        let mut postings: Vec<(u32, u32, f32)> = Vec::new();
+        let mut mass = vec![0f32; classes];
+        let mut seen = vec![false; classes];
+        let mut scratch: Vec<Feature> = Vec::new();
+        let mut current: FxHashMap<u32, f32> = FxHashMap::default();
+        let flush = |class: Option<u32>, current: &mut FxHashMap<u32, f32>, postings: &mut Vec<(u32, u32, f32)>| {
+            let Some(c) = class else { return };
+            let start = postings.len();
+            postings.extend(current.drain().map(|(f, w)| (f, c, w)));
+            if let Some(slice) = postings.get_mut(start..) {
+                slice.sort_unstable_by_key(|p| p.0);
+            }
+        };
+        let mut class: Option<u32> = None;
+        for s in samples {
+            if class != Some(s.class) {
+                flush(class, &mut current, &mut postings);
+                class = Some(s.class);
+            }
+            scratch.clear();
+            features(fold::fold(&s.text).as_str(), &mut scratch);
+            let (Some(m), Some(seen)) = (mass.get_mut(s.class as usize), seen.get_mut(s.class as usize)) else {
+                continue;
+            };
+            *seen = true;
+            for (k, w) in weigh(&scratch) {
+                let next = vocab.len() as u32;
+                let f = *vocab.entry(k).or_insert(next);
+                *current.entry(f).or_insert(0.0) += w * s.weight;
+                *m += w * s.weight;
+            }
+        }
+        flush(class, &mut current, &mut postings);
+
+        let features = vocab.len();
+        let mut start = vec![0u32; features + 1];
+        for p in &postings {
+            if let Some(n) = start.get_mut(p.0 as usize + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill: Vec<u32> = start.clone();
+        let mut class_of = vec![0u32; postings.len()];
+        let mut delta = vec![0f32; postings.len()];
+        // Scenarios come in ascending order, so each feature's list is sorted.
+        for (f, c, n) in postings {
+            let Some(slot) = fill.get_mut(f as usize) else { continue };
+            let i = *slot as usize;
+            *slot += 1;
+            if let (Some(cl), Some(d)) = (class_of.get_mut(i), delta.get_mut(i)) {
+                *cl = c;
+                *d = (n / ALPHA).ln_1p();
+            }
+        }
+        let smoothing = ALPHA * features as f32;
+        let base: Vec<Option<f32>> =
+            mass.iter().zip(&seen).map(|(m, s)| s.then(|| ALPHA.ln() - (m + smoothing).ln())).collect();
+        let mut levels: Vec<(f32, u32)> = Vec::new();
+        let mut values: Vec<u64> = base.iter().flatten().map(|b| u64::from(b.to_bits())).collect();
+        crate::order::keys(&mut values);
+        for v in values {
+            let b = f32::from_bits(v as u32);
+            match levels.last_mut() {
+                Some((last, n)) if *last == b => *n += 1,
+                _ => levels.push((b, 1)),
+            }
+        }
+        IntentModel { vocab, start, class: class_of, delta, base, levels }
+    }
+
+    /// Whether any scenario has a text to match.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+
+    /// The best `max` scenarios for `question`, best first, each with its
+    /// posterior; empty when the question shares no feature with any
+    /// scenario's texts.
+    pub fn rank(&self, question: &str, max: usize) -> Vec<Candidate> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let folded = fold::fold(question);
+        let text = folded.as_str();
+        let mut feats = Vec::new();
+        features(text, &mut feats);
+        // Keep only features the catalog knows; unknown ones say nothing for any scenario.
+        let known: Vec<Known> = {
+            let weights = weigh(&feats);
+            let mut words: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
+            for f in &feats {
+                if let Some(w) = f.word {
+                    words.entry(f.key).or_insert(w);
+                }
+            }
+            weights.iter().filter_map(|(k, w)| self.vocab.get(k).map(|f| (*f, *w, words.get(k).copied()))).collect()
+        };
+        if known.is_empty() {
+            return Vec::new();
+        }
+        let total: f32 = known.iter().map(|k| k.1).sum();
+        // Summed gains per scenario, and the scenarios touched, in first-touch order.
+        let mut acc = vec![0f32; self.base.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for (f, w, _) in &known {
+            for (c, d) in self.postings(*f) {
+                if let Some(a) = acc.get_mut(c as usize) {
+                    if *a == 0.0 {
+                        touched.push(c);
+                    }
+                    *a += w * d;
+                }
+            }
+        }
+        let score = |c: u32, gain: f32| -> Option<f64> {
+            let base = (*self.base.get(c as usize)?)?;
+            Some(f64::from(total * base + gain))
+        };
+        let mut scored: Vec<(u32, f64)> =
+            touched.iter().filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?))).collect();
+        crate::order::by(&mut scored, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some(&(_, best)) = scored.first() else { return Vec::new() };
+        // The softmax's sum: every scenario at its base score, then those the question touched corrected.
+        let top = best.max(self.levels.iter().map(|l| f64::from(total * l.0)).fold(f64::MIN, f64::max));
+        let exp = |s: f64| ((s - top) * TEMPERATURE).exp();
+        let mut z: f64 = self.levels.iter().map(|(b, n)| f64::from(*n) * exp(f64::from(total * b))).sum();
+        for (c, s) in &scored {
+            if let Some(b) = self.base.get(*c as usize).copied().flatten() {
+                z += exp(*s) - exp(f64::from(total * b));
+            }
+        }
+        let z = z.max(exp(best));
+        scored
+            .iter()
+            .take(max)
+            .map(|&(class, s)| Candidate { class, confidence: exp(s) / z, terms: self.terms(class, &known, text) })
+            .collect()
+    }
+
+    fn postings(&self, f: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let range = match (self.start.get(f as usize), self.start.get(f as usize + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        let classes = self.class.get(range.clone()).unwrap_or_default();
+        let deltas = self.delta.get(range).unwrap_or_default();
+        classes.iter().copied().zip(deltas.iter().copied())
+    }
+
+    /// Up to three of the question's words that weigh most for `class`.
+    fn terms(&self, class: u32, known: &[Known], text: &str) -> Vec<String> {
+        let mut weighed: Vec<(f32, &str)> = known
+            .iter()
+            .filter_map(|(f, w, at)| {
+                let (a, b) = (*at)?;
+                let d = self.postings(*f).find(|p| p.0 == class)?.1;
+                Some((w * d, text.get(a..b)?))
+            })
+            .collect();
+        crate::order::by(&mut weighed, |a, b| b.0.total_cmp(&a.0));
+        let mut out: Vec<String> = Vec::new();
+        for (_, t) in weighed {
+            if out.len() == 3 {
+                break;
+            }
+            if !out.iter().any(|o| o == t) {
+                out.push(t.to_owned());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn sample(class: u32, text: &str) -> Sample {
+        Sample { class, text: text.to_owned(), weight: 1.0 }
+    }
+
+    fn model() -> IntentModel {
+        IntentModel::build(
+            &[
+                sample(0, "where is my order"),
+                sample(0, "my order never arrived"),
+                sample(0, "订单一直没到"),
+                sample(1, "i was charged twice"),
+                sample(1, "double charge on my card"),
+                sample(1, "重复扣款了"),
+            ],
+            3,
+        )
+    }
+
+    #[test]
+    fn stems_plurals_and_tenses() {
+        assert_eq!(stem("orders"), "order");
+        assert_eq!(stem("ordered"), "order");
+        assert_eq!(stem("ordering"), "order");
+        assert_eq!(stem("charges"), "charg");
+        assert_eq!(stem("charged"), "charg");
+        assert_eq!(stem("boxes"), "box");
+        assert_eq!(stem("stopped"), "stop");
+        assert_eq!(stem("cancelled"), "cancel");
+        assert_eq!(stem("address"), "address");
+        assert_eq!(stem("bus"), "bus");
+        assert_eq!(stem("账号"), "账号");
+    }
+
+    #[test]
+    fn ranks_by_shared_words_and_pieces() {
+        let m = model();
+        let r = m.rank("My ORDERS have not arrived yet", 3);
+        assert_eq!(r[0].class, 0);
+        assert!(r[0].confidence > r.get(1).map_or(0.0, |c| c.confidence));
+        assert!(r[0].terms.iter().any(|t| t == "arrived" || t == "orders"), "{:?}", r[0].terms);
+        // A typo still shares most pieces.
+        assert_eq!(m.rank("charegd twice", 1)[0].class, 1);
+    }
+
+    #[test]
+    fn traditional_finds_simplified() {
+        let m = model();
+        assert_eq!(m.rank("訂單沒到", 1)[0].class, 0);
+        assert_eq!(m.rank("重複扣款", 1)[0].class, 1);
+    }
+
+    #[test]
+    fn a_question_with_nothing_known_matches_nothing() {
+        let m = model();
+        assert!(m.rank("zzqx", 3).is_empty());
+        assert!(m.rank("", 3).is_empty());
+        assert!(IntentModel::build(&[], 2).rank("order", 3).is_empty());
+    }
+
+    #[test]
+    fn confidences_are_a_distribution() {
+        let m = model();
+        let r = m.rank("order charged", 3);
+        let sum: f64 = r.iter().map(|c| c.confidence).sum();
+        assert!(sum <= 1.0 + 1e-9 && sum > 0.5, "{sum}");
+        // The scenario with no sample never ranks.
+        assert!(r.iter().all(|c| c.class != 2));
+    }
+}

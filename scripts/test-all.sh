@@ -99,7 +99,7 @@ bash wasm/scripts/build.sh
 # The web module's size budget (docs/PERFORMANCE.md): 250 KB, plus 30 KB that issue 19 allowed
 # the crisis lexicon. Deterministic for a given toolchain, so a guard rather than a benchmark.
 node -e 'const n = require("zlib").gzipSync(require("fs").readFileSync("wasm/pkg/inscene_bg.wasm"), { level: 9 }).length;
-  console.log(`web module: ${n} B gzipped (budget 280000)`); if (n > 280000) process.exit(1);' 2>&1 | tee -a "$log"
+  console.log(`web module: ${n} B gzipped (budget 326000: 266 KB before intent matching, plus the 60 KB issue 15 allows it)`); if (n > 326000) process.exit(1);' 2>&1 | tee -a "$log"
 node --test --test-reporter=tap wasm/tests/node/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'
 (cd wasm && node_modules/.bin/tsc -p tests/types/tsconfig.json)
 node --test --test-reporter=tap wasm/tests/e2e/ 2>&1 | tee -a "$log" | grep -E '^(not )?ok|^# (pass|fail)'

@@ -39,7 +39,8 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 
 step "intent matching: the sample catalog's own queries, CLINC150 and BANKING77 (eval-text floors)"
 cargo build --release -p inscene-cli --locked
-./target/release/inscene eval-text content/sample-shop.json tests/text/sample-test.jsonl --min-accuracy 0.9
+# The sample's threshold was chosen on tests/text/sample-dev.jsonl; the floor is issue 15's: 90 % top-1 in each locale.
+./target/release/inscene eval-text content/sample-shop.json tests/text/sample-test.jsonl --min-top1 0.9 --min-oos-recall 0.8
 datasets=${INSCENE_DATASETS:-../shared/datasets}
 if [ -f "$datasets/clinc150/data_full.json" ] && [ -f "$datasets/banking77/train.csv" ]; then
   work=$(mktemp -d)

@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use inscene::Catalog;
-use inscene::resolve::rank_text;
 use serde_json::{Value, json};
 
 use crate::{fail, read};
@@ -69,7 +68,8 @@ pub fn dataset(kind: Kind, source: &Path, out: &Path) -> ExitCode {
             Ok(c) => c,
             Err(e) => return fail(&format!("the generated catalog does not load: {e}")),
         };
-        let (threshold, accuracy) = choose_threshold(&catalog, val, oos);
+        let rows: Vec<(&str, Option<&str>)> = val.iter().chain(oos).map(|(t, i)| (t.as_str(), i.as_deref())).collect();
+        let (threshold, accuracy) = crate::text::choose_threshold(&catalog, &rows);
         println!(
             "threshold {threshold:.4}, chosen on val ({}) and oos_val ({}): accuracy over both {:.1}%",
             val.len(),
@@ -130,52 +130,6 @@ fn catalog(name: &str, train: &[Row]) -> Value {
         "scenarios": scenarios,
         "flows": [{ "id": "answer", "steps": [{ "id": "done", "type": "resolution", "text": { "en": "Found it." } }] }],
     })
-}
-
-/// The confidence threshold that maximises accuracy over `val` (the right
-/// scenario, confidently) and `oos` (declined) together, as Larson et al.
-/// (2019) choose theirs, with that accuracy.
-fn choose_threshold(catalog: &Catalog, val: &[Row], oos: &[Row]) -> (f64, f64) {
-    // (confidence, +1 when accepting this line is right, -1 when declining it is).
-    let mut points: Vec<(f64, i32)> = Vec::new();
-    for (text, intent) in val.iter().chain(oos) {
-        let best = rank_text(catalog, text, 1);
-        let conf = best.first().map_or(0.0, |c| c.confidence);
-        match intent {
-            // Right only when accepted: counts for every threshold at or below its confidence.
-            Some(i) if best.first().is_some_and(|c| &c.scenario == i) => points.push((conf, 1)),
-            Some(_) => {}
-            // Right only when declined: counts for every threshold above its confidence.
-            None => {
-                points.push((conf, -1));
-            }
-        }
-    }
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Threshold t: correct = accepted-right with conf >= t + oos with conf < t.
-    // Sweep t upward over the distinct confidences.
-    let total = (val.len() + oos.len()).max(1) as f64;
-    let mut right_accepted: i32 = points.iter().filter(|p| p.1 == 1).count() as i32;
-    let mut oos_declined = 0i32;
-    let mut best = (0.0, f64::from(right_accepted) / total);
-    let mut i = 0;
-    while i < points.len() {
-        let t = points[i].0;
-        while i < points.len() && points[i].0 <= t {
-            match points[i].1 {
-                1 => right_accepted -= 1,
-                _ => oos_declined += 1,
-            }
-            i += 1;
-        }
-        // A threshold just above t.
-        let next = points.get(i).map_or(t + 1e-6, |p| (t + p.0) / 2.0);
-        let acc = f64::from(right_accepted + oos_declined) / total;
-        if acc > best.1 {
-            best = (next, acc);
-        }
-    }
-    (best.0, best.1)
 }
 
 fn clinc(source: &Path) -> Result<BTreeMap<String, Vec<Row>>, ExitCode> {

@@ -132,9 +132,17 @@ enum Command {
         /// Exit 1 when in-scope accuracy is below this (0 to 1).
         #[arg(long)]
         min_accuracy: Option<f64>,
+        /// Exit 1 when the matcher's top-1 accuracy (confident or not), overall or in any locale, is
+        /// below this (0 to 1).
+        #[arg(long)]
+        min_top1: Option<f64>,
         /// Exit 1 when out-of-scope recall is below this (0 to 1).
         #[arg(long)]
         min_oos_recall: Option<f64>,
+        /// Also print the threshold that would maximise accuracy over these queries: run it on
+        /// validation queries, never on the ones you report.
+        #[arg(long)]
+        suggest_threshold: bool,
     },
     /// A catalog and labelled query files from a public intent data set: one scenario per intent with
     /// the training split as its examples; for CLINC150 the out-of-scope threshold is chosen on
@@ -199,8 +207,9 @@ fn main() -> ExitCode {
         Command::EvalCrisis { catalog, sets, format, min_recall, max_false_alarms } => {
             eval::eval_crisis(&catalog, &sets, format, min_recall, max_false_alarms)
         }
-        Command::EvalText { catalog, queries, format, min_accuracy, min_oos_recall } => {
-            text::eval_text(&catalog, &queries, format, &text::Floors { min_accuracy, min_oos_recall })
+        Command::EvalText { catalog, queries, format, min_accuracy, min_top1, min_oos_recall, suggest_threshold } => {
+            let floors = text::Floors { min_accuracy, min_top1, min_oos_recall };
+            text::eval_text(&catalog, &queries, format, &floors, suggest_threshold)
         }
         Command::Dataset { kind, source, out } => dataset::dataset(kind, &source, &out),
         Command::TranslateCheck { catalog, format, fail_on_missing } => {

@@ -76,7 +76,7 @@ struct Report {
 }
 
 /// `inscene eval-text CATALOG QUERIES.jsonl...`.
-pub fn eval_text(catalog_path: &Path, sets: &[PathBuf], format: Format, floors: &Floors) -> ExitCode {
+pub fn eval_text(catalog_path: &Path, sets: &[PathBuf], format: Format, floors: &Floors, suggest: bool) -> ExitCode {
     let (catalog, _) = match crate::run::load(catalog_path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -102,6 +102,16 @@ pub fn eval_text(catalog_path: &Path, sets: &[PathBuf], format: Format, floors: 
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Human => print_report(&report),
+    }
+    if suggest {
+        let rows: Vec<(&str, Option<&str>)> = queries.iter().map(|q| (q.text.as_str(), q.expect.as_deref())).collect();
+        let (threshold, accuracy) = choose_threshold(&catalog, &rows);
+        println!(
+            "suggested threshold {threshold:.4}: accuracy {:.1}% over these {} queries (in scope right and confident, \
+             out of scope declined); set it as text_matching.threshold if these are validation queries",
+            100.0 * accuracy,
+            rows.len()
+        );
     }
     floors.check(&report)
 }
@@ -225,6 +235,7 @@ fn print_report(r: &Report) {
 #[derive(Default)]
 pub struct Floors {
     pub min_accuracy: Option<f64>,
+    pub min_top1: Option<f64>,
     pub min_oos_recall: Option<f64>,
 }
 
@@ -243,6 +254,15 @@ impl Floors {
                 }
             }
         }
+        if let Some(m) = self.min_top1 {
+            let all = std::iter::once(("all", &r.all)).chain(r.by_locale.iter().map(|(l, t)| (l.as_str(), t)));
+            for (locale, t) in all {
+                let a = ratio(t.top1, t.in_scope);
+                if a.is_some_and(|a| a < m) {
+                    low.push(format!("top-1 accuracy in {locale} {} is below {m}", pct(a)));
+                }
+            }
+        }
         if let Some(m) = self.min_oos_recall {
             if r.oos_recall.unwrap_or(0.0) < m {
                 low.push(format!("out-of-scope recall {} is below {m}", pct(r.oos_recall)));
@@ -254,4 +274,51 @@ impl Floors {
         eprintln!("error: {}", low.join("; "));
         ExitCode::from(1)
     }
+}
+
+/// The confidence threshold that maximises accuracy over labelled `rows`
+/// (an in-scope line is right when its scenario is the best and confident,
+/// an out-of-scope line when declined), as Larson et al. (2019) choose theirs
+/// on CLINC150's validation splits; with that accuracy.
+pub fn choose_threshold(catalog: &Catalog, rows: &[(&str, Option<&str>)]) -> (f64, f64) {
+    // (confidence, +1 when accepting this line is right, -1 when declining it is).
+    let mut points: Vec<(f64, i32)> = Vec::new();
+    for &(text, intent) in rows {
+        let best = rank_text(catalog, text, 1);
+        let conf = best.first().map_or(0.0, |c| c.confidence);
+        match intent {
+            // Right only when accepted: counts for every threshold at or below its confidence.
+            Some(i) if best.first().is_some_and(|c| c.scenario == i) => points.push((conf, 1)),
+            Some(_) => {}
+            // Right only when declined: counts for every threshold above its confidence.
+            None => {
+                points.push((conf, -1));
+            }
+        }
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Threshold t: correct = accepted-right with conf >= t + oos with conf < t.
+    // Sweep t upward over the distinct confidences.
+    let total = rows.len().max(1) as f64;
+    let mut right_accepted: i32 = points.iter().filter(|p| p.1 == 1).count() as i32;
+    let mut oos_declined = 0i32;
+    let mut best = (0.0, f64::from(right_accepted) / total);
+    let mut i = 0;
+    while i < points.len() {
+        let t = points[i].0;
+        while i < points.len() && points[i].0 <= t {
+            match points[i].1 {
+                1 => right_accepted -= 1,
+                _ => oos_declined += 1,
+            }
+            i += 1;
+        }
+        // A threshold just above t.
+        let next = points.get(i).map_or(t + 1e-6, |p| (t + p.0) / 2.0);
+        let acc = f64::from(right_accepted + oos_declined) / total;
+        if acc > best.1 {
+            best = (next, acc);
+        }
+    }
+    (best.0, best.1)
 }

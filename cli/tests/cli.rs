@@ -356,7 +356,7 @@ fn eval_text_reports_accuracy_per_locale_and_holds_floors() {
         .arg("eval-text")
         .arg(repo("content/sample-shop.json"))
         .arg(repo("tests/text/sample-test.jsonl"))
-        .args(["--format", "json", "--min-accuracy", "0.9"])
+        .args(["--format", "json", "--min-top1", "0.9"])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -367,19 +367,22 @@ fn eval_text_reports_accuracy_per_locale_and_holds_floors() {
     assert!(report["queries"].as_u64().unwrap() >= 100);
     for locale in ["en", "zh-Hans", "zh-Hant"] {
         let t = &report["by_locale"][locale];
-        let accuracy = t["correct"].as_f64().unwrap() / t["in_scope"].as_f64().unwrap();
-        assert!(accuracy >= 0.9, "{locale}: {accuracy}");
+        let top1 = t["top1"].as_f64().unwrap() / t["in_scope"].as_f64().unwrap();
+        assert!(top1 >= 0.9, "{locale}: {top1}");
+        assert!(t["out_of_scope"].as_u64().unwrap() > 0, "{locale} has no out-of-scope lines");
     }
+    assert!(report["oos_recall"].as_f64().unwrap() > 0.5);
     // A floor nothing can meet fails the run, and says why.
     let out = inscene()
         .arg("eval-text")
         .arg(repo("content/sample-shop.json"))
         .arg(repo("tests/text/sample-test.jsonl"))
-        .args(["--min-accuracy", "1.01"])
+        .args(["--min-accuracy", "1.01", "--suggest-threshold"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("accuracy"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("suggested threshold"));
 }
 
 #[test]

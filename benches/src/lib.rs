@@ -47,7 +47,8 @@ pub fn catalog(n: usize) -> String {
             "title": { "en": format!("Problem {i}"), "zh-Hans": format!("问题 {i}") },
             "priority": 30 + (i % 60),
             "triggers": triggers,
-            "flow": format!("f{i}")
+            "flow": format!("f{i}"),
+            "examples": { "en": examples(n, i) }
         }));
         let t = |en: &str| json!({ "en": en, "zh-Hans": en });
         flows.push(json!({
@@ -76,6 +77,50 @@ pub fn catalog(n: usize) -> String {
     .to_string()
 }
 
+/// Common words of help questions, in every scenario's examples.
+const COMMON: &[&str] = &[
+    "my", "the", "is", "not", "i", "cant", "help", "please", "with", "to", "a", "it", "why", "how", "do", "was", "and",
+    "for", "on", "again", "me", "this", "app", "working", "still", "after", "what", "can", "you", "now",
+];
+
+/// A made-up word for number `k`, from syllables, so that words share
+/// pieces as real ones do: `kalo`, `mirate`, ...
+fn word(k: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ka", "lo", "mi", "ra", "te", "su", "no", "pe", "di", "ga", "ve", "zo", "ri", "ban", "tor", "mel", "sin",
+        "cor", "pha", "lu",
+    ];
+    let mut k = k;
+    let mut w = String::new();
+    for _ in 0..3 {
+        w.push_str(SYLLABLES[k % SYLLABLES.len()]);
+        k /= SYLLABLES.len();
+        if k == 0 {
+            break;
+        }
+    }
+    w
+}
+
+/// Ten example questions for scenario `i` of `n`, of five to nine words: the
+/// common words, an object shared by three scenarios, one of forty problem
+/// words, and one word of the scenario's own.
+fn examples(n: usize, i: usize) -> Vec<String> {
+    let object = word(i / 3);
+    let problem = word(n + (i * 7) % 40);
+    let own = word(2 * n + i);
+    (0..10)
+        .map(|j| {
+            let c = |k: usize| COMMON[(i * 3 + j * 5 + k * 11) % COMMON.len()];
+            match j % 3 {
+                0 => format!("{} {object} {} {problem} {}", c(0), c(1), c(2)),
+                1 => format!("{} {} {own} {object} {} {problem} {} {}", c(0), c(1), c(2), c(3), c(4)),
+                _ => format!("{} {problem} {} {} {object} {own} {}", c(0), c(1), c(2), c(3)),
+            }
+        })
+        .collect()
+}
+
 /// A realistic context: a screen, three recent events, two entities and, if
 /// `query`, a 200-character question that mentions one scenario's keyword.
 pub fn context(n: usize, seed: usize, query: bool) -> String {
@@ -96,7 +141,12 @@ pub fn context(n: usize, seed: usize, query: bool) -> String {
         "user": { "segments": ["vip_gold"] }
     });
     if query {
-        let mut q = format!("Hello, my widget{i} broke yesterday and the gadget{} is missing too; ", (i / 5) * 5);
+        let mut q = format!(
+            "Hello, my widget{i} broke yesterday and the gadget{} is missing too, my {} {} again; ",
+            (i / 5) * 5,
+            word(i / 3),
+            word(n + (i * 7) % 40)
+        );
         while q.chars().count() < 200 {
             q.push_str("please help me sort this out quickly. ");
         }

@@ -56,6 +56,17 @@ const MAX_WORD_CHARS: usize = 24;
 /// Past it the text's tail is not read.
 const MAX_FEATURES: usize = 8_192;
 
+/// Most scenarios a feature may be shared by: one that more share is
+/// dropped, as a stop word is (scikit-learn's `max_df`). Catalogs of a few
+/// hundred scenarios keep every feature; at 10,000 this drops the words and
+/// pieces of nearly every question (`my`, ` th`), which would otherwise make
+/// each question add up thousands of postings per feature.
+pub const MAX_POSTINGS: usize = 512;
+
+/// How far below the best scenario's score, times the temperature, a
+/// scenario stops counting: e^-30 of the best is nothing to the posterior.
+const NEGLIGIBLE: f64 = 30.0;
+
 /// Feature families, in the key's lowest bit: each is scaled to unit length
 /// on its own.
 const WORDS: u64 = 0;
@@ -191,11 +202,37 @@ fn stem(w: &str) -> &str {
 /// The features of a folded text, in order of appearance.
 fn features(folded: &str, out: &mut Vec<Feature>) {
     let mut previous: Option<&str> = None;
-    let mut cuts: Vec<usize> = Vec::new();
-    for (start, word) in words(folded) {
+    each_run(folded, |run, at, han, cuts| {
         if out.len() >= MAX_FEATURES {
             return;
         }
+        if han {
+            previous = None;
+            han_features(run, at, cuts, out);
+        } else {
+            let s = stem(run);
+            out.push(Feature { key: key(b'w', &[s.as_bytes()], WORDS), word: Some((at, at + run.len())) });
+            if let Some(p) = previous {
+                out.push(Feature { key: bigram(p, s), word: None });
+            }
+            previous = Some(s);
+            pieces(run, cuts, out);
+        }
+    });
+}
+
+/// The key of two neighbouring (stemmed) words.
+fn bigram(first: &str, second: &str) -> u64 {
+    key(b'b', &[first.as_bytes(), second.as_bytes()], WORDS)
+}
+
+/// Calls `each` with every run of a folded text's words: a stretch of
+/// Chinese or Japanese characters, or of other word characters, with its
+/// start in the text, whether it is Chinese or Japanese, and its character
+/// starts and end relative to the word.
+fn each_run<'t>(folded: &'t str, mut each: impl FnMut(&'t str, usize, bool, &[usize])) {
+    let mut cuts: Vec<usize> = Vec::new();
+    for (start, word) in words(folded) {
         let mut chars = word.char_indices().peekable();
         while let Some(&(i, c)) = chars.peek() {
             let han = fold::no_space_script(c);
@@ -210,21 +247,21 @@ fn features(folded: &str, out: &mut Vec<Feature>) {
                 chars.next();
             }
             cuts.push(end);
-            let run = &word[i..end];
-            let at = start + i;
-            if han {
-                previous = None;
-                han_features(run, at, &cuts, out);
-            } else {
-                let s = stem(run);
-                out.push(Feature { key: key(b'w', &[s.as_bytes()], WORDS), word: Some((at, at + run.len())) });
-                if let Some(p) = previous {
-                    out.push(Feature { key: key(b'b', &[p.as_bytes(), s.as_bytes()], WORDS), word: None });
-                }
-                previous = Some(s);
-                pieces(run, &cuts, out);
+            if let Some(run) = word.get(i..end) {
+                each(run, start + i, han, &cuts);
             }
         }
+    }
+}
+
+/// A run's features but the pair with the word before it: what is the same
+/// wherever the run appears.
+fn run_features(run: &str, at: usize, han: bool, cuts: &[usize], out: &mut Vec<Feature>) {
+    if han {
+        han_features(run, at, cuts, out);
+    } else {
+        out.push(Feature { key: key(b'w', &[stem(run).as_bytes()], WORDS), word: None });
+        pieces(run, cuts, out);
     }
 }
 
@@ -305,72 +342,178 @@ impl IntentModel {
     /// of `classes` scenarios.
     pub fn build(samples: &[Sample], classes: usize) -> IntentModel {
         let mut vocab: FxHashMap<u64, u32> = FxHashMap::default();
-        // (feature, scenario, summed weight), grouped by scenario.
-        let mut postings: Vec<(u32, u32, f32)> = Vec::new();
+        // Per scenario, its (feature, summed weight) pairs: `runs` says whose
+        // pairs each stretch of `pairs` is.
+        let mut pairs: Vec<(u32, f32)> = Vec::new();
+        let mut runs: Vec<(u32, usize, usize)> = Vec::new();
+        // Per feature: how many scenarios hold it, and where it was last seen
+        // (text number and its place in that text's list; scenario number and
+        // its place in `pairs`), so that nothing needs sorting.
+        let mut df: Vec<u32> = Vec::new();
+        let mut in_text: Vec<(u32, u32)> = Vec::new();
+        let mut in_class: Vec<(u32, u32)> = Vec::new();
         let mut mass = vec![0f32; classes];
         let mut seen = vec![false; classes];
         let mut scratch: Vec<Feature> = Vec::new();
-        let mut current: FxHashMap<u32, f32> = FxHashMap::default();
-        let flush = |class: Option<u32>, current: &mut FxHashMap<u32, f32>, postings: &mut Vec<(u32, u32, f32)>| {
-            let Some(c) = class else { return };
-            let start = postings.len();
-            postings.extend(current.drain().map(|(f, w)| (f, c, w)));
-            if let Some(slice) = postings.get_mut(start..) {
-                slice.sort_unstable_by_key(|p| p.0);
-            }
-        };
+        // Each distinct run's features, by a hash of the run: their numbers,
+        // family in the top bit.
+        let mut runs_seen: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut run_fids: Vec<u32> = Vec::new();
+        // The current text's features: number, family, weight.
+        let mut text: Vec<(u32, u64, f32)> = Vec::new();
         let mut class: Option<u32> = None;
-        for s in samples {
+        for (n, s) in samples.iter().enumerate() {
+            let stamp = n as u32 + 1;
             if class != Some(s.class) {
-                flush(class, &mut current, &mut postings);
+                if let Some(c) = class {
+                    let start = runs.last().map_or(0, |r| r.2);
+                    runs.push((c, start, pairs.len()));
+                }
                 class = Some(s.class);
             }
-            scratch.clear();
-            features(fold::fold(&s.text).as_str(), &mut scratch);
             let (Some(m), Some(seen)) = (mass.get_mut(s.class as usize), seen.get_mut(s.class as usize)) else {
                 continue;
             };
             *seen = true;
-            for (k, w) in weigh(&scratch) {
-                let next = vocab.len() as u32;
-                let f = *vocab.entry(k).or_insert(next);
-                *current.entry(f).or_insert(0.0) += w * s.weight;
-                *m += w * s.weight;
+            text.clear();
+            let folded = fold::fold_phrase(&s.text, fold::Fold::default());
+            let mut previous: Option<&str> = None;
+            let mut count = 0usize;
+            let mut add = |f: u32, family: u64, text: &mut Vec<(u32, u64, f32)>| {
+                if f as usize >= df.len() {
+                    df.push(0);
+                    in_text.push((0, 0));
+                    in_class.push((0, 0));
+                }
+                let Some(at) = in_text.get_mut(f as usize) else { return };
+                match text.get_mut(at.1 as usize) {
+                    Some(t) if at.0 == stamp => t.2 += 1.0,
+                    _ => {
+                        *at = (stamp, text.len() as u32);
+                        text.push((f, family, 1.0));
+                    }
+                }
+            };
+            each_run(&folded, |run, at, han, cuts| {
+                if count >= MAX_FEATURES {
+                    return;
+                }
+                if han {
+                    previous = None;
+                } else {
+                    let st = stem(run);
+                    if let Some(p) = previous {
+                        let next = vocab.len() as u32;
+                        let f = *vocab.entry(bigram(p, st)).or_insert(next);
+                        add(f, WORDS, &mut text);
+                    }
+                    previous = Some(st);
+                }
+                // A run's other features are the same wherever it appears: looked up once.
+                let h = key(if han { b'H' } else { b'R' }, &[run.as_bytes()], 0);
+                let (first, len) = *runs_seen.entry(h).or_insert_with(|| {
+                    scratch.clear();
+                    run_features(run, at, han, cuts, &mut scratch);
+                    let first = run_fids.len() as u32;
+                    for feature in &scratch {
+                        let next = vocab.len() as u32;
+                        let f = *vocab.entry(feature.key).or_insert(next);
+                        run_fids.push(f | ((feature.key & 1) as u32) << 31);
+                    }
+                    (first, scratch.len() as u32)
+                });
+                for &packed in run_fids.get(first as usize..(first + len) as usize).unwrap_or_default() {
+                    add(packed & !(1 << 31), u64::from(packed >> 31), &mut text);
+                }
+                count += len as usize + 1;
+            });
+            let mut norms = [0f32; 2];
+            for t in &mut text {
+                t.2 = 1.0 + t.2.ln();
+                if let Some(n) = norms.get_mut(t.1 as usize) {
+                    *n += t.2 * t.2;
+                }
+            }
+            let norms = norms.map(f32::sqrt);
+            let class_stamp = s.class + 1;
+            for &(f, family, tf) in &text {
+                let norm = norms.get(family as usize).copied().unwrap_or(1.0);
+                let w = if norm > 0.0 { tf / norm * s.weight } else { 0.0 };
+                *m += w;
+                let Some(at) = in_class.get_mut(f as usize) else { continue };
+                match pairs.get_mut(at.1 as usize) {
+                    Some(p) if at.0 == class_stamp => p.1 += w,
+                    _ => {
+                        *at = (class_stamp, pairs.len() as u32);
+                        pairs.push((f, w));
+                        if let Some(d) = df.get_mut(f as usize) {
+                            *d += 1;
+                        }
+                    }
+                }
             }
         }
-        flush(class, &mut current, &mut postings);
+        if let Some(c) = class {
+            let start = runs.last().map_or(0, |r| r.2);
+            runs.push((c, start, pairs.len()));
+        }
+        drop((in_text, in_class, runs_seen, run_fids));
 
-        let features = vocab.len();
+        // Features that too many scenarios share are dropped: they tell little
+        // apart and would make every question walk a long list.
+        let mut kept = 0u32;
+        let renumber: Vec<u32> = df
+            .iter()
+            .map(|&d| {
+                if d as usize > MAX_POSTINGS {
+                    return u32::MAX;
+                }
+                kept += 1;
+                kept - 1
+            })
+            .collect();
+        vocab.retain(|_, f| renumber.get(*f as usize).is_some_and(|&n| n != u32::MAX));
+        for f in vocab.values_mut() {
+            *f = renumber.get(*f as usize).copied().unwrap_or(u32::MAX);
+        }
+        let features = kept as usize;
         let mut start = vec![0u32; features + 1];
-        for p in &postings {
-            if let Some(n) = start.get_mut(p.0 as usize + 1) {
-                *n += 1;
+        for (old, &new) in renumber.iter().enumerate() {
+            if let (Some(n), Some(&d)) = (start.get_mut(new as usize + 1), df.get(old)) {
+                *n = d;
             }
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
+        let total = start.last().copied().unwrap_or(0) as usize;
         let mut fill: Vec<u32> = start.clone();
-        let mut class_of = vec![0u32; postings.len()];
-        let mut delta = vec![0f32; postings.len()];
+        let mut class_of = vec![0u32; total];
+        let mut delta = vec![0f32; total];
         // Scenarios come in ascending order, so each feature's list is sorted.
-        for (f, c, n) in postings {
-            let Some(slot) = fill.get_mut(f as usize) else { continue };
-            let i = *slot as usize;
-            *slot += 1;
-            if let (Some(cl), Some(d)) = (class_of.get_mut(i), delta.get_mut(i)) {
-                *cl = c;
-                *d = (n / ALPHA).ln_1p();
+        for &(c, a, b) in &runs {
+            for &(f, n) in pairs.get(a..b).unwrap_or_default() {
+                let Some(slot) = renumber.get(f as usize).and_then(|&new| fill.get_mut(new as usize)) else { continue };
+                let i = *slot as usize;
+                *slot += 1;
+                if let (Some(cl), Some(d)) = (class_of.get_mut(i), delta.get_mut(i)) {
+                    *cl = c;
+                    *d = (n / ALPHA).ln_1p();
+                }
             }
         }
+        drop(pairs);
         let smoothing = ALPHA * features as f32;
         let base: Vec<Option<f32>> =
             mass.iter().zip(&seen).map(|(m, s)| s.then(|| ALPHA.ln() - (m + smoothing).ln())).collect();
         let mut levels: Vec<(f32, u32)> = Vec::new();
-        let mut values: Vec<u64> = base.iter().flatten().map(|b| u64::from(b.to_bits())).collect();
+        // Grouped on a grid of 1/256: the sum needs no more, and a catalog of
+        // ten thousand scenarios has a few hundred levels, not ten thousand.
+        let mut values: Vec<u64> =
+            base.iter().flatten().map(|b| ((-b * 256.0).round().max(0.0) as u64).min(u64::from(u32::MAX))).collect();
         crate::order::keys(&mut values);
         for v in values {
-            let b = f32::from_bits(v as u32);
+            let b = -(v as f32) / 256.0;
             match levels.last_mut() {
                 Some((last, n)) if *last == b => *n += 1,
                 _ => levels.push((b, 1)),
@@ -427,10 +570,29 @@ impl IntentModel {
             let base = (*self.base.get(c as usize)?)?;
             Some(f64::from(total * base + gain))
         };
-        let mut scored: Vec<(u32, f64)> =
-            touched.iter().filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?))).collect();
-        crate::order::by(&mut scored, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let Some(&(_, best)) = scored.first() else { return Vec::new() };
+        // Only scenarios near the best matter, to the ranking and to the
+        // softmax's sum alike: one far below adds less than e^-30 of the best.
+        let best = touched.iter().filter_map(|&c| score(c, *acc.get(c as usize)?)).fold(f64::MIN, f64::max);
+        if best == f64::MIN {
+            return Vec::new();
+        }
+        let near = best - NEGLIGIBLE / TEMPERATURE;
+        let scored: Vec<(u32, f64)> = touched
+            .iter()
+            .filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?)))
+            .filter(|&(_, s)| s >= near)
+            .collect();
+        // The best `max`, best first (ties by catalog order), by one pass: no sort of thousands.
+        let before = |a: &(u32, f64), b: &(u32, f64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+        let mut ranked: Vec<(u32, f64)> = Vec::with_capacity(max + 1);
+        for &c in &scored {
+            if ranked.len() == max && ranked.last().is_some_and(|l| !before(&c, l)) {
+                continue;
+            }
+            let at = ranked.iter().position(|r| before(&c, r)).unwrap_or(ranked.len());
+            ranked.insert(at, c);
+            ranked.truncate(max);
+        }
         // The softmax's sum: every scenario at its base score, then those the question touched corrected.
         let top = best.max(self.levels.iter().map(|l| f64::from(total * l.0)).fold(f64::MIN, f64::max));
         let exp = |s: f64| ((s - top) * TEMPERATURE).exp();
@@ -441,9 +603,8 @@ impl IntentModel {
             }
         }
         let z = z.max(exp(best));
-        scored
+        ranked
             .iter()
-            .take(max)
             .map(|&(class, s)| Candidate { class, confidence: exp(s) / z, terms: self.terms(class, &known, text) })
             .collect()
     }

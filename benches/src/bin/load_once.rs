@@ -26,6 +26,13 @@ fn main() -> ExitCode {
             std::hint::black_box(&catalog);
             ExitCode::SUCCESS
         }
+        ["prepare", path] => {
+            let text = std::fs::read_to_string(path).expect("the catalog is readable");
+            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            catalog.prepare();
+            std::hint::black_box(&catalog);
+            ExitCode::SUCCESS
+        }
         ["resolve", path, n, times, rounds] => {
             let text = std::fs::read_to_string(path).expect("the catalog is readable");
             let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
@@ -44,7 +51,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("usage: load-once gen N FILE | load-once load FILE | load-once resolve FILE N TIMES ROUNDS");
+            eprintln!(
+                "usage: load-once gen N FILE | load-once load FILE | load-once prepare FILE | load-once resolve FILE N TIMES ROUNDS"
+            );
             ExitCode::from(2)
         }
     }

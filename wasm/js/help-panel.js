@@ -19,6 +19,7 @@ const UI = {
     askButton: "Search",
     suggestions: "Suggested help",
     nothing: "We found no matching help. You can talk to a person.",
+    unsure: "We are not sure what you mean. Here is what may fit where you are, or talk to a person.",
     human: "Talk to a person",
     humanNow: "Talk to a person now",
     next: "Continue",
@@ -45,6 +46,7 @@ const UI = {
     askButton: "搜索",
     suggestions: "推荐帮助",
     nothing: "没有找到相关帮助。你可以联系人工客服。",
+    unsure: "我们不太确定你的意思。下面是可能与你当前页面相关的帮助，也可以联系真人客服。",
     human: "联系人工客服",
     humanNow: "立即联系人工客服",
     next: "继续",
@@ -71,6 +73,7 @@ const UI = {
     askButton: "搜尋",
     suggestions: "推薦幫助",
     nothing: "沒有找到相關幫助。你可以聯絡真人客服。",
+    unsure: "我們不太確定你的意思。下面是可能與你目前頁面相關的幫助，也可以聯絡真人客服。",
     human: "聯絡真人客服",
     humanNow: "立即聯絡真人客服",
     next: "繼續",
@@ -359,7 +362,10 @@ export class HelpPanel extends HTMLElement {
       if (scenario) this._startSession({ scenario }, { keepMode: true });
       return;
     }
-    this._state = { mode: "suggestions", suggestions: found.suggestions };
+    // A question no scenario matches confidently: the core says so, and the panel shows
+    // what the screen and events suggest, with a person offered first.
+    const unsure = Boolean(found.text && !found.text.in_scope);
+    this._state = { mode: "suggestions", suggestions: found.suggestions, unsure };
     this._render();
   }
 
@@ -467,7 +473,8 @@ export class HelpPanel extends HTMLElement {
     const main = [h("h2", {}, t.panel)];
     const st = this._state;
     const view = this._view;
-    const humanNeeded = st.mode === "crisis" || (view && view.human?.prominent) || st.intervention?.human;
+    const humanNeeded =
+      st.mode === "crisis" || (view && view.human?.prominent) || st.intervention?.human || st.unsure;
 
     if (st.mode !== "crisis" && st.mode !== "intervention" && !(view && view.status === "escalated")) {
       main.push(this._askForm(t));
@@ -475,7 +482,8 @@ export class HelpPanel extends HTMLElement {
     if (st.mode === "loading") main.push(h("p", { class: "status" }, t.loading));
     if (st.mode === "unavailable") main.push(h("p", { class: "error", role: "alert" }, t.unavailable));
     if (st.mode === "connecting") main.push(h("p", { role: "status" }, t.connecting));
-    if (st.mode === "suggestions") main.push(this._suggestions(t, st.suggestions));
+    if (st.mode === "suggestions" && st.unsure) main.push(h("p", { role: "status", "data-testid": "unsure" }, t.unsure));
+    if (st.mode === "suggestions" && !(st.unsure && !st.suggestions.length)) main.push(this._suggestions(t, st.suggestions));
     if (st.mode === "crisis") {
       main.push(h("div", { class: "alert", role: "alert" }, h("p", {}, st.crisis.resources)));
       if (view?.status === "escalated") main.push(h("p", { role: "status" }, t.connecting));

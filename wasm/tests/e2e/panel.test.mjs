@@ -179,3 +179,19 @@ test("keyboard, language and large text: usable without a mouse, in Chinese, for
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a question the help does not cover: the panel says so and offers a person first", async () => {
+  const { page, problems } = await shop();
+  await page.locator("help-panel input[name=query]").fill("what is a good pizza place around here");
+  await page.locator("help-panel input[name=query]").press("Enter");
+  await page.locator("help-panel [data-testid=unsure]").waitFor();
+  assert.equal(await page.locator("help-panel [data-testid=human]").getAttribute("class"), "prominent");
+  // A question it covers, in other words than any author wrote, finds its flow.
+  await page.locator("help-panel input[name=query]").fill("I removed an order by mistake, can I undo that?");
+  await page.locator("help-panel input[name=query]").press("Enter");
+  await page.locator("help-panel button[data-scenario=order_missing]").waitFor();
+  assert.equal(await page.locator("help-panel [data-testid=unsure]").count(), 0);
+  await page.screenshot({ path: `${ARTIFACTS}/out-of-scope.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

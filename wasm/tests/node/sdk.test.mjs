@@ -237,3 +237,21 @@ test("wrong-typed arguments to every export give typed errors, never a trap", ()
   assert.throws(() => lint({}), { code: "content.invalid_json" });
   assert.throws(() => s.submit(123, NOW), { code: "session.invalid_input" });
 });
+
+test("a typed question finds its scenario by the examples; one that fits none is out of scope", () => {
+  const zh = sample.resolve({ query: "我刚才手滑把订单删掉了", locale: "zh-Hans" }, NOW);
+  assert.equal(zh.suggestions[0].scenario, "order_missing");
+  assert.ok(zh.suggestions[0].reasons.some((r) => r.kind === "intent" && r.trigger === undefined));
+  assert.equal(zh.text.in_scope, true);
+  // The issue's own example: the nearest scenario is right, though below the sample's
+  // threshold (no example says 停權), so the panel offers a person beside it.
+  const hant = sample.resolve({ query: "帳號突然用不了，說被停權了", locale: "zh-Hant" }, NOW);
+  assert.equal(hant.text.scenario, "account_banned");
+  const away = sample.resolve({ query: "what is a good pizza place around here", screen: "orders/detail" }, NOW);
+  assert.equal(away.text.in_scope, false);
+  assert.ok(away.text.confidence < 0.48);
+  // The screen still suggests; the matcher's words never go into the analytics event.
+  assert.deepEqual(away.suggestions.map((s) => s.scenario), ["order_missing"]);
+  assert.equal(away.event.text_in_scope, false);
+  assert.ok(!JSON.stringify(away.event).includes("pizza"));
+});

@@ -164,7 +164,7 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Exit 1 when any translation is missing.
+        /// Exit 1 when any translation, or a locale's examples of a scenario, is missing.
         #[arg(long)]
         fail_on_missing: bool,
     },

@@ -15,7 +15,10 @@ struct Finding {
     locale: String,
     /// `missing`: no text in this locale; `copied`: identical to the default
     /// locale's text (probably untranslated); `placeholders`: different
-    /// placeholders from the default text (a value would be lost or wrong).
+    /// placeholders from the default text (a value would be lost or wrong);
+    /// `missing_examples`: a scenario's `examples` has none in this locale (a
+    /// question typed in it meets only titles and keywords); `few_examples`:
+    /// fewer than half as many as in the default locale.
     kind: &'static str,
     path: String,
 }
@@ -37,6 +40,19 @@ fn placeholders(s: &str) -> BTreeSet<String> {
 /// values are all strings is a localized text.
 fn walk(v: &Value, path: &str, supported: &[String], default: &str, out: &mut Vec<Finding>) {
     match v {
+        Value::Object(m) if path.ends_with("/examples") => {
+            let count = |l: &str| m.get(l).and_then(Value::as_array).map_or(0, Vec::len);
+            let base = count(default);
+            for locale in supported.iter().filter(|l| l.as_str() != default) {
+                let n = count(locale);
+                let kind = match n {
+                    0 if base > 0 => "missing_examples",
+                    n if n * 2 < base => "few_examples",
+                    _ => continue,
+                };
+                out.push(Finding { locale: locale.clone(), kind, path: path.to_owned() });
+            }
+        }
         Value::Object(m) => {
             let is_text = !m.is_empty() && m.iter().all(|(k, v)| supported.contains(k) && v.is_string());
             if is_text {
@@ -96,10 +112,13 @@ pub fn translate_check(catalog: &Path, format: Format, fail_on_missing: bool) ->
                 let s = summary.get(l.as_str());
                 let n = |k: &str| s.and_then(|m| m.get(k)).copied().unwrap_or(0);
                 println!(
-                    "{l}: {} missing, {} copied from {default}, {} placeholder mismatches",
+                    "{l}: {} missing, {} copied from {default}, {} placeholder mismatches, {} scenarios without \
+                     examples, {} with few",
                     n("missing"),
                     n("copied"),
-                    n("placeholders")
+                    n("placeholders"),
+                    n("missing_examples"),
+                    n("few_examples")
                 );
             }
             for f in &findings {
@@ -107,5 +126,9 @@ pub fn translate_check(catalog: &Path, format: Format, fail_on_missing: bool) ->
             }
         }
     }
-    if fail_on_missing && findings.iter().any(|f| f.kind == "missing") { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if fail_on_missing && findings.iter().any(|f| f.kind == "missing" || f.kind == "missing_examples") {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -194,6 +194,8 @@ fn translate_check_finds_missing_copied_and_mismatched_translations() {
     title.as_object_mut().expect("title").remove("zh-Hant");
     doc["scenarios"][1]["title"]["zh-Hans"] = doc["scenarios"][1]["title"]["en"].clone();
     doc["flows"][0]["steps"][1]["text"]["zh-Hant"] = "你的訂單不見了".into();
+    doc["scenarios"][2]["examples"].as_object_mut().expect("examples").remove("zh-Hant");
+    doc["scenarios"][3]["examples"]["zh-Hans"] = serde_json::json!(["扣款"]);
     std::fs::write(dir.join("c.json"), doc.to_string()).expect("write");
     let out = inscene()
         .args(["translate-check", "--format", "json", "--fail-on-missing"])
@@ -207,6 +209,11 @@ fn translate_check_finds_missing_copied_and_mismatched_translations() {
     assert_eq!(report["summary"]["zh-Hant"]["placeholders"], 1);
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.iter().any(|f| f["path"] == "/scenarios/0/title" && f["kind"] == "missing"));
+    assert!(findings.iter().any(|f| f["path"] == "/scenarios/2/examples" && f["kind"] == "missing_examples"));
+    assert!(findings.iter().any(|f| f["path"] == "/scenarios/3/examples" && f["kind"] == "few_examples"));
+    // The sample itself has examples in every locale.
+    let clean = inscene().arg("translate-check").arg(repo("content/sample-shop.json")).output().expect("runs");
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("0 scenarios without examples, 0 with few"));
 }
 
 fn broken_sample(dir: &std::path::Path) -> std::path::PathBuf {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use inscene::context::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::{Format, fail, read};
+use crate::{Format, fail, read_jsonl};
 
 /// One labelled statement: `{"text": "...", "locale": "en", "crisis": true}`.
 #[derive(Deserialize)]
@@ -92,30 +92,21 @@ pub fn eval_crisis(
         false_alarms: Vec::new(),
         kinds: BTreeMap::new(),
     };
-    for set in sets {
-        let text = match read(set) {
-            Ok(t) => t,
-            Err(code) => return code,
-        };
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let item: Labelled = match serde_json::from_str(line) {
-                Ok(i) => i,
-                Err(e) => return fail(&format!("{}:{}: not a labelled statement: {e}", set.display(), n + 1)),
-            };
-            let hit = inscene::crisis::screen(&catalog, &ctx, &item.text);
-            if let Some(h) = &hit {
-                *report.kinds.entry(h.kind.as_str()).or_default() += 1;
-            }
-            report.all.add(item.crisis, hit.is_some());
-            report.by_locale.entry(item.locale.clone()).or_default().add(item.crisis, hit.is_some());
-            match (item.crisis, hit.is_some()) {
-                (true, false) => report.missed.push(format!("[{}] {}", item.locale, item.text)),
-                (false, true) => report.false_alarms.push(format!("[{}] {}", item.locale, item.text)),
-                _ => {}
-            }
+    let items: Vec<Labelled> = match read_jsonl(sets, "a labelled statement") {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    for item in items {
+        let hit = inscene::crisis::screen(&catalog, &ctx, &item.text);
+        if let Some(h) = &hit {
+            *report.kinds.entry(h.kind.as_str()).or_default() += 1;
+        }
+        report.all.add(item.crisis, hit.is_some());
+        report.by_locale.entry(item.locale.clone()).or_default().add(item.crisis, hit.is_some());
+        match (item.crisis, hit.is_some()) {
+            (true, false) => report.missed.push(format!("[{}] {}", item.locale, item.text)),
+            (false, true) => report.false_alarms.push(format!("[{}] {}", item.locale, item.text)),
+            _ => {}
         }
     }
     report.recall = report.all.recall();

@@ -229,6 +229,21 @@ pub fn read(path: &std::path::Path) -> Result<String, ExitCode> {
     std::fs::read_to_string(path).map_err(|e| fail(&format!("cannot read {}: {e}", path.display())))
 }
 
+/// Every non-blank line of the JSON-lines files `sets`, each parsed as a `T`,
+/// or a report of the first file or line that is not one (`what` names it).
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(sets: &[PathBuf], what: &str) -> Result<Vec<T>, ExitCode> {
+    let mut out = Vec::new();
+    for set in sets {
+        let text = read(set)?;
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let item = serde_json::from_str(line)
+                .map_err(|e| fail(&format!("{}:{}: not {what}: {e}", set.display(), n + 1)))?;
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
 /// Seconds since the Unix epoch by this machine's clock: the default `--now`, so
 /// that events with real timestamps fall inside their `within_seconds` windows.
 fn clock() -> i64 {

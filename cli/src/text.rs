@@ -13,7 +13,7 @@ use inscene::resolve::{ResolveOptions, rank_text, resolve};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::{Format, fail, read};
+use crate::{Format, read_jsonl};
 
 /// One labelled query: `{"text": "...", "locale": "en", "expect": "scenario_id"}`,
 /// `"expect": null` for a question the catalog should decline.
@@ -82,22 +82,10 @@ pub fn eval_text(catalog_path: &Path, sets: &[PathBuf], format: Format, floors: 
         Err(code) => return code,
     };
     catalog.prepare();
-    let mut queries: Vec<Query> = Vec::new();
-    for set in sets {
-        let text = match read(set) {
-            Ok(t) => t,
-            Err(code) => return code,
-        };
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Query>(line) {
-                Ok(q) => queries.push(q),
-                Err(e) => return fail(&format!("{}:{}: not a labelled query: {e}", set.display(), n + 1)),
-            }
-        }
-    }
+    let queries: Vec<Query> = match read_jsonl(sets, "a labelled query") {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
     let report = measure(&catalog, catalog_path, sets, &queries);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),

@@ -321,20 +321,28 @@ fn weigh(features: &[Feature]) -> Vec<(u64, f32)> {
             _ => out.push((k, 1.0)),
         }
     }
+    to_weights(&mut out, |(k, w)| ((*k & 1) as usize, w));
+    out
+}
+
+/// Term counts to `1 + ln(tf)` weights scaled to unit length per family:
+/// `part` gives each item's family and count.
+fn to_weights<T>(items: &mut [T], part: impl Fn(&mut T) -> (usize, &mut f32)) {
     let mut norms = [0f32; 2];
-    for (k, tf) in &mut out {
-        *tf = 1.0 + tf.ln();
-        if let Some(n) = norms.get_mut((*k & 1) as usize) {
-            *n += *tf * *tf;
+    for item in items.iter_mut() {
+        let (family, w) = part(item);
+        *w = 1.0 + w.ln();
+        if let Some(n) = norms.get_mut(family) {
+            *n += *w * *w;
         }
     }
-    for (k, w) in &mut out {
-        let n = norms.get((*k & 1) as usize).copied().unwrap_or(1.0).sqrt();
-        if n > 0.0 {
+    let norms = norms.map(f32::sqrt);
+    for item in items.iter_mut() {
+        let (family, w) = part(item);
+        if let Some(n) = norms.get(family).filter(|n| **n > 0.0) {
             *w /= n;
         }
     }
-    out
 }
 
 impl IntentModel {
@@ -427,18 +435,10 @@ impl IntentModel {
                 }
                 count += len as usize + 1;
             });
-            let mut norms = [0f32; 2];
-            for t in &mut text {
-                t.2 = 1.0 + t.2.ln();
-                if let Some(n) = norms.get_mut(t.1 as usize) {
-                    *n += t.2 * t.2;
-                }
-            }
-            let norms = norms.map(f32::sqrt);
+            to_weights(&mut text, |(_, family, w)| (*family as usize, w));
             let class_stamp = s.class + 1;
-            for &(f, family, tf) in &text {
-                let norm = norms.get(family as usize).copied().unwrap_or(1.0);
-                let w = if norm > 0.0 { tf / norm * s.weight } else { 0.0 };
+            for &(f, _, w) in &text {
+                let w = w * s.weight;
                 *m += w;
                 let Some(at) = in_class.get_mut(f as usize) else { continue };
                 match pairs.get_mut(at.1 as usize) {
@@ -572,16 +572,14 @@ impl IntentModel {
         };
         // Only scenarios near the best matter, to the ranking and to the
         // softmax's sum alike: one far below adds less than e^-30 of the best.
-        let best = touched.iter().filter_map(|&c| score(c, *acc.get(c as usize)?)).fold(f64::MIN, f64::max);
+        let mut scored: Vec<(u32, f64)> =
+            touched.iter().filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?))).collect();
+        let best = scored.iter().map(|s| s.1).fold(f64::MIN, f64::max);
         if best == f64::MIN {
             return Vec::new();
         }
         let near = best - NEGLIGIBLE / TEMPERATURE;
-        let scored: Vec<(u32, f64)> = touched
-            .iter()
-            .filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?)))
-            .filter(|&(_, s)| s >= near)
-            .collect();
+        scored.retain(|&(_, s)| s >= near);
         // The best `max`, best first (ties by catalog order), by one pass: no sort of thousands.
         let before = |a: &(u32, f64), b: &(u32, f64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
         let mut ranked: Vec<(u32, f64)> = Vec::with_capacity(max + 1);

@@ -63,10 +63,6 @@ const MAX_FEATURES: usize = 8_192;
 /// each question add up thousands of postings per feature.
 pub const MAX_POSTINGS: usize = 512;
 
-/// How far below the best scenario's score, times the temperature, a
-/// scenario stops counting: e^-30 of the best is nothing to the posterior.
-const NEGLIGIBLE: f64 = 30.0;
-
 /// Feature families, in the key's lowest bit: each is scaled to unit length
 /// on its own.
 const WORDS: u64 = 0;
@@ -126,9 +122,12 @@ pub(crate) struct IntentModel {
     /// Per scenario: `ln α - ln(N + αV)`, a feature's weight in a scenario
     /// whose texts lack it. Scenarios with no sample have none.
     base: Vec<Option<f32>>,
-    /// The distinct values of `base`, with how many scenarios have each:
-    /// the softmax's sum over scenarios a question shares nothing with.
+    /// The distinct values of `base` on a grid of 1/256, with how many
+    /// scenarios have each: the softmax's sum over all scenarios at their
+    /// base scores.
     levels: Vec<(f32, u32)>,
+    /// Per scenario: its entry in `levels` (`u32::MAX` for none).
+    level: Vec<u32>,
 }
 
 /// A scenario a question matched, with its posterior.
@@ -509,17 +508,23 @@ impl IntentModel {
         let mut levels: Vec<(f32, u32)> = Vec::new();
         // Grouped on a grid of 1/256: the sum needs no more, and a catalog of
         // ten thousand scenarios has a few hundred levels, not ten thousand.
-        let mut values: Vec<u64> =
-            base.iter().flatten().map(|b| ((-b * 256.0).round().max(0.0) as u64).min(u64::from(u32::MAX))).collect();
+        let grid = |b: f32| ((-b * 256.0).round().max(0.0) as u64).min(u64::from(u32::MAX));
+        let mut values: Vec<u64> = base.iter().flatten().map(|&b| grid(b)).collect();
         crate::order::keys(&mut values);
-        for v in values {
-            let b = -(v as f32) / 256.0;
-            match levels.last_mut() {
-                Some((last, n)) if *last == b => *n += 1,
-                _ => levels.push((b, 1)),
-            }
-        }
-        IntentModel { vocab, start, class: class_of, delta, base, levels }
+        values.dedup();
+        let mut count = vec![0u32; values.len()];
+        let level: Vec<u32> = base
+            .iter()
+            .map(|b| {
+                let Some(at) = b.and_then(|b| values.binary_search(&grid(b)).ok()) else { return u32::MAX };
+                if let Some(n) = count.get_mut(at) {
+                    *n += 1;
+                }
+                at as u32
+            })
+            .collect();
+        levels.extend(values.iter().zip(&count).map(|(&v, &n)| (-(v as f32) / 256.0, n)));
+        IntentModel { vocab, start, class: class_of, delta, base, levels, level }
     }
 
     /// Whether any scenario has a text to match.
@@ -566,24 +571,22 @@ impl IntentModel {
                 }
             }
         }
-        let score = |c: u32, gain: f32| -> Option<f64> {
-            let base = (*self.base.get(c as usize)?)?;
-            Some(f64::from(total * base + gain))
-        };
-        // Only scenarios near the best matter, to the ranking and to the
-        // softmax's sum alike: one far below adds less than e^-30 of the best.
-        let mut scored: Vec<(u32, f64)> =
-            touched.iter().filter_map(|&c| Some((c, score(c, *acc.get(c as usize)?)?))).collect();
-        let best = scored.iter().map(|s| s.1).fold(f64::MIN, f64::max);
-        if best == f64::MIN {
-            return Vec::new();
-        }
-        let near = best - NEGLIGIBLE / TEMPERATURE;
-        scored.retain(|&(_, s)| s >= near);
-        // The best `max`, best first (ties by catalog order), by one pass: no sort of thousands.
+        // One pass over the scenarios the question touched: each one's score,
+        // the best `max` (best first, ties by catalog order; no sort of
+        // thousands), and per level the softmax's correction `e^(T gain) - 1`
+        // of a scenario lifted above its base.
         let before = |a: &(u32, f64), b: &(u32, f64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
         let mut ranked: Vec<(u32, f64)> = Vec::with_capacity(max + 1);
-        for &c in &scored {
+        let mut lifted = vec![0f64; self.levels.len()];
+        let mut best = f64::MIN;
+        for &c in &touched {
+            let (Some(Some(base)), Some(&gain)) = (self.base.get(c as usize), acc.get(c as usize)) else { continue };
+            let s = f64::from(total * base + gain);
+            best = best.max(s);
+            if let Some(l) = self.level.get(c as usize).and_then(|&l| lifted.get_mut(l as usize)) {
+                *l += exp(TEMPERATURE * f64::from(gain)) - 1.0;
+            }
+            let c = (c, s);
             if ranked.len() == max && ranked.last().is_some_and(|l| !before(&c, l)) {
                 continue;
             }
@@ -591,19 +594,23 @@ impl IntentModel {
             ranked.insert(at, c);
             ranked.truncate(max);
         }
-        // The softmax's sum: every scenario at its base score, then those the question touched corrected.
-        let top = best.max(self.levels.iter().map(|l| f64::from(total * l.0)).fold(f64::MIN, f64::max));
-        let exp = |s: f64| ((s - top) * TEMPERATURE).exp();
-        let mut z: f64 = self.levels.iter().map(|(b, n)| f64::from(*n) * exp(f64::from(total * b))).sum();
-        for (c, s) in &scored {
-            if let Some(b) = self.base.get(*c as usize).copied().flatten() {
-                z += exp(*s) - exp(f64::from(total * b));
-            }
+        if best == f64::MIN {
+            return Vec::new();
         }
-        let z = z.max(exp(best));
+        // The softmax's sum: every scenario at its level's base score, times
+        // what the question lifted those of that level by.
+        let top = best.max(self.levels.iter().map(|l| f64::from(total * l.0)).fold(f64::MIN, f64::max));
+        let shifted = |s: f64| exp((s - top) * TEMPERATURE);
+        let z: f64 = self
+            .levels
+            .iter()
+            .zip(&lifted)
+            .map(|((b, n), lift)| shifted(f64::from(total * b)) * (f64::from(*n) + lift))
+            .sum();
+        let z = z.max(shifted(best));
         ranked
             .iter()
-            .map(|&(class, s)| Candidate { class, confidence: exp(s) / z, terms: self.terms(class, &known, text) })
+            .map(|&(class, s)| Candidate { class, confidence: shifted(s) / z, terms: self.terms(class, &known, text) })
             .collect()
     }
 
@@ -617,13 +624,21 @@ impl IntentModel {
         classes.iter().copied().zip(deltas.iter().copied())
     }
 
+    /// What feature `f` adds to scenario `class`, if its texts hold it: a
+    /// binary search, as a feature's scenarios are in ascending order.
+    fn delta_of(&self, f: u32, class: u32) -> Option<f32> {
+        let (a, b) = (*self.start.get(f as usize)? as usize, *self.start.get(f as usize + 1)? as usize);
+        let at = self.class.get(a..b)?.binary_search(&class).ok()?;
+        self.delta.get(a + at).copied()
+    }
+
     /// Up to three of the question's words that weigh most for `class`.
     fn terms(&self, class: u32, known: &[Known], text: &str) -> Vec<String> {
         let mut weighed: Vec<(f32, &str)> = known
             .iter()
             .filter_map(|(f, w, at)| {
                 let (a, b) = (*at)?;
-                let d = self.postings(*f).find(|p| p.0 == class)?.1;
+                let d = self.delta_of(*f, class)?;
                 Some((w * d, text.get(a..b)?))
             })
             .collect();
@@ -641,9 +656,61 @@ impl IntentModel {
     }
 }
 
+/// `e^x`, to within a few units in the last place, from additions and
+/// multiplications only, so that every platform computes the same bits and
+/// each costs a few dozen instructions (the C library's about a hundred
+/// here, and a question can need thousands).
+fn exp(x: f64) -> f64 {
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // 1.5 * 2^52: adding it rounds to a whole number (ties to even), with
+    // no call for `round`, which x86-64 has no single instruction for.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    if x.is_nan() {
+        return x;
+    }
+    if x > 709.0 {
+        return f64::INFINITY;
+    }
+    if x < -708.0 {
+        return 0.0;
+    }
+    // x = k ln 2 + r with |r| <= ln 2 / 2, and e^r by its Taylor series to the
+    // 11th power (error below 1e-14 there).
+    let k = (x * std::f64::consts::LOG2_E + ROUND) - ROUND;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let mut p = 1.0 + r * (1.0 / 11.0);
+    p = 1.0 + r * (1.0 / 10.0) * p;
+    p = 1.0 + r * (1.0 / 9.0) * p;
+    p = 1.0 + r * (1.0 / 8.0) * p;
+    p = 1.0 + r * (1.0 / 7.0) * p;
+    p = 1.0 + r * (1.0 / 6.0) * p;
+    p = 1.0 + r * (1.0 / 5.0) * p;
+    p = 1.0 + r * (1.0 / 4.0) * p;
+    p = 1.0 + r * (1.0 / 3.0) * p;
+    p = 1.0 + r * 0.5 * p;
+    p = 1.0 + r * p;
+    // 2^k from its bits: k is within -1022..=1023 here.
+    let scale = f64::from_bits(((k as i64 + 1023) as u64) << 52);
+    p * scale
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn exp_agrees_with_the_library() {
+        for i in -7000..=7000 {
+            let x = f64::from(i) / 10.0;
+            let (ours, theirs) = (super::exp(x), x.exp());
+            assert!((ours - theirs).abs() <= theirs * 1e-13, "{x}: {ours} {theirs}");
+        }
+        assert_eq!(super::exp(0.0), 1.0);
+        assert_eq!(super::exp(-800.0), 0.0);
+        assert_eq!(super::exp(800.0), f64::INFINITY);
+        assert!(super::exp(f64::NAN).is_nan());
+    }
+
     use super::*;
 
     fn sample(class: u32, text: &str) -> Sample {

@@ -7,6 +7,8 @@
 //! # 64 contexts with 200-character questions, each resolved once to warm up (automaton, regexes)
 //! # and then ROUNDS more times: (instructions at ROUNDS=1 - at ROUNDS=0) / 64 is one warm resolve
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/load-once resolve /tmp/cat10k.json 10000 64 1
+//! # wall clock: load and load+prepare (median of 5), then resolves of the 64 contexts (median, p99)
+//! target/release/load-once time /tmp/cat10k.json 10000
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
 
@@ -50,9 +52,61 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        ["time", path, n] => {
+            let text = std::fs::read_to_string(path).expect("the catalog is readable");
+            let n: usize = n.parse().expect("the catalog's number of scenarios");
+            let median = |mut v: Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+            };
+            let ms = |f: &dyn Fn()| {
+                median(
+                    (0..5)
+                        .map(|_| {
+                            let t = std::time::Instant::now();
+                            f();
+                            t.elapsed().as_secs_f64() * 1e3
+                        })
+                        .collect(),
+                )
+            };
+            let load = ms(&|| {
+                std::hint::black_box(inscene::Catalog::from_json(&text).expect("the catalog loads"));
+            });
+            let prepared = ms(&|| {
+                let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+                catalog.prepare();
+                std::hint::black_box(catalog);
+            });
+            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            catalog.prepare();
+            let contexts: Vec<inscene::context::Context> = (0..64)
+                .map(|i| inscene::context::Context::from_json(&inscene_benches::context(n, i, true)).expect("context"))
+                .collect();
+            let options = inscene::resolve::ResolveOptions::default();
+            let mut us: Vec<f64> = (0..5_000)
+                .map(|i| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(inscene::resolve::resolve(
+                        &catalog,
+                        &contexts[i % 64],
+                        1_795_000_000,
+                        &options,
+                    ));
+                    t.elapsed().as_secs_f64() * 1e6
+                })
+                .collect();
+            us.sort_by(f64::total_cmp);
+            let p99 = us.get(us.len() * 99 / 100).copied().unwrap_or(f64::NAN);
+            println!(
+                "load {load:.1} ms, load+prepare {prepared:.1} ms, resolve with a 200-character question: median {:.1} µs, p99 {p99:.1} µs",
+                median(us)
+            );
+            ExitCode::SUCCESS
+        }
         _ => {
             eprintln!(
-                "usage: load-once gen N FILE | load-once load FILE | load-once prepare FILE | load-once resolve FILE N TIMES ROUNDS"
+                "usage: load-once gen N FILE | load-once load FILE | load-once prepare FILE | load-once resolve FILE N TIMES ROUNDS | load-once time FILE N"
             );
             ExitCode::from(2)
         }

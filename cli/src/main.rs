@@ -179,7 +179,28 @@ pub enum Format {
     Json,
 }
 
+/// A reader that stops early (`inscene schema | head`) closes the pipe: the
+/// standard library's print then panics. That is no error of ours, so the
+/// process ends quietly with the status a shell gives a process stopped by
+/// SIGPIPE (128 + 13), as other command-line tools do.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Lint { catalogs, format, host_actions } => lint(&catalogs, format, host_actions.as_deref()),

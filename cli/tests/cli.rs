@@ -12,6 +12,23 @@ fn inscene() -> Command {
 }
 
 #[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    let exe = assert_cmd::cargo::cargo_bin("inscene");
+    let mut child = std::process::Command::new(exe)
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // The read end closes before anything is read: every write meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141));
+}
+
+#[test]
 fn lint_passes_on_the_sample() {
     let out = inscene().arg("lint").arg(repo("content/sample-shop.json")).output().expect("runs");
     assert!(out.status.success());

@@ -157,6 +157,11 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Handoff packets: what a help desk is sent.
+    Handoff {
+        #[command(subcommand)]
+        action: HandoffCommand,
+    },
     /// Missing, copied and placeholder-mismatched translations per locale.
     TranslateCheck {
         /// Catalog JSON file.
@@ -167,6 +172,26 @@ enum Command {
         /// Exit 1 when any translation, or a locale's examples of a scenario, is missing.
         #[arg(long)]
         fail_on_missing: bool,
+    },
+}
+
+/// What `inscene handoff` does.
+#[derive(Subcommand)]
+enum HandoffCommand {
+    /// The calls a desk adapter makes from a handoff packet and a mapping (see docs/DESKS.md);
+    /// nothing is sent.
+    Render {
+        /// Handoff packet JSON file (as a session's escalation gives it).
+        packet: PathBuf,
+        /// The desk: zendesk, intercom, salesforce, helpshift, chatwoot or bot_framework.
+        #[arg(long)]
+        to: String,
+        /// Mapping JSON file: the desk's field ids for packet values, tags, the desk's options.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -233,10 +258,49 @@ fn main() -> ExitCode {
             text::eval_text(&catalog, &queries, format, &floors, suggest_threshold)
         }
         Command::Dataset { kind, source, out } => dataset::dataset(kind, &source, &out),
+        Command::Handoff { action: HandoffCommand::Render { packet, to, mapping, format } } => {
+            handoff_render(&packet, &to, mapping.as_deref(), format)
+        }
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }
     }
+}
+
+/// `inscene handoff render`: exit 0 with the calls, 1 when the packet or
+/// mapping is refused (its code, message and mapping path on stderr).
+fn handoff_render(packet: &std::path::Path, desk: &str, mapping: Option<&std::path::Path>, format: Format) -> ExitCode {
+    let packet = match read(packet) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let mapping = match mapping.map(read).transpose() {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let calls = match inscene_desk::render_json(&packet, mapping.as_deref(), desk) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match format {
+        Format::Json => println!("{calls}"),
+        Format::Human => {
+            let list: Vec<serde_json::Value> = serde_json::from_str(&calls).unwrap_or_default();
+            println!("{} call(s) to {desk}, in order (nothing was sent):", list.len());
+            for (i, c) in list.iter().enumerate() {
+                let how = match (c["method"].as_str(), c["path"].as_str()) {
+                    (Some(m), Some(p)) => format!("{m} {p}"),
+                    _ => "from the desk's mobile SDK or the bot".to_owned(),
+                };
+                println!("\n{}. {}: {how}", i + 1, c["name"].as_str().unwrap_or(""));
+                println!("{}", serde_json::to_string_pretty(&c["body"]).unwrap_or_default());
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Reports a usage problem (exit code 2).

@@ -440,3 +440,31 @@ fn datasets() -> Option<std::path::PathBuf> {
     let beside = std::fs::canonicalize(repo(".")).ok()?.parent()?.join("shared/datasets");
     beside.is_dir().then_some(beside)
 }
+
+#[test]
+fn handoff_render_prints_a_desks_calls_and_refuses_a_bad_mapping_with_its_path() {
+    let out = inscene()
+        .args(["handoff", "render", "--to", "zendesk", "--format", "json", "--mapping"])
+        .arg(repo("tests/desk/zendesk.mapping.json"))
+        .arg(repo("tests/desk/packet.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let calls: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(calls[0]["name"], "passControl");
+    assert_eq!(calls[0]["body"]["metadata"]["dataCapture.ticketField.360001234502"], "20261122001");
+
+    let dir = std::env::temp_dir().join(format!("inscene-desk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bad = dir.join("chatwoot.json");
+    std::fs::write(&bad, r#"{"fields": [{"from": "/priority", "to": "priority"}]}"#).expect("write");
+    let out = inscene()
+        .args(["handoff", "render", "--to", "chatwoot", "--mapping"])
+        .arg(&bad)
+        .arg(repo("tests/desk/packet.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("desk.reserved_key") && err.contains("/fields/0/to"), "{err}");
+}

@@ -59,6 +59,9 @@ else
   echo "intent data sets: SKIPPED: $datasets not found (set INSCENE_DATASETS)"
 fi
 
+step "desk adapters: the Bot Framework activity against npm botbuilder's own EventFactory"
+(cd tests/desk/node && npm ci --no-audit --no-fund --silent && INSCENE_BIN="$PWD/../../../target/release/inscene" node --test)
+
 step "bindings: build the library, generate Python, Kotlin and Swift, run the Python tests"
 # One build style (--workspace) for uniffi: mixing it with -p builds rebuilds uniffi each time.
 cargo build --workspace --locked

@@ -112,11 +112,11 @@ pub struct ConversationRef {
     pub service_url: String,
     /// The conversation id.
     pub conversation_id: String,
-    /// The bot's account id (the activity's sender).
+    /// The bot's account id (the incoming activity's recipient).
     pub bot_id: String,
-    /// The user's account id.
+    /// The user's account id (the incoming activity's sender).
     pub user_id: String,
-    /// The activity the handoff answers, if any.
+    /// The user's activity the handoff answers, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_id: Option<String>,
 }
@@ -599,23 +599,29 @@ impl Ctx<'_> {
                 json!({ "type": "message", "text": l.text, "from": { "id": id, "role": role } })
             })
             .collect();
+        // As botbuilder's `EventFactory.createHandoffInitiation` builds it from
+        // the user's incoming activity (its `from`, and the conversation
+        // reference in `relatesTo`); the SDK adds `id` and `timestamp` when
+        // it sends.
         let conversation = json!({ "id": c.conversation_id });
         let mut relates = json!({
-            "channelId": c.channel_id,
-            "serviceUrl": c.service_url,
-            "conversation": conversation,
-            "bot": { "id": c.bot_id },
             "user": { "id": c.user_id },
+            "bot": { "id": c.bot_id },
+            "conversation": conversation,
+            "channelId": c.channel_id,
+            "locale": self.packet.language,
+            "serviceUrl": c.service_url,
         });
         let mut activity = json!({
             "type": "event",
             "name": "handoff.initiate",
-            "channelId": c.channel_id,
-            "serviceUrl": c.service_url,
-            "conversation": conversation,
-            "from": { "id": c.bot_id },
             "value": value,
-            "attachments": [{ "contentType": "application/json", "name": "Transcript", "content": { "activities": activities } }],
+            "conversation": conversation,
+            "attachments": [{ "content": { "activities": activities }, "contentType": "application/json", "name": "Transcript" }],
+            "entities": [],
+            "from": { "id": c.user_id },
+            "serviceUrl": c.service_url,
+            "channelId": c.channel_id,
         });
         if let (Some(id), Some(obj), Some(rel)) = (&c.reply_to_id, activity.as_object_mut(), relates.as_object_mut()) {
             obj.insert("replyToId".into(), Value::String(id.clone()));

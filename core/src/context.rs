@@ -89,6 +89,53 @@ pub struct ContextEvent {
 pub struct Context {
     raw: Map<String, Value>,
     events: Vec<ContextEvent>,
+    desk: std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>,
+}
+
+/// Reads `desk`: `{"channels": {"chat": {"open": true, "wait_seconds": 120,
+/// "queue_length": 4}, ...}}`.
+fn desk_channels(
+    desk: Option<&Value>,
+) -> Result<std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>> {
+    use crate::content::Channel;
+    let mut out = std::collections::BTreeMap::new();
+    let Some(desk) = desk.filter(|d| !d.is_null()) else { return Ok(out) };
+    let Some(channels) = desk.as_object().map(|d| d.get("channels")) else {
+        return Err(invalid("desk", "must be an object"));
+    };
+    let Some(channels) = channels.filter(|c| !c.is_null()) else { return Ok(out) };
+    let Value::Object(channels) = channels else {
+        return Err(invalid("desk.channels", "must be an object of channels"));
+    };
+    for (name, state) in channels {
+        let field = format!("desk.channels.{name}");
+        let channel = match name.as_str() {
+            "chat" => Channel::Chat,
+            "voice" => Channel::Voice,
+            "video" => Channel::Video,
+            "callback" => Channel::Callback,
+            "ticket" => Channel::Ticket,
+            _ => return Err(invalid(&field, "is not a channel: chat, voice, video, callback or ticket")),
+        };
+        let Value::Object(state) = state else { return Err(invalid(&field, "must be an object")) };
+        let open = match state.get("open") {
+            Some(Value::Bool(b)) => *b,
+            _ => return Err(invalid(&format!("{field}.open"), "must be true or false")),
+        };
+        let count = |key: &str| -> Result<Option<u64>> {
+            match state.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v
+                    .as_u64()
+                    .map(Some)
+                    .ok_or_else(|| invalid(&format!("{field}.{key}"), "must be a whole number, 0 or more")),
+            }
+        };
+        let wait_seconds = count("wait_seconds")?;
+        let queue_length = count("queue_length")?;
+        out.insert(channel, crate::escalation::ChannelState { open, wait_seconds, queue_length });
+    }
+    Ok(out)
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
@@ -210,7 +257,14 @@ impl Context {
                 events.push(ContextEvent { name: name.to_owned(), at, code });
             }
         }
-        Ok(Context { raw, events })
+        let desk = desk_channels(raw.get("desk"))?;
+        Ok(Context { raw, events, desk })
+    }
+
+    /// What the host's desk says of each channel now (`desk.channels`); a
+    /// channel not named is not known to be closed.
+    pub fn desk(&self) -> &std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState> {
+        &self.desk
     }
 
     /// The context as JSON, as the host sent it (after trimming old events).
@@ -386,9 +440,24 @@ pub struct ContextShape {
     user: Option<UserShape>,
     /// Risk scores, as declared by the content.
     risk: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What the host's help desk can do now: escalations offer the open
+    /// channels, or a call back or a ticket when every preferred one is closed.
+    desk: Option<DeskShape>,
     /// Any other field is kept and visible to conditions.
     #[serde(flatten)]
     other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The help desk's availability in a context.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)] // a description, never built
+#[cfg_attr(feature = "schema", schemars(rename = "DeskAvailability"))]
+pub struct DeskShape {
+    /// Per channel (`chat`, `voice`, `video`, `callback`, `ticket`): open now,
+    /// the estimated wait and the queue's length. A channel not named is not
+    /// known to be closed.
+    channels: Option<std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>>,
 }
 
 /// A recent event in a context.

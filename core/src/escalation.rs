@@ -22,6 +22,64 @@ use crate::i18n;
 /// Channels used when neither content nor segment says otherwise.
 pub const DEFAULT_CHANNELS: &[Channel] = &[Channel::Chat, Channel::Ticket];
 
+/// What the host's desk says of one channel now (the context's
+/// `desk.channels.<channel>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelState {
+    /// Whether a person answers on it now.
+    pub open: bool,
+    /// Estimated wait until a person answers, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u64>,
+    /// People waiting ahead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_length: Option<u64>,
+}
+
+/// Where an escalation goes given what the desk can do now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// Channels to offer, best first: never empty.
+    pub channels: Vec<Channel>,
+    /// The preferred channels that are closed now, in preference order.
+    pub closed: Vec<Channel>,
+    /// Every preferred channel was closed: these are the fallbacks.
+    pub fell_back: bool,
+    /// When a person will answer on the first channel, if the desk said.
+    pub wait_seconds: Option<u64>,
+}
+
+/// Asynchronous routes, in the order they are offered when every preferred
+/// channel is closed: a call back, then a ticket.
+const FALLBACKS: [Channel; 2] = [Channel::Callback, Channel::Ticket];
+
+/// The channels to offer, from the preference (content, segment, step) and
+/// what the desk says (`desk`, a channel it does not mention counts as open:
+/// the host did not say otherwise). Open preferred channels keep their order;
+/// when none is open, a call back or a ticket the desk has not closed; when
+/// the desk has closed those too, a ticket, which is answered when the desk
+/// opens. Never empty: a person is always reachable.
+pub fn route(preferred: &[Channel], desk: &BTreeMap<Channel, ChannelState>) -> Route {
+    let open = |c: &Channel| desk.get(c).is_none_or(|s| s.open);
+    let mut channels: Vec<Channel> = Vec::new();
+    for c in preferred {
+        if open(c) && !channels.contains(c) {
+            channels.push(*c);
+        }
+    }
+    let closed: Vec<Channel> = preferred.iter().copied().filter(|c| !open(c)).collect();
+    let fell_back = channels.is_empty();
+    if fell_back {
+        channels.extend(FALLBACKS.iter().copied().filter(|c| open(c)));
+        if channels.is_empty() {
+            channels.push(Channel::Ticket);
+        }
+    }
+    let wait_seconds = channels.first().and_then(|c| desk.get(c)).filter(|s| s.open).and_then(|s| s.wait_seconds);
+    Route { channels, closed, fell_back, wait_seconds }
+}
+
 /// The escalation policy in force for one flow, with every default filled in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EffectivePolicy {

@@ -105,9 +105,18 @@ pub struct EscalationState {
     pub crisis_resources: Option<String>,
     /// When.
     pub at: i64,
+    /// When a person will answer on the first channel, in seconds, as the
+    /// host's desk estimated it (the context's `desk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u64>,
+    /// Channels the escalation preferred that the desk has closed now: every
+    /// one of them closed means `channels` are the fallbacks (a call back, a
+    /// ticket).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<Channel>,
 }
 
-crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at });
+crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed });
 
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1040,16 +1049,20 @@ impl Session {
             self.say(Speaker::User, typed.to_owned());
         }
         self.state.status = Status::Escalated;
+        // A crisis line the desk has closed is no route: the resources show either way.
+        let route = escalation::route(&hit.channels, ctx.desk());
         self.state.escalation = Some(EscalationState {
             reason: "crisis".into(),
             detail: Some(hit.kind.as_str().into()),
             priority: Priority::Urgent,
-            channels: hit.channels,
+            channels: route.channels,
             queue: hit.queue,
             follow_up: true,
             urgency: Vec::new(),
             crisis_resources: Some(hit.resources.clone()),
             at: now,
+            wait_seconds: route.wait_seconds,
+            closed: route.closed,
         });
         self.say(Speaker::Bot, hit.resources);
         events.push(
@@ -1180,8 +1193,11 @@ impl Session {
         let policy = self.policy(catalog);
         let (step_channels, step_queue, step_priority) = step.unwrap_or((None, None, Priority::Normal));
         // A vulnerable user's channel preference (voice for the elderly) wins over the step's.
-        let channels =
-            segment_channels.or(step_channels).filter(|c| !c.is_empty()).unwrap_or_else(|| human.channels.clone());
+        let preferred =
+            segment_channels.or(step_channels).filter(|c| !c.is_empty()).unwrap_or_else(|| policy.channels.clone());
+        // What the desk can do now: the open ones of those, or a call back or a ticket.
+        let route = escalation::route(&preferred, ctx.desk());
+        let channels = route.channels;
         let mut priority = human.priority.max(step_priority);
         if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
             priority = priority.max(Priority::High);
@@ -1197,6 +1213,8 @@ impl Session {
             urgency,
             crisis_resources: None,
             at: now,
+            wait_seconds: route.wait_seconds,
+            closed: route.closed,
         });
         self.say(Speaker::System, format!("escalated: {reason}"));
         let mut e = self.event("escalated", now).with("reason", reason).with("priority", priority_name(priority));
@@ -1205,6 +1223,9 @@ impl Session {
         }
         if let Some(c) = channels.first() {
             e = e.with("channel", channel_name(*c));
+        }
+        if route.fell_back {
+            e = e.with("fallback", true);
         }
         events.push(e);
     }
@@ -1255,7 +1276,8 @@ impl Session {
         }
         let segment_channels = rules.iter().find_map(|r| r.channels.clone());
         let follow_up = rules.iter().any(|r| r.follow_up);
-        let channels = segment_channels.clone().unwrap_or_else(|| policy.channels.clone());
+        let preferred = segment_channels.clone().unwrap_or_else(|| policy.channels.clone());
+        let channels = escalation::route(&preferred, ctx.desk()).channels;
         let prominent = !reasons.is_empty();
         let view = HumanView {
             available: true,

@@ -39,6 +39,7 @@ const UI = {
     startOver: "Other help",
     channels: { chat: "chat", voice: "phone call", video: "video call", callback: "call back", ticket: "message" },
     via: "By",
+    wait: (n) => `a person answers in about ${n} min`,
   },
   "zh-Hans": {
     panel: "帮助",
@@ -66,6 +67,7 @@ const UI = {
     startOver: "其他帮助",
     channels: { chat: "在线聊天", voice: "电话", video: "视频通话", callback: "回电", ticket: "留言" },
     via: "方式",
+    wait: (n) => `预计 ${n} 分钟内有人接待`,
   },
   "zh-Hant": {
     panel: "幫助",
@@ -93,6 +95,7 @@ const UI = {
     startOver: "其他幫助",
     channels: { chat: "線上聊天", voice: "電話", video: "視訊通話", callback: "回電", ticket: "留言" },
     via: "方式",
+    wait: (n) => `預計 ${n} 分鐘內有人接待`,
   },
 };
 
@@ -496,7 +499,13 @@ export class HelpPanel extends HTMLElement {
     const escalated = view?.status === "escalated";
     this._human.replaceChildren(
       escalated
-        ? h("p", { class: "status" }, `${t.via}: ${(view.human?.channels ?? []).map((c) => t.channels[c] ?? c).join(" · ")}`)
+        ? h(
+            "p",
+            { class: "status", "data-testid": "route" },
+            // The escalation's own route (the desk's open channels, or its fallbacks), and the wait the desk gave.
+            `${t.via}: ${(view.escalation?.channels ?? view.human?.channels ?? []).map((c) => t.channels[c] ?? c).join(" · ")}` +
+              (view.escalation?.wait_seconds != null ? ` · ${t.wait(Math.max(1, Math.round(view.escalation.wait_seconds / 60)))}` : ""),
+          )
         : h(
             "button",
             {

@@ -95,6 +95,10 @@ test("a person before any help: nothing matches the screen, the packet still car
   assert.equal(packet.flow, null);
   assert.equal(packet.context.screen, "home");
   await page.locator("help-panel [role=status]").waitFor();
+  // The panel names the escalation's own route, the one the packet carries.
+  const names = { chat: "chat", voice: "phone call", video: "video call", callback: "call back", ticket: "message" };
+  const route = await page.locator("help-panel [data-testid=route]").textContent();
+  assert.equal(route, `By: ${packet.channels.map((c) => names[c]).join(" · ")}`);
   await page.screenshot({ path: `${ARTIFACTS}/person-before-any-help.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

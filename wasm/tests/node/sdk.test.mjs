@@ -255,3 +255,18 @@ test("a typed question finds its scenario by the examples; one that fits none is
   assert.equal(away.event.text_in_scope, false);
   assert.ok(!JSON.stringify(away.event).includes("pizza"));
 });
+
+test("the desk's availability in the context shapes the route and the wait", () => {
+  const desk = { channels: { chat: { open: false }, callback: { open: true, wait_seconds: 900 } } };
+  const s = sample.startSession({ session: "n-desk", scenario: "order_missing" }, { desk }, NOW);
+  const view = s.askHuman(NOW);
+  assert.equal(view.status, "escalated");
+  assert.equal(view.escalation.channels[0], "callback");
+  assert.ok(!view.escalation.channels.includes("chat"));
+  assert.equal(view.escalation.wait_seconds, 900);
+  assert.deepEqual(view.escalation.closed, ["chat"]);
+  assert.throws(
+    () => sample.startSession({ session: "n-desk2", scenario: "order_missing" }, { desk: { channels: { fax: { open: true } } } }, NOW),
+    { code: "context.invalid" },
+  );
+});

@@ -5,8 +5,8 @@
 //! are enough to compute deflection (resolved without a human) and per-step
 //! drop-off. Types: `suggested`, `started`, `step_viewed`, `answered`,
 //! `action_requested`, `action_result`, `not_helpful`, `human_offered`,
-//! `escalated`, `resolved`, `abandoned`, `feedback`, `back`, `intervention`,
-//! `recovered`.
+//! `escalated`, `handoff_status`, `resolved`, `abandoned`, `feedback`, `back`,
+//! `intervention`, `recovered`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -114,9 +114,15 @@ pub struct EscalationState {
     /// ticket).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closed: Vec<Channel>,
+    /// The desk's latest word on this handoff, as the host relayed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<DeskReport>,
+    /// Channels the desk failed on, in order: the route moved past them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<Channel>,
 }
 
-crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed });
+crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed, opt desk, def failed });
 
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -211,6 +217,22 @@ pub enum Input {
     },
     /// The user left.
     Abandon,
+    /// What the help desk says of the handoff (the host relays it): only
+    /// after the session escalated.
+    DeskStatus {
+        /// The state.
+        state: DeskState,
+        /// Place in the queue, when queued.
+        #[serde(default)]
+        position: Option<u64>,
+        /// Estimated wait in seconds, when queued.
+        #[serde(default)]
+        wait_seconds: Option<u64>,
+        /// The desk's failure code, when failed: lowercase letters, digits,
+        /// `_`, `-` and `.`, at most 64 (it reaches analytics; never words).
+        #[serde(default)]
+        reason: Option<String>,
+    },
 }
 
 impl<'de> Deserialize<'de> for Input {
@@ -229,6 +251,10 @@ impl<'de> Deserialize<'de> for Input {
                 let mut outcome: Option<ActionOutcome> = None;
                 let mut data: Option<Value> = None;
                 let mut helpful: Option<bool> = None;
+                let mut state: Option<DeskState> = None;
+                let mut position: Option<u64> = None;
+                let mut wait_seconds: Option<u64> = None;
+                let mut reason: Option<String> = None;
                 while let Some(crate::wire::Key(key)) = map.next_key()? {
                     match key.as_ref() {
                         "type" => kind = Some(map.next_value()?),
@@ -237,6 +263,10 @@ impl<'de> Deserialize<'de> for Input {
                         "outcome" => outcome = Some(map.next_value()?),
                         "data" => data = map.next_value()?,
                         "helpful" => helpful = Some(map.next_value()?),
+                        "state" => state = Some(map.next_value()?),
+                        "position" => position = map.next_value()?,
+                        "wait_seconds" => wait_seconds = map.next_value()?,
+                        "reason" => reason = map.next_value()?,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -258,6 +288,12 @@ impl<'de> Deserialize<'de> for Input {
                         Input::Feedback { helpful: helpful.ok_or_else(|| A::Error::missing_field("helpful"))? }
                     }
                     "abandon" => Input::Abandon,
+                    "desk_status" => Input::DeskStatus {
+                        state: state.ok_or_else(|| A::Error::missing_field("state"))?,
+                        position,
+                        wait_seconds,
+                        reason,
+                    },
                     other => {
                         return Err(A::Error::unknown_variant(
                             other,
@@ -271,6 +307,7 @@ impl<'de> Deserialize<'de> for Input {
                                 "back",
                                 "feedback",
                                 "abandon",
+                                "desk_status",
                             ],
                         ));
                     }
@@ -295,6 +332,45 @@ pub enum ActionOutcome {
 }
 
 crate::wire::wire_names!(ActionOutcome { Success = "success", Failure = "failure", Cancelled = "cancelled" });
+
+/// What the help desk says of a handoff, as the host relays it
+/// ([`Input::DeskStatus`]); Bot Framework's `handoff.status` has the same
+/// states, with `queued` added for desks that report the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeskState {
+    /// Waiting for a person, perhaps with a place in the queue.
+    Queued,
+    /// A person took the conversation.
+    Accepted,
+    /// The desk could not take it on this channel: the next route is offered.
+    Failed,
+    /// The person finished.
+    Completed,
+}
+
+crate::wire::wire_names!(DeskState { Queued = "queued", Accepted = "accepted", Failed = "failed", Completed = "completed" });
+
+/// The desk's latest word on a handoff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DeskReport {
+    /// The state.
+    pub state: DeskState,
+    /// Place in the queue (1: next), when queued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<u64>,
+    /// The desk's failure code (`no_agents`, `channel_down`), when failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The channel it was about.
+    pub channel: Channel,
+    /// When the host reported it.
+    pub at: i64,
+}
+
+crate::wire::wire_struct!(DeskReport { req state, opt position, opt reason, req channel, req at });
 
 impl ActionOutcome {
     fn as_str(self) -> &'static str {
@@ -680,6 +756,16 @@ impl Session {
                 return Ok(events);
             }
         }
+        if let Input::DeskStatus { state, position, wait_seconds, reason } = input {
+            if self.state.status != Status::Escalated {
+                return Err(Error::InvalidInput {
+                    message: "a desk status comes after the session was handed over".into(),
+                });
+            }
+            let reason = reason.as_deref().map(desk_code).transpose()?;
+            self.desk_status(ctx, *state, *position, *wait_seconds, reason, now, &mut events);
+            return Ok(events);
+        }
         match (self.state.status, input) {
             (Status::Resolved, Input::Feedback { helpful }) => {
                 self.state.feedback = Some(*helpful);
@@ -1063,6 +1149,8 @@ impl Session {
             at: now,
             wait_seconds: route.wait_seconds,
             closed: route.closed,
+            desk: None,
+            failed: Vec::new(),
         });
         self.say(Speaker::Bot, hit.resources);
         events.push(
@@ -1215,6 +1303,8 @@ impl Session {
             at: now,
             wait_seconds: route.wait_seconds,
             closed: route.closed,
+            desk: None,
+            failed: Vec::new(),
         });
         self.say(Speaker::System, format!("escalated: {reason}"));
         let mut e = self.event("escalated", now).with("reason", reason).with("priority", priority_name(priority));
@@ -1227,6 +1317,64 @@ impl Session {
         if route.fell_back {
             e = e.with("fallback", true);
         }
+        events.push(e);
+    }
+
+    /// Records what the desk says of the handoff; on a failure, moves the
+    /// route past the channel that failed (to the next one, or a call back or
+    /// a ticket: never none).
+    #[allow(clippy::too_many_arguments)]
+    fn desk_status(
+        &mut self,
+        ctx: &Context,
+        state: DeskState,
+        position: Option<u64>,
+        wait_seconds: Option<u64>,
+        reason: Option<String>,
+        now: i64,
+        events: &mut Vec<Event>,
+    ) {
+        let mut e = self.event("handoff_status", now).with("state", desk_state_name(state));
+        let Some(esc) = self.state.escalation.as_mut() else { return };
+        let channel = esc.channels.first().copied().unwrap_or(Channel::Ticket);
+        e = e.with("channel", channel_name(channel)).with("seconds_since_handoff", now.saturating_sub(esc.at).max(0));
+        match state {
+            DeskState::Queued => {
+                if wait_seconds.is_some() {
+                    esc.wait_seconds = wait_seconds;
+                }
+                if let Some(p) = position {
+                    e = e.with("position", p);
+                }
+            }
+            DeskState::Accepted | DeskState::Completed => esc.wait_seconds = None,
+            DeskState::Failed => {
+                esc.failed.push(channel);
+                let left: Vec<Channel> = esc.channels.iter().copied().filter(|c| !esc.failed.contains(c)).collect();
+                let route = escalation::route(&left, ctx.desk());
+                let mut next: Vec<Channel> = route.channels.into_iter().filter(|c| !esc.failed.contains(c)).collect();
+                if next.is_empty() {
+                    // Every route failed once: a ticket is answered when the desk can.
+                    next.push(Channel::Ticket);
+                }
+                esc.channels = next;
+                esc.wait_seconds = route.wait_seconds;
+                if let Some(r) = &reason {
+                    e = e.with("reason", r.clone());
+                }
+                if let Some(c) = esc.channels.first() {
+                    e = e.with("next_channel", channel_name(*c));
+                }
+            }
+        }
+        esc.desk = Some(DeskReport {
+            state,
+            position: position.filter(|_| state == DeskState::Queued),
+            reason,
+            channel,
+            at: now,
+        });
+        self.say(Speaker::System, format!("desk: {}", desk_state_name(state)));
         events.push(e);
     }
 
@@ -1314,6 +1462,29 @@ fn kind_name(kind: &CompiledStep, called: bool) -> &'static str {
     }
 }
 
+fn desk_state_name(s: DeskState) -> &'static str {
+    match s {
+        DeskState::Queued => "queued",
+        DeskState::Accepted => "accepted",
+        DeskState::Failed => "failed",
+        DeskState::Completed => "completed",
+    }
+}
+
+/// A desk's failure code, checked: it reaches analytics, so it may hold no words.
+fn desk_code(code: &str) -> Result<String> {
+    let ok = !code.is_empty()
+        && code.len() <= 64
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b));
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(Error::InvalidInput {
+            message: "a desk's failure reason is a code: lowercase letters, digits, _, - and ., at most 64".into(),
+        })
+    }
+}
+
 fn input_name(input: &Input) -> &'static str {
     match input {
         Input::Next => "next",
@@ -1325,6 +1496,7 @@ fn input_name(input: &Input) -> &'static str {
         Input::Back => "back",
         Input::Feedback { .. } => "feedback",
         Input::Abandon => "abandon",
+        Input::DeskStatus { .. } => "desk_status",
     }
 }
 

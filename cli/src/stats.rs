@@ -25,6 +25,15 @@ pub struct ScenarioStats {
     feedback_unhelpful: u64,
     /// Per step: how many sessions viewed it, and how many ended there without an outcome.
     steps: BTreeMap<String, StepStats>,
+    /// Handoffs a person accepted (the desk's `accepted` status).
+    reached_person: u64,
+    /// Median seconds from the handoff to a person accepting it.
+    median_seconds_to_person: Option<i64>,
+    /// Routes that moved on: escalations offered fallbacks because every
+    /// preferred channel was closed, and channels the desk failed on.
+    route_fallbacks: u64,
+    #[serde(skip)]
+    to_person: Vec<i64>,
 }
 
 /// Figures for one step.
@@ -77,10 +86,23 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
             "resolved" if track.outcome.is_none() => track.outcome = Some("resolved"),
             "escalated" => {
                 track.outcome = Some("escalated");
+                if event.get("fallback").and_then(|v| v.as_bool()) == Some(true) {
+                    stats.route_fallbacks += 1;
+                }
                 let reason = event.get("reason").and_then(|v| v.as_str()).unwrap_or("?");
                 *stats.escalation_reasons.entry(reason.to_owned()).or_default() += 1;
             }
             "abandoned" if track.outcome.is_none() => track.outcome = Some("abandoned"),
+            "handoff_status" => match event.get("state").and_then(|v| v.as_str()) {
+                Some("accepted") => {
+                    stats.reached_person += 1;
+                    if let Some(t) = event.get("seconds_since_handoff").and_then(|v| v.as_i64()) {
+                        stats.to_person.push(t);
+                    }
+                }
+                Some("failed") => stats.route_fallbacks += 1,
+                _ => {}
+            },
             "feedback" => match event.get("helpful").and_then(|v| v.as_bool()) {
                 Some(true) => stats.feedback_helpful += 1,
                 Some(false) => stats.feedback_unhelpful += 1,
@@ -105,6 +127,8 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
     }
     for s in by_scenario.values_mut() {
         let total = s.resolved + s.escalated + s.abandoned + s.open;
+        s.to_person.sort_unstable();
+        s.median_seconds_to_person = s.to_person.get(s.to_person.len() / 2).copied();
         s.deflection_rate = if total == 0 { 0.0 } else { (s.resolved as f64 / total as f64 * 1000.0).round() / 1000.0 };
     }
     match format {
@@ -130,6 +154,10 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
                     if st.dropped > 0 {
                         println!("    drop-off at {step}: {} of {} views", st.dropped, st.viewed);
                     }
+                }
+                if s.reached_person + s.route_fallbacks > 0 {
+                    let median = s.median_seconds_to_person.map(|m| format!(", median {m} s to accept")).unwrap_or_default();
+                    println!("    a person: {} reached{median}; {} route fallback(s)", s.reached_person, s.route_fallbacks);
                 }
                 if s.feedback_helpful + s.feedback_unhelpful > 0 {
                     println!("    feedback: {} helpful, {} not helpful", s.feedback_helpful, s.feedback_unhelpful);

@@ -468,3 +468,29 @@ fn handoff_render_prints_a_desks_calls_and_refuses_a_bad_mapping_with_its_path()
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("desk.reserved_key") && err.contains("/fields/0/to"), "{err}");
 }
+
+#[test]
+fn stats_reports_time_to_a_person_and_route_fallbacks() {
+    let dir = std::env::temp_dir().join(format!("inscene-desk-stats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let log = dir.join("events.jsonl");
+    let lines = [
+        r#"{"type": "started", "at": 100, "session": "a", "scenario": "order_missing"}"#,
+        r#"{"type": "escalated", "at": 110, "session": "a", "scenario": "order_missing", "reason": "user_request", "fallback": true}"#,
+        r#"{"type": "handoff_status", "at": 150, "session": "a", "scenario": "order_missing", "state": "failed", "reason": "no_agents", "seconds_since_handoff": 40}"#,
+        r#"{"type": "handoff_status", "at": 230, "session": "a", "scenario": "order_missing", "state": "accepted", "seconds_since_handoff": 120}"#,
+        r#"{"type": "started", "at": 100, "session": "b", "scenario": "order_missing"}"#,
+        r#"{"type": "escalated", "at": 100, "session": "b", "scenario": "order_missing", "reason": "content"}"#,
+        r#"{"type": "handoff_status", "at": 130, "session": "b", "scenario": "order_missing", "state": "accepted", "seconds_since_handoff": 30}"#,
+    ];
+    std::fs::write(&log, lines.join("\n")).expect("write");
+    let out = inscene().args(["stats", "--format", "json"]).arg(&log).output().expect("runs");
+    assert!(out.status.success());
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let s = &figures["order_missing"];
+    assert_eq!(s["reached_person"], 2);
+    assert_eq!(s["median_seconds_to_person"], 120);
+    assert_eq!(s["route_fallbacks"], 2);
+    let human = inscene().arg("stats").arg(&log).output().expect("runs");
+    assert!(String::from_utf8_lossy(&human.stdout).contains("a person: 2 reached, median 120 s to accept; 2 route fallback(s)"));
+}

@@ -115,3 +115,103 @@ fn a_malformed_desk_is_a_typed_context_error_naming_the_field() {
         assert!(err.to_string().contains(field), "{err} should name {field}");
     }
 }
+
+/// The sample catalog with opening hours: weekdays 09:00-18:00 in China Standard Time.
+fn with_hours() -> Catalog {
+    let mut doc: serde_json::Value = serde_json::from_str(&read(SAMPLE_CATALOG)).unwrap();
+    doc["escalation_policy"]["hours"] = serde_json::json!({
+        "*": { "utc_offset_minutes": 480, "open": [
+            { "days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "18:00" }
+        ] }
+    });
+    Catalog::from_json(&doc.to_string()).expect("loads")
+}
+
+const SATURDAY_NOON_CST: i64 = 1_795_233_600;
+const MONDAY_9_CST: i64 = 1_795_395_600;
+const WEDNESDAY_10_CST: i64 = 1_795_572_000;
+
+#[test]
+fn outside_opening_hours_a_call_back_or_a_ticket_and_when_the_desk_opens() {
+    let catalog = with_hours();
+    let ctx = context("null");
+    let request = StartRequest::for_scenario("s", "order_missing");
+    let (mut session, _) = Session::start(&catalog, &ctx, &request, SATURDAY_NOON_CST).expect("starts");
+    // The offer on the step already says it: no chat on a Saturday.
+    let view = session.view(&catalog, &ctx, SATURDAY_NOON_CST);
+    assert!(!view.human.channels.contains(&Channel::Chat), "{:?}", view.human.channels);
+    session.apply(&catalog, &ctx, &Input::AskHuman, SATURDAY_NOON_CST).expect("applies");
+    let e = session.state().escalation.as_ref().expect("escalated");
+    assert!(e.channels.iter().all(|c| matches!(c, Channel::Callback | Channel::Ticket)), "{:?}", e.channels);
+    assert_eq!(e.opens_at, Some(MONDAY_9_CST));
+
+    // On a Wednesday morning, chat as the content prefers.
+    let (mut session, _) = Session::start(&catalog, &ctx, &request, WEDNESDAY_10_CST).expect("starts");
+    session.apply(&catalog, &ctx, &Input::AskHuman, WEDNESDAY_10_CST).expect("applies");
+    let e = session.state().escalation.as_ref().expect("escalated");
+    assert_eq!(e.channels.first(), Some(&Channel::Chat));
+    assert_eq!(e.opens_at, None);
+
+    // The host's word wins over the hours: its chat is staffed this Saturday.
+    let ctx = context(r#"{"channels": {"chat": {"open": true}}}"#);
+    let (mut session, _) = Session::start(&catalog, &ctx, &request, SATURDAY_NOON_CST).expect("starts");
+    session.apply(&catalog, &ctx, &Input::AskHuman, SATURDAY_NOON_CST).expect("applies");
+    let e = session.state().escalation.as_ref().unwrap();
+    assert_eq!((e.channels.first(), e.opens_at), (Some(&Channel::Chat), None));
+}
+
+#[test]
+fn hours_at_knows_every_minute_of_a_week() {
+    let hours: inscene::content::BusinessHours = serde_json::from_value(serde_json::json!({
+        "utc_offset_minutes": 480,
+        "open": [{ "days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "18:00" }]
+    }))
+    .unwrap();
+    // Every minute from Saturday noon: open exactly on weekday working minutes, and when
+    // closed, the next opening is the next weekday 09:00 after now.
+    for m in 0..(7 * 24 * 60) {
+        let now = SATURDAY_NOON_CST + m * 60;
+        let local = now + 480 * 60;
+        let weekday = ((local.div_euclid(86_400)) + 3).rem_euclid(7);
+        let minute = local.rem_euclid(86_400) / 60;
+        let want_open = weekday < 5 && (540..1080).contains(&minute);
+        let (open, opens_at) = inscene::escalation::hours_at(&hours, now);
+        assert_eq!(open, want_open, "minute {m}");
+        if let Some(at) = opens_at {
+            assert!(!open && at > now && at - now <= 3 * 86_400, "minute {m}");
+            let l = at + 480 * 60;
+            assert_eq!(l.rem_euclid(86_400), 9 * 3600, "opens at 09:00");
+            assert!((l.div_euclid(86_400) + 3).rem_euclid(7) < 5, "on a weekday");
+        } else {
+            assert!(open, "minute {m}: closed without an opening");
+        }
+    }
+}
+
+#[test]
+fn malformed_hours_are_lint_errors_at_their_path() {
+    let mut doc: serde_json::Value = serde_json::from_str(&read(SAMPLE_CATALOG)).unwrap();
+    doc["escalation_policy"]["hours"] = serde_json::json!({
+        "orders": { "utc_offset_minutes": 480, "open": [
+            { "days": ["monday"], "from": "9:00", "to": "18:00" },
+            { "days": ["sat"], "from": "18:00", "to": "09:00" }
+        ] }
+    });
+    let report = inscene::lint(&doc.to_string());
+    let found: Vec<(String, String)> =
+        report.diagnostics.iter().map(|d| (d.code.as_str().to_owned(), d.path.clone())).collect();
+    for path in [
+        "/escalation_policy/hours/orders/open/0/days",
+        "/escalation_policy/hours/orders/open/0",
+        "/escalation_policy/hours/orders/open/1",
+    ] {
+        assert!(found.iter().any(|(c, p)| c == "content.schema" && p == path), "{path} in {found:?}");
+    }
+    // Well-formed hours lint clean.
+    let mut doc: serde_json::Value = serde_json::from_str(&read(SAMPLE_CATALOG)).unwrap();
+    doc["escalation_policy"]["hours"] = serde_json::json!({
+        "*": { "utc_offset_minutes": 480, "open": [{ "days": ["mon"], "from": "09:00", "to": "24:00" }] }
+    });
+    let report = inscene::lint(&doc.to_string());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}

@@ -156,8 +156,12 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
                     }
                 }
                 if s.reached_person + s.route_fallbacks > 0 {
-                    let median = s.median_seconds_to_person.map(|m| format!(", median {m} s to accept")).unwrap_or_default();
-                    println!("    a person: {} reached{median}; {} route fallback(s)", s.reached_person, s.route_fallbacks);
+                    let median =
+                        s.median_seconds_to_person.map(|m| format!(", median {m} s to accept")).unwrap_or_default();
+                    println!(
+                        "    a person: {} reached{median}; {} route fallback(s)",
+                        s.reached_person, s.route_fallbacks
+                    );
                 }
                 if s.feedback_helpful + s.feedback_unhelpful > 0 {
                     println!("    feedback: {} helpful, {} not helpful", s.feedback_helpful, s.feedback_unhelpful);

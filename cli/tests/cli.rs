@@ -492,5 +492,8 @@ fn stats_reports_time_to_a_person_and_route_fallbacks() {
     assert_eq!(s["median_seconds_to_person"], 120);
     assert_eq!(s["route_fallbacks"], 2);
     let human = inscene().arg("stats").arg(&log).output().expect("runs");
-    assert!(String::from_utf8_lossy(&human.stdout).contains("a person: 2 reached, median 120 s to accept; 2 route fallback(s)"));
+    assert!(
+        String::from_utf8_lossy(&human.stdout)
+            .contains("a person: 2 reached, median 120 s to accept; 2 route fallback(s)")
+    );
 }

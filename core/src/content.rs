@@ -288,9 +288,65 @@ pub struct EscalationPolicy {
     /// Rules for user segments (elderly, VIP tiers, ...). A flow's list replaces the catalog's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<SegmentRule>>,
+    /// When people answer, per agent queue (`"*"`: every queue without its
+    /// own). Outside them live channels (chat, voice, video) count as
+    /// closed unless the host's `desk` says otherwise, and an escalation
+    /// offers a call back or a ticket and says when the desk opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<std::collections::BTreeMap<String, BusinessHours>>,
 }
 
-crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments });
+crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments, opt hours });
+
+/// A queue's opening hours.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BusinessHours {
+    /// The desk's offset from UTC, in minutes (480 for China Standard Time).
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
+    /// When it is open, in the desk's local time.
+    pub open: Vec<OpenWindow>,
+}
+
+crate::wire::wire_struct!(BusinessHours { def utc_offset_minutes, req open });
+
+/// One opening window, the same on each of its days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OpenWindow {
+    /// Days: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`.
+    pub days: Vec<String>,
+    /// Opening time, `HH:MM` (24-hour clock).
+    pub from: String,
+    /// Closing time, `HH:MM`, after `from` (`24:00` for midnight).
+    pub to: String,
+}
+
+crate::wire::wire_struct!(OpenWindow { req days, req from, req to });
+
+impl OpenWindow {
+    /// Minutes after midnight of `from` and `to`, when both are well formed
+    /// and `from` comes first.
+    pub fn minutes(&self) -> Option<(u32, u32)> {
+        let parse = |t: &str| -> Option<u32> {
+            let (h, m) = t.split_once(':')?;
+            if h.len() != 2 || m.len() != 2 {
+                return None;
+            }
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+        };
+        let (a, b) = (parse(&self.from)?, parse(&self.to)?);
+        (a < b).then_some((a, b))
+    }
+
+    /// The window's days as numbers, Monday 0; `None` when one is not a day.
+    pub fn day_numbers(&self) -> Option<Vec<u32>> {
+        const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        self.days.iter().map(|d| DAYS.iter().position(|x| x == d).map(|i| i as u32)).collect()
+    }
+}
 
 /// Escalation rule for users in one segment.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -50,6 +50,59 @@ pub struct Route {
     pub wait_seconds: Option<u64>,
 }
 
+/// Whether a queue with these hours is open at `now`, and if not, when it
+/// next opens (within a week; `None` when no window is well formed).
+pub fn hours_at(hours: &crate::content::BusinessHours, now: i64) -> (bool, Option<i64>) {
+    let offset = i64::from(hours.utc_offset_minutes.clamp(-1440, 1440)) * 60;
+    let local = now.saturating_add(offset);
+    let day = local.div_euclid(86_400);
+    let minute = local.rem_euclid(86_400) / 60;
+    // 1970-01-01 was a Thursday: day 0 is weekday 3 (Monday 0).
+    let weekday = |d: i64| (d + 3).rem_euclid(7) as u32;
+    let windows: Vec<(Vec<u32>, u32, u32)> =
+        hours.open.iter().filter_map(|w| Some((w.day_numbers()?, w.minutes()?.0, w.minutes()?.1))).collect();
+    let open_now = windows
+        .iter()
+        .any(|(days, from, to)| days.contains(&weekday(day)) && i64::from(*from) <= minute && minute < i64::from(*to));
+    if open_now {
+        return (true, None);
+    }
+    let mut next: Option<i64> = None;
+    for d in 0..=7 {
+        for (days, from, _) in &windows {
+            if days.contains(&weekday(day + d)) {
+                let start = (day + d) * 86_400 + i64::from(*from) * 60 - offset;
+                if start > now && next.is_none_or(|n| start < n) {
+                    next = Some(start);
+                }
+            }
+        }
+    }
+    (false, next)
+}
+
+/// The desk as the host described it, with the queue's hours added: outside
+/// them, the live channels the host did not mention are closed. Also says
+/// when the queue opens, if it is closed.
+pub fn desk_with_hours(
+    desk: &BTreeMap<Channel, ChannelState>,
+    policy: &EffectivePolicy,
+    queue: Option<&str>,
+    now: i64,
+) -> (BTreeMap<Channel, ChannelState>, Option<i64>) {
+    let mut out = desk.clone();
+    let hours = queue.and_then(|q| policy.hours.get(q)).or_else(|| policy.hours.get("*"));
+    let Some(hours) = hours else { return (out, None) };
+    let (open, opens_at) = hours_at(hours, now);
+    if open {
+        return (out, None);
+    }
+    for c in [Channel::Chat, Channel::Voice, Channel::Video] {
+        out.entry(c).or_insert(ChannelState { open: false, wait_seconds: None, queue_length: None });
+    }
+    (out, opens_at)
+}
+
 /// Asynchronous routes, in the order they are offered when every preferred
 /// channel is closed: a call back, then a ticket.
 const FALLBACKS: [Channel; 2] = [Channel::Callback, Channel::Ticket];
@@ -101,6 +154,8 @@ pub struct EffectivePolicy {
     pub queue: Option<String>,
     /// Segment rules.
     pub segments: Vec<SegmentRule>,
+    /// Opening hours per queue (`*`: the rest).
+    pub hours: BTreeMap<String, crate::content::BusinessHours>,
 }
 
 /// Merges the flow's overrides over the catalog policy over built-in defaults.
@@ -122,6 +177,7 @@ pub fn effective_policy(catalog: &Catalog, flow: Option<&Flow>) -> EffectivePoli
         channels: pick!(channels).filter(|c| !c.is_empty()).unwrap_or_else(|| DEFAULT_CHANNELS.to_vec()),
         queue: pick!(queue),
         segments: pick!(segments).unwrap_or_default(),
+        hours: pick!(hours).unwrap_or_default(),
     }
 }
 

@@ -1217,6 +1217,37 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             }
         }
         self.channels(&policy.channels, &p.key("channels"));
+        let hours_path = p.key("hours");
+        for (queue, hours) in policy.hours.iter().flatten() {
+            let hp = hours_path.key(queue);
+            let open_path = hp.key("open");
+            if !(-1440..=1440).contains(&hours.utc_offset_minutes) {
+                self.error(Code::OutOfRange, &hp.key("utc_offset_minutes"), "must be within a day (-1440 to 1440)");
+            }
+            if hours.open.is_empty() {
+                self.warn(
+                    Code::OutOfRange,
+                    &open_path,
+                    "no opening window: live channels of this queue are always closed",
+                );
+            }
+            for (i, w) in hours.open.iter().enumerate() {
+                let wp = open_path.index(i);
+                if w.days.is_empty() || w.day_numbers().is_none() {
+                    self.error(Code::Schema, &wp.key("days"), "days are mon, tue, wed, thu, fri, sat and sun");
+                }
+                if w.minutes().is_none() {
+                    self.error(
+                        Code::Schema,
+                        &wp,
+                        format!(
+                            "`from` {:?} and `to` {:?} must be HH:MM (24-hour, `24:00` for midnight), `from` first",
+                            w.from, w.to
+                        ),
+                    );
+                }
+            }
+        }
         if let Some(segments) = &policy.segments {
             let sp = p.key("segments");
             self.unique_ids(segments.iter().map(|s| s.segment.as_str()), &sp, "segment", "segment");

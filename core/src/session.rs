@@ -120,9 +120,14 @@ pub struct EscalationState {
     /// Channels the desk failed on, in order: the route moved past them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failed: Vec<Channel>,
+    /// When the queue's hours open again, seconds since the Unix epoch, if
+    /// it is closed now (its live channels are then closed unless the host
+    /// said otherwise): "a person answers from 09:00".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<i64>,
 }
 
-crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed, opt desk, def failed });
+crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed, opt desk, def failed, opt opens_at });
 
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1151,6 +1156,7 @@ impl Session {
             closed: route.closed,
             desk: None,
             failed: Vec::new(),
+            opens_at: None,
         });
         self.say(Speaker::Bot, hit.resources);
         events.push(
@@ -1283,9 +1289,15 @@ impl Session {
         // A vulnerable user's channel preference (voice for the elderly) wins over the step's.
         let preferred =
             segment_channels.or(step_channels).filter(|c| !c.is_empty()).unwrap_or_else(|| policy.channels.clone());
-        // What the desk can do now: the open ones of those, or a call back or a ticket.
-        let route = escalation::route(&preferred, ctx.desk());
+        let queue = step_queue.or_else(|| self.intervention_queue(catalog)).or_else(|| policy.queue.clone());
+        // What the desk can do now (the host's word, and the queue's hours):
+        // the open ones of those, or a call back or a ticket.
+        let (desk, opens_at) = escalation::desk_with_hours(ctx.desk(), &policy, queue.as_deref(), now);
+        let route = escalation::route(&preferred, &desk);
         let channels = route.channels;
+        // A live channel the host keeps open answers now, whatever the hours.
+        let opens_at =
+            opens_at.filter(|_| !matches!(channels.first(), Some(Channel::Chat | Channel::Voice | Channel::Video)));
         let mut priority = human.priority.max(step_priority);
         if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
             priority = priority.max(Priority::High);
@@ -1296,7 +1308,7 @@ impl Session {
             detail: detail.clone(),
             priority,
             channels: channels.clone(),
-            queue: step_queue.or_else(|| self.intervention_queue(catalog)).or_else(|| policy.queue.clone()),
+            queue,
             follow_up,
             urgency,
             crisis_resources: None,
@@ -1305,6 +1317,7 @@ impl Session {
             closed: route.closed,
             desk: None,
             failed: Vec::new(),
+            opens_at,
         });
         self.say(Speaker::System, format!("escalated: {reason}"));
         let mut e = self.event("escalated", now).with("reason", reason).with("priority", priority_name(priority));
@@ -1425,7 +1438,9 @@ impl Session {
         let segment_channels = rules.iter().find_map(|r| r.channels.clone());
         let follow_up = rules.iter().any(|r| r.follow_up);
         let preferred = segment_channels.clone().unwrap_or_else(|| policy.channels.clone());
-        let channels = escalation::route(&preferred, ctx.desk()).channels;
+        let queue = self.intervention_queue(catalog).or_else(|| policy.queue.clone());
+        let (desk, _) = escalation::desk_with_hours(ctx.desk(), &policy, queue.as_deref(), now);
+        let channels = escalation::route(&preferred, &desk).channels;
         let prominent = !reasons.is_empty();
         let view = HumanView {
             available: true,

@@ -8,6 +8,17 @@ export interface ActionResult {
   data?: unknown;
 }
 
+/** What the help desk says of a handoff. */
+export interface DeskStatusReport {
+  state: "queued" | "accepted" | "failed" | "completed";
+  /** Place in the queue, when queued. */
+  position?: number;
+  /** Estimated wait in seconds, when queued. */
+  wait_seconds?: number;
+  /** The desk's failure code (`no_agents`), when failed: a code, never words. */
+  reason?: string;
+}
+
 /**
  * `<help-panel catalog="/help/catalog.json" locale="zh-Hans" wasm="/inscene_bg.wasm">`.
  * Theme with CSS custom properties: --inscene-font, --inscene-font-size, --inscene-bg,
@@ -32,6 +43,8 @@ export declare class HelpPanel extends HTMLElement {
   hostEvent(event: HostEvent): Promise<Intervention | undefined>;
   /** Starts a scenario's flow directly. */
   start(scenario: string): void;
+  /** Relays what the help desk says of the handoff; a failure shows the next route. */
+  deskStatus(report: DeskStatusReport): void;
 }
 
 /** The UI language for a BCP 47 tag. */

@@ -40,6 +40,10 @@ const UI = {
     channels: { chat: "chat", voice: "phone call", video: "video call", callback: "call back", ticket: "message" },
     via: "By",
     wait: (n) => `a person answers in about ${n} min`,
+    queued: (n) => `you are number ${n} in the queue`,
+    opens: (when) => `a person answers from ${when}`,
+    deskAccepted: "a person has joined",
+    deskCompleted: "the person has finished",
   },
   "zh-Hans": {
     panel: "帮助",
@@ -68,6 +72,10 @@ const UI = {
     channels: { chat: "在线聊天", voice: "电话", video: "视频通话", callback: "回电", ticket: "留言" },
     via: "方式",
     wait: (n) => `预计 ${n} 分钟内有人接待`,
+    queued: (n) => `你在队列中排第 ${n} 位`,
+    opens: (when) => `客服 ${when} 起接待`,
+    deskAccepted: "客服已接入",
+    deskCompleted: "客服已结束服务",
   },
   "zh-Hant": {
     panel: "幫助",
@@ -96,6 +104,10 @@ const UI = {
     channels: { chat: "線上聊天", voice: "電話", video: "視訊通話", callback: "回電", ticket: "留言" },
     via: "方式",
     wait: (n) => `預計 ${n} 分鐘內有人接待`,
+    queued: (n) => `你在佇列中排第 ${n} 位`,
+    opens: (when) => `客服 ${when} 起接待`,
+    deskAccepted: "客服已接入",
+    deskCompleted: "客服已結束服務",
   },
 };
 
@@ -295,6 +307,16 @@ export class HelpPanel extends HTMLElement {
     this._startSession({ scenario });
   }
 
+  /**
+   * Relays what the help desk says of the handoff: `{ state: "queued", position, wait_seconds }`,
+   * `{ state: "accepted" }`, `{ state: "failed", reason: "no_agents" }` (the next route is shown) or
+   * `{ state: "completed" }`.
+   */
+  deskStatus(report) {
+    if (!this._state.session) return;
+    this._input("apply", { ...report, type: "desk_status" });
+  }
+
   // ---- internals ------------------------------------------------------------------
 
   _t() {
@@ -469,6 +491,27 @@ export class HelpPanel extends HTMLElement {
     }
   }
 
+  /** What the desk said, and when a person will answer, as short phrases. */
+  _deskNews(t, escalation) {
+    if (!escalation) return [];
+    const desk = escalation.desk;
+    if (desk?.state === "accepted") return [t.deskAccepted];
+    if (desk?.state === "completed") return [t.deskCompleted];
+    const news = [];
+    if (desk?.state === "queued" && desk.position != null) news.push(t.queued(desk.position));
+    if (escalation.wait_seconds != null) news.push(t.wait(Math.max(1, Math.round(escalation.wait_seconds / 60))));
+    else if (escalation.opens_at != null) {
+      const tag = uiLocale(this.getAttribute("locale") || this._context.locale || globalThis.navigator?.language);
+      const when = new Date(escalation.opens_at * 1000).toLocaleString(tag, {
+        weekday: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+      });
+      news.push(t.opens(when));
+    }
+    return news;
+  }
+
   _render() {
     const t = this._t();
     const body = this._body;
@@ -503,8 +546,10 @@ export class HelpPanel extends HTMLElement {
             "p",
             { class: "status", "data-testid": "route" },
             // The escalation's own route (the desk's open channels, or its fallbacks), and the wait the desk gave.
-            `${t.via}: ${(view.escalation?.channels ?? view.human?.channels ?? []).map((c) => t.channels[c] ?? c).join(" · ")}` +
-              (view.escalation?.wait_seconds != null ? ` · ${t.wait(Math.max(1, Math.round(view.escalation.wait_seconds / 60)))}` : ""),
+            [
+              `${t.via}: ${(view.escalation?.channels ?? view.human?.channels ?? []).map((c) => t.channels[c] ?? c).join(" · ")}`,
+              ...this._deskNews(t, view.escalation),
+            ].join(" · "),
           )
         : h(
             "button",

@@ -99,6 +99,14 @@ test("a person before any help: nothing matches the screen, the packet still car
   const names = { chat: "chat", voice: "phone call", video: "video call", callback: "call back", ticket: "message" };
   const route = await page.locator("help-panel [data-testid=route]").textContent();
   assert.equal(route, `By: ${packet.channels.map((c) => names[c]).join(" · ")}`);
+  // The desk's word comes back: a place in the queue, then a failure moves on to the next route, then a person.
+  const routeText = () => page.locator("help-panel [data-testid=route]").textContent();
+  await page.evaluate(() => document.querySelector("help-panel").deskStatus({ state: "queued", position: 3, wait_seconds: 300 }));
+  assert.match(await routeText(), /you are number 3 in the queue · a person answers in about 5 min$/);
+  await page.evaluate(() => document.querySelector("help-panel").deskStatus({ state: "failed", reason: "no_agents" }));
+  assert.equal(await routeText(), `By: ${packet.channels.slice(1).map((c) => names[c]).join(" · ")}`);
+  await page.evaluate(() => document.querySelector("help-panel").deskStatus({ state: "accepted" }));
+  assert.match(await routeText(), / · a person has joined$/);
   await page.screenshot({ path: `${ARTIFACTS}/person-before-any-help.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

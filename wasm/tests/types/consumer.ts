@@ -36,6 +36,11 @@ export async function main(json: string): Promise<string> {
   typed.onAction = async (request): Promise<ActionResult> => ({ outcome: request.action ? "success" : "failure" });
   typed.onHandoff = (p) => console.log(p?.reason, p?.channels.join());
   panel.addEventListener("help-handoff", (e) => console.log(e.detail?.session));
+  typed.deskStatus({ state: "queued", position: 2, wait_seconds: 60 });
+  // @ts-expect-error a desk's state is a closed set
+  typed.deskStatus({ state: "lost" });
+  const wait: number | null | undefined = view.escalation?.wait_seconds;
+  console.log(wait, view.escalation?.desk?.state, view.escalation?.opens_at);
   return [reasons.join(), priority, findings.join(), held, bad, view.text].join("\n");
 }
 

@@ -215,3 +215,30 @@ fn malformed_hours_are_lint_errors_at_their_path() {
     let report = inscene::lint(&doc.to_string());
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
+
+#[test]
+fn a_failure_after_closing_time_moves_on_to_a_route_still_open() {
+    const WEDNESDAY_17_59_CST: i64 = 1_795_600_740;
+    let catalog = with_hours();
+    // Elderly users prefer voice, then video, then a call back.
+    let ctx = Context::from_json(
+        r#"{"locale": "en", "screen": "orders/detail", "entities": {"order": {"id": "1", "status": "deleted"}}, "user": {"segments": ["elderly"]}}"#,
+    )
+    .expect("context");
+    let request = StartRequest::for_scenario("s", "order_missing");
+    let (mut session, _) = Session::start(&catalog, &ctx, &request, WEDNESDAY_17_59_CST).expect("starts");
+    session.apply(&catalog, &ctx, &Input::AskHuman, WEDNESDAY_17_59_CST).expect("applies");
+    let before = session.state().escalation.as_ref().unwrap().channels.clone();
+    assert_eq!(before.first(), Some(&Channel::Voice), "{before:?}");
+    // Voice fails two minutes later, after 18:00: video is closed by then too.
+    let failed = Input::DeskStatus {
+        state: inscene::session::DeskState::Failed,
+        position: None,
+        wait_seconds: None,
+        reason: Some("no_agents".into()),
+    };
+    session.apply(&catalog, &ctx, &failed, WEDNESDAY_17_59_CST + 120).expect("applies");
+    let e = session.state().escalation.as_ref().unwrap();
+    assert!(!e.channels.contains(&Channel::Voice) && !e.channels.contains(&Channel::Video), "{:?}", e.channels);
+    assert!(!e.channels.is_empty());
+}

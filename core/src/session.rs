@@ -768,7 +768,7 @@ impl Session {
                 });
             }
             let reason = reason.as_deref().map(desk_code).transpose()?;
-            self.desk_status(ctx, *state, *position, *wait_seconds, reason, now, &mut events);
+            self.desk_status(catalog, ctx, *state, *position, *wait_seconds, reason, now, &mut events);
             return Ok(events);
         }
         match (self.state.status, input) {
@@ -1339,6 +1339,7 @@ impl Session {
     #[allow(clippy::too_many_arguments)]
     fn desk_status(
         &mut self,
+        catalog: &Catalog,
         ctx: &Context,
         state: DeskState,
         position: Option<u64>,
@@ -1348,7 +1349,10 @@ impl Session {
         events: &mut Vec<Event>,
     ) {
         let mut e = self.event("handoff_status", now).with("state", desk_state_name(state));
+        let policy = self.policy(catalog);
         let Some(esc) = self.state.escalation.as_mut() else { return };
+        // The host's word and the queue's hours, as when it escalated.
+        let (desk, _) = escalation::desk_with_hours(ctx.desk(), &policy, esc.queue.as_deref(), now);
         let channel = esc.channels.first().copied().unwrap_or(Channel::Ticket);
         e = e.with("channel", channel_name(channel)).with("seconds_since_handoff", now.saturating_sub(esc.at).max(0));
         match state {
@@ -1364,7 +1368,7 @@ impl Session {
             DeskState::Failed => {
                 esc.failed.push(channel);
                 let left: Vec<Channel> = esc.channels.iter().copied().filter(|c| !esc.failed.contains(c)).collect();
-                let route = escalation::route(&left, ctx.desk());
+                let route = escalation::route(&left, &desk);
                 let mut next: Vec<Channel> = route.channels.into_iter().filter(|c| !esc.failed.contains(c)).collect();
                 if next.is_empty() {
                     // Every route failed once: a ticket is answered when the desk can.

@@ -62,6 +62,24 @@ fun main() {
         expect(packet["channels"]!!.arr().first().str() == "voice", "voice first")
     }
 
+    check("the desk's availability and status, typed") {
+        val ctx = """{"locale":"en","entities":{"order":{"id":"1","status":"deleted"}},"desk":{"channels":{"chat":{"open":false},"callback":{"open":true,"wait_seconds":900}}}}"""
+        val s = catalog.startSession("kt-desk", "order_missing", null, ctx, NOW, null)
+        val v = s.askHuman(NOW)
+        expect(v.escalationChannels.first() == "callback" && "chat" !in v.escalationChannels, "route ${v.escalationChannels}")
+        expect(v.escalationWaitSeconds == 900UL, "wait ${v.escalationWaitSeconds}")
+        val q = s.deskStatus("queued", 2UL, 600UL, null, NOW + 5)
+        expect(q.deskState == "queued" && q.deskPosition == 2UL, "queued ${q.deskState} ${q.deskPosition}")
+        val f = s.deskStatus("failed", null, null, "no_agents", NOW + 10)
+        expect(f.escalationChannels == listOf("ticket"), "next route ${f.escalationChannels}")
+        try {
+            s.deskStatus("failed", null, null, "Agent Li Wei is away", NOW + 11)
+            throw AssertionError("free text accepted")
+        } catch (e: HelpException.Failed) {
+            expect(e.code == "session.invalid_input", "code ${e.code}")
+        }
+    }
+
     check("content errors arrive typed") {
         val broken = read("content/sample-shop.json").replaceFirst("\"next\": \"open_deleted\"", "\"next\": \"open_delted\"")
         try {

@@ -97,6 +97,26 @@ class BindingTests(unittest.TestCase):
         self.assertTrue(packet["follow_up"])
         self.assertNotIn("13812345678", json.dumps(packet))
 
+    def test_desk_availability_and_status(self):
+        desk = {"channels": {"chat": {"open": False}, "callback": {"open": True, "wait_seconds": 900}}}
+        ctx = json.dumps({"locale": "en", "entities": {"order": {"id": "1", "status": "deleted"}}, "desk": desk})
+        s = self.catalog.start_session("py-desk", "order_missing", None, ctx, NOW, None)
+        view = s.ask_human(NOW)
+        self.assertEqual(view.escalation_channels[0], "callback")
+        self.assertNotIn("chat", view.escalation_channels)
+        self.assertEqual(view.escalation_wait_seconds, 900)
+        view = s.desk_status("queued", 2, 600, None, NOW + 5)
+        self.assertEqual((view.desk_state, view.desk_position, view.escalation_wait_seconds), ("queued", 2, 600))
+        view = s.desk_status("failed", None, None, "no_agents", NOW + 10)
+        self.assertEqual(view.escalation_channels, ["ticket"])
+        with self.assertRaises(sdk.HelpError.Failed) as e:
+            s.desk_status("failed", None, None, "Agent Li Wei is away", NOW + 11)
+        self.assertEqual(e.exception.code, "session.invalid_input")
+        with self.assertRaises(sdk.HelpError.Failed) as e:
+            s.desk_status("lost", None, None, None, NOW + 12)
+        self.assertEqual(e.exception.code, "session.invalid_input")
+        self.assertEqual(s.desk_status("accepted", None, None, None, NOW + 20).desk_state, "accepted")
+
     def test_typed_errors(self):
         broken = read("content/sample-shop.json").replace('"next": "open_deleted"', '"next": "open_delted"', 1)
         with self.assertRaises(sdk.HelpError.Failed) as caught:

@@ -403,6 +403,17 @@ pub struct StepView {
     pub escalation_reason: Option<String>,
     /// Escalation priority, once escalated.
     pub escalation_priority: Option<String>,
+    /// Where the escalation goes, best first: the channels the desk answers
+    /// on now, or the fallbacks (empty before an escalation).
+    pub escalation_channels: Vec<String>,
+    /// When a person will answer, in seconds, as the desk estimated it.
+    pub escalation_wait_seconds: Option<u64>,
+    /// When the queue's hours open again (seconds since the Unix epoch), if closed now.
+    pub escalation_opens_at: Option<i64>,
+    /// The desk's latest word: `queued`, `accepted`, `failed` or `completed`.
+    pub desk_state: Option<String>,
+    /// Place in the desk's queue, when queued.
+    pub desk_position: Option<u64>,
     /// A note (e.g. the content changed and the flow restarted).
     pub notice: Option<String>,
 }
@@ -469,6 +480,15 @@ impl HelpSession {
             can_go_back: v.can_go_back,
             escalation_reason: v.escalation.as_ref().map(|e| e.reason.clone()),
             escalation_priority: v.escalation.as_ref().map(|e| name(&e.priority)),
+            escalation_channels: v
+                .escalation
+                .as_ref()
+                .map(|e| e.channels.iter().map(name).collect())
+                .unwrap_or_default(),
+            escalation_wait_seconds: v.escalation.as_ref().and_then(|e| e.wait_seconds),
+            escalation_opens_at: v.escalation.as_ref().and_then(|e| e.opens_at),
+            desk_state: v.escalation.as_ref().and_then(|e| e.desk.as_ref()).map(|d| name(&d.state)),
+            desk_position: v.escalation.as_ref().and_then(|e| e.desk.as_ref()).and_then(|d| d.position),
             notice: v.notice,
         }
     }
@@ -549,6 +569,24 @@ impl HelpSession {
     /// The user left.
     pub fn abandon(&self, now: i64) -> Result<StepView, HelpError> {
         self.apply(Input::Abandon, now)
+    }
+
+    /// What the help desk says of the handoff, after an escalation: `state` is
+    /// `queued` (with `position` and `wait_seconds`), `accepted`, `failed`
+    /// (with a `reason` code such as `no_agents`; the next route is offered) or
+    /// `completed`.
+    pub fn desk_status(
+        &self,
+        state: String,
+        position: Option<u64>,
+        wait_seconds: Option<u64>,
+        reason: Option<String>,
+        now: i64,
+    ) -> Result<StepView, HelpError> {
+        let input = serde_json::json!({
+            "type": "desk_status", "state": state, "position": position, "wait_seconds": wait_seconds, "reason": reason,
+        });
+        self.apply_json(input.to_string(), now)
     }
 
     /// Applies an input given as JSON (`{"type":"choose","option":"yes"}`), as the golden vectors do.

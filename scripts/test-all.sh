@@ -89,6 +89,9 @@ fi
   -cp /usr/share/java/jna.jar -include-runtime -d "$out/kotlin-test.jar" -nowarn
 java -cp "$out/kotlin-test.jar:/usr/share/java/jna.jar" -Djna.library.path=target/debug -Dinscene.root="$PWD" KotlinTestKt 2>&1 | tee -a "$log"
 
+step "desk end to end: a real django-helpdesk on localhost, a session escalates into it and its status comes back"
+PYTHON_BINDINGS="$PWD/$out/python" INSCENE_BIN="$PWD/target/release/inscene" bash tests/desk/helpdesk/run.sh 2>&1 | tee -a "$log"
+
 step "web: build the wasm package, test it in Node, type-check it, drive the demo shop in headless Chromium"
 wb_version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' wasm/Cargo.toml)"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
@@ -148,7 +151,7 @@ fi
 
 # One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     /^(python|kotlin)-bindings:/ { p += $2; f += $4 }
+     /^(python|kotlin)-bindings:|^desk-e2e:/ { p += $2; f += $4 }
      /^fuzz-smoke:/ { p += $2; f += $4 }
      /^# pass / { p += $3 }
      /^# fail / { f += $3 }

@@ -183,7 +183,7 @@ enum HandoffCommand {
     Render {
         /// Handoff packet JSON file (as a session's escalation gives it).
         packet: PathBuf,
-        /// The desk: zendesk, intercom, salesforce, helpshift, chatwoot or bot_framework.
+        /// The desk: zendesk, intercom, salesforce, helpshift, chatwoot, bot_framework or django_helpdesk.
         #[arg(long)]
         to: String,
         /// Mapping JSON file: the desk's field ids for packet values, tags, the desk's options.
@@ -192,6 +192,18 @@ enum HandoffCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// What a desk says of a handoff, as the session's desk_status input (JSON on stdout):
+    /// a django-helpdesk ticket, or a Bot Framework handoff.status event.
+    Status {
+        /// The desk's reply JSON file: the ticket (GET /api/tickets/{id}/), or the event activity.
+        reply: PathBuf,
+        /// The desk: django_helpdesk or bot_framework.
+        #[arg(long)]
+        from: String,
+        /// django-helpdesk: the open tickets (GET /api/tickets/?status=1,2), for the place in the queue.
+        #[arg(long)]
+        queue: Option<PathBuf>,
     },
 }
 
@@ -261,6 +273,9 @@ fn main() -> ExitCode {
         Command::Handoff { action: HandoffCommand::Render { packet, to, mapping, format } } => {
             handoff_render(&packet, &to, mapping.as_deref(), format)
         }
+        Command::Handoff { action: HandoffCommand::Status { reply, from, queue } } => {
+            handoff_status(&reply, &from, queue.as_deref())
+        }
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }
@@ -301,6 +316,29 @@ fn handoff_render(packet: &std::path::Path, desk: &str, mapping: Option<&std::pa
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `inscene handoff status`: exit 0 with the `desk_status` input, 1 when
+/// the reply is not one the desk gives (its code and message on stderr).
+fn handoff_status(reply: &std::path::Path, desk: &str, queue: Option<&std::path::Path>) -> ExitCode {
+    let reply = match read(reply) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let queue = match queue.map(read).transpose() {
+        Ok(q) => q,
+        Err(code) => return code,
+    };
+    match inscene_desk::status_json(desk, &reply, queue.as_deref()) {
+        Ok(input) => {
+            println!("{input}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// Reports a usage problem (exit code 2).

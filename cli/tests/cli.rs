@@ -470,6 +470,28 @@ fn handoff_render_prints_a_desks_calls_and_refuses_a_bad_mapping_with_its_path()
 }
 
 #[test]
+fn handoff_status_reads_a_desks_reply_as_the_sessions_input() {
+    let dir = std::env::temp_dir().join(format!("inscene-desk-status-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let ticket = dir.join("ticket.json");
+    let open = dir.join("open.json");
+    std::fs::write(&ticket, r#"{"id": 8, "queue": 2, "status": 1, "assigned_to": null}"#).expect("write");
+    std::fs::write(&open, r#"{"results": [{"id": 5, "queue": 2, "status": 1, "assigned_to": null}]}"#).expect("write");
+    let out = inscene()
+        .args(["handoff", "status", "--from", "django_helpdesk", "--queue"])
+        .arg(&open)
+        .arg(&ticket)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"type":"desk_status","state":"queued","position":2}"#);
+
+    let out = inscene().args(["handoff", "status", "--from", "bot_framework"]).arg(&ticket).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("desk.reply_invalid"));
+}
+
+#[test]
 fn stats_reports_time_to_a_person_and_route_fallbacks() {
     let dir = std::env::temp_dir().join(format!("inscene-desk-stats-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");

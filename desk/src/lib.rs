@@ -16,8 +16,15 @@
 //! | Helpshift | custom issue fields, typed (`singleline`, `multiline`, `number`, `dropdown`, `checkbox`, `date`) |
 //! | Chatwoot | conversation custom attributes (never a built-in name such as `priority`), labels, a private note, priority, `toggle_status` |
 //! | Bot Framework | the `handoff.initiate` event activity with a `Transcript` attachment |
+//! | django-helpdesk | a ticket through its REST API: queue id, priority 1-5, `custom_<name>` fields, the summary as the description |
+//!
+//! The way back, [`status`], reads what a desk says of the handoff (a
+//! django-helpdesk ticket and its queue, a Bot Framework `handoff.status`
+//! event) as the session's `desk_status` input.
 //!
 //! See docs/DESKS.md for each desk's mapping and where its calls go.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -40,12 +47,21 @@ pub enum Desk {
     Chatwoot,
     /// Microsoft Bot Framework's handoff protocol.
     BotFramework,
+    /// django-helpdesk, the open-source ticket desk (its REST API).
+    DjangoHelpdesk,
 }
 
 impl Desk {
     /// Every desk, in the order of the table above.
-    pub const ALL: [Desk; 6] =
-        [Desk::Zendesk, Desk::Intercom, Desk::Salesforce, Desk::Helpshift, Desk::Chatwoot, Desk::BotFramework];
+    pub const ALL: [Desk; 7] = [
+        Desk::Zendesk,
+        Desk::Intercom,
+        Desk::Salesforce,
+        Desk::Helpshift,
+        Desk::Chatwoot,
+        Desk::BotFramework,
+        Desk::DjangoHelpdesk,
+    ];
 
     /// The desk's name in mappings and on the command line.
     pub fn name(self) -> &'static str {
@@ -56,6 +72,7 @@ impl Desk {
             Desk::Helpshift => "helpshift",
             Desk::Chatwoot => "chatwoot",
             Desk::BotFramework => "bot_framework",
+            Desk::DjangoHelpdesk => "django_helpdesk",
         }
     }
 
@@ -149,6 +166,10 @@ pub struct Mapping {
     /// Bot Framework: the conversation (needed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationRef>,
+    /// django-helpdesk: the desk's queue id for each of the packet's queues,
+    /// `*` for any other (needed: a ticket is always in a queue).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub queues: BTreeMap<String, u64>,
 }
 
 fn yes() -> bool {
@@ -179,7 +200,8 @@ pub struct Call {
 pub struct DeskError {
     /// Stable code: `desk.packet_invalid`, `desk.mapping_invalid`,
     /// `desk.option_missing`, `desk.field_invalid`, `desk.reserved_key`,
-    /// `desk.value_type`, `desk.unknown_desk`, `desk.desk_mismatch`.
+    /// `desk.value_type`, `desk.unknown_desk`, `desk.desk_mismatch`;
+    /// reading a desk's reply: `desk.reply_invalid`, `desk.no_status`.
     pub code: &'static str,
     /// What went wrong, for a person.
     pub message: String,
@@ -236,6 +258,7 @@ pub fn render(packet: &HandoffPacket, mapping: &Mapping, desk: Desk) -> Result<V
         Desk::Helpshift => ctx.helpshift(),
         Desk::Chatwoot => ctx.chatwoot(),
         Desk::BotFramework => ctx.bot_framework(),
+        Desk::DjangoHelpdesk => ctx.django_helpdesk(),
     }
 }
 
@@ -248,10 +271,7 @@ pub fn render_json(packet: &str, mapping: Option<&str>, desk: &str) -> Result<St
         Some(m) => serde_json::from_str(m).map_err(|e| err("desk.mapping_invalid", e.to_string(), None))?,
         None => Mapping { note: true, ..Mapping::default() },
     };
-    let desk = Desk::from_name(desk).ok_or_else(|| {
-        let names: Vec<&str> = Desk::ALL.iter().map(|d| d.name()).collect();
-        err("desk.unknown_desk", format!("no desk named {desk:?}; one of {}", names.join(", ")), None)
-    })?;
+    let desk = desk_named(desk)?;
     let calls = render(&packet, &mapping, desk)?;
     serde_json::to_string_pretty(&calls).map_err(|e| err("desk.packet_invalid", e.to_string(), None))
 }
@@ -570,6 +590,45 @@ impl Ctx<'_> {
         Ok(calls)
     }
 
+    fn django_helpdesk(&self) -> Result<Vec<Call>, DeskError> {
+        let p = self.packet;
+        let queues = &self.mapping.queues;
+        let queue = p.queue.as_ref().and_then(|q| queues.get(q)).or_else(|| queues.get("*")).ok_or_else(|| {
+            err(
+                "desk.option_missing",
+                format!(
+                    "a django-helpdesk ticket needs a queue id: map {} or \"*\" in queues",
+                    p.queue.as_deref().map_or("the packet's queue".to_owned(), |q| format!("{q:?}"))
+                ),
+                Some("/queues".into()),
+            )
+        })?;
+        // django-helpdesk: 1 is the highest priority, 5 the lowest.
+        let priority = match name_of(&p.priority).as_str() {
+            "urgent" => 1,
+            "high" => 2,
+            "low" => 4,
+            _ => 3,
+        };
+        let summary = summary(p);
+        let first = summary.lines().next().unwrap_or_default();
+        let title: String = format!("inscene: {first}").chars().take(200).collect();
+        let mut body = Map::new();
+        body.insert("queue".into(), Value::from(*queue));
+        body.insert("title".into(), Value::String(title));
+        body.insert("description".into(), Value::String(summary));
+        body.insert("priority".into(), Value::from(priority));
+        for (_, rule, v) in self.fields()? {
+            body.insert(format!("custom_{}", rule.to), scalar(v));
+        }
+        Ok(vec![Call {
+            name: "create_ticket".into(),
+            method: Some("POST".into()),
+            path: Some("/api/tickets/".into()),
+            body: Value::Object(body),
+        }])
+    }
+
     fn bot_framework(&self) -> Result<Vec<Call>, DeskError> {
         let c = self.mapping.conversation.as_ref().ok_or_else(|| {
             err(
@@ -632,6 +691,115 @@ impl Ctx<'_> {
         }
         Ok(vec![Call { name: "handoff.initiate".into(), method: None, path: None, body: activity }])
     }
+}
+
+/// What a desk says of a handoff, as the session's `desk_status` input
+/// (`{"type": "desk_status", "state": ..., "position": ..., "reason": ...}`):
+/// the host relays it to the session, through `apply` or `desk_status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// Always `desk_status`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `queued`, `accepted`, `failed` or `completed`.
+    pub state: &'static str,
+    /// Place in the queue, when queued and the desk says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<u64>,
+    /// The failure's code, when failed (a code, never the desk's words: it
+    /// reaches analytics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+fn state(state: &'static str) -> Status {
+    Status { kind: "desk_status", state, position: None, reason: None }
+}
+
+/// Reads what `desk` says of a handoff: for django-helpdesk the ticket as
+/// its API returns it (`GET /api/tickets/{id}/`) and, to know the place in
+/// the queue, the open tickets (`GET /api/tickets/?status=1,2`, one page
+/// or its `results`); for Bot Framework the `handoff.status` event activity.
+///
+/// django-helpdesk: resolved, closed or duplicate is `completed`; an open
+/// ticket with an agent assigned is `accepted`; otherwise `queued`, behind
+/// the open, unassigned tickets of the same queue opened before it.
+pub fn status(desk: Desk, reply: &Value, queue: Option<&Value>) -> Result<Status, DeskError> {
+    let bad = |what: &str| err("desk.reply_invalid", format!("not {what}"), None);
+    match desk {
+        Desk::DjangoHelpdesk => {
+            let id = reply.get("id").and_then(Value::as_u64).ok_or_else(|| bad("a django-helpdesk ticket (no id)"))?;
+            let code = reply
+                .get("status")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| bad("a django-helpdesk ticket (no status)"))?;
+            // django-helpdesk's Ticket.STATUS_CHOICES: 1 open, 2 reopened,
+            // 3 resolved, 4 closed, 5 duplicate.
+            match code {
+                3..=5 => return Ok(state("completed")),
+                1 | 2 => {}
+                other => return Err(bad(&format!("a django-helpdesk ticket status ({other})"))),
+            }
+            if reply.get("assigned_to").is_some_and(|a| !a.is_null()) {
+                return Ok(state("accepted"));
+            }
+            let mut queued = state("queued");
+            if let Some(listing) = queue {
+                let tickets = listing
+                    .get("results")
+                    .unwrap_or(listing)
+                    .as_array()
+                    .ok_or_else(|| bad("a django-helpdesk ticket listing"))?;
+                let ahead = tickets
+                    .iter()
+                    .filter(|t| {
+                        t.get("queue") == reply.get("queue")
+                            && t.get("assigned_to").is_none_or(Value::is_null)
+                            && matches!(t.get("status").and_then(Value::as_u64), Some(1 | 2))
+                            && t.get("id").and_then(Value::as_u64).is_some_and(|other| other < id)
+                    })
+                    .count() as u64;
+                queued.position = Some(ahead + 1);
+            }
+            Ok(queued)
+        }
+        Desk::BotFramework => {
+            if reply.get("name").and_then(Value::as_str) != Some("handoff.status") {
+                return Err(bad("a Bot Framework handoff.status event"));
+            }
+            match reply.pointer("/value/state").and_then(Value::as_str) {
+                Some("accepted") => Ok(state("accepted")),
+                Some("completed") => Ok(state("completed")),
+                // The protocol's failure message is words for a person; the
+                // session takes a code.
+                Some("failed") => Ok(Status { reason: Some("bot_framework_failed".into()), ..state("failed") }),
+                _ => Err(bad("a handoff.status state (accepted, failed or completed)")),
+            }
+        }
+        other => Err(err(
+            "desk.no_status",
+            format!("{} reports status through its own webhooks; relay it with desk_status", other.name()),
+            None,
+        )),
+    }
+}
+
+/// [`status`] from JSON texts: a desk's name, its reply and optionally the
+/// queue listing; the `desk_status` input as JSON.
+pub fn status_json(desk: &str, reply: &str, queue: Option<&str>) -> Result<String, DeskError> {
+    let desk = desk_named(desk)?;
+    let reply: Value = serde_json::from_str(reply).map_err(|e| err("desk.reply_invalid", e.to_string(), None))?;
+    let queue: Option<Value> =
+        queue.map(serde_json::from_str).transpose().map_err(|e| err("desk.reply_invalid", e.to_string(), None))?;
+    let out = status(desk, &reply, queue.as_ref())?;
+    serde_json::to_string(&out).map_err(|e| err("desk.reply_invalid", e.to_string(), None))
+}
+
+fn desk_named(name: &str) -> Result<Desk, DeskError> {
+    Desk::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Desk::ALL.iter().map(|d| d.name()).collect();
+        err("desk.unknown_desk", format!("no desk named {name:?}; one of {}", names.join(", ")), None)
+    })
 }
 
 /// A value as desks' custom attributes take it: text, numbers and true or

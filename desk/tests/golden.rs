@@ -93,3 +93,63 @@ fn a_value_the_packet_lacks_is_left_out() {
     let calls: serde_json::Value = serde_json::from_str(&got).unwrap();
     assert_eq!(calls[0]["body"], serde_json::json!({}));
 }
+
+#[test]
+fn a_django_helpdesk_ticket_reads_back_as_the_sessions_desk_status() {
+    use inscene_desk::status_json;
+    let ticket = |id: u64, status: u64, assigned: Option<u64>| serde_json::json!({ "id": id, "queue": 2, "status": status, "assigned_to": assigned });
+    let listing = serde_json::json!({ "count": 4, "results": [
+        ticket(3, 1, None), ticket(5, 1, Some(7)), ticket(6, 2, None), ticket(9, 1, None),
+        { "id": 4, "queue": 1, "status": 1, "assigned_to": null }
+    ] })
+    .to_string();
+    let mine = ticket(9, 1, None).to_string();
+    // Tickets 3 and 6 wait ahead in the same queue; 5 has an agent, 4 is another queue.
+    assert_eq!(
+        status_json("django_helpdesk", &mine, Some(&listing)).unwrap(),
+        r#"{"type":"desk_status","state":"queued","position":3}"#
+    );
+    assert_eq!(status_json("django_helpdesk", &mine, None).unwrap(), r#"{"type":"desk_status","state":"queued"}"#);
+    let accepted = ticket(9, 1, Some(7)).to_string();
+    assert_eq!(
+        status_json("django_helpdesk", &accepted, None).unwrap(),
+        r#"{"type":"desk_status","state":"accepted"}"#
+    );
+    for done in [3, 4, 5] {
+        let t = ticket(9, done, Some(7)).to_string();
+        assert_eq!(status_json("django_helpdesk", &t, None).unwrap(), r#"{"type":"desk_status","state":"completed"}"#);
+    }
+    for (reply, code) in [
+        (r#"{"id": 9}"#, "desk.reply_invalid"),
+        (r#"{"id": 9, "status": 8}"#, "desk.reply_invalid"),
+        ("[", "desk.reply_invalid"),
+    ] {
+        assert_eq!(status_json("django_helpdesk", reply, None).unwrap_err().code, code, "{reply}");
+    }
+    assert_eq!(status_json("zendesk", &mine, None).unwrap_err().code, "desk.no_status");
+}
+
+#[test]
+fn a_bot_framework_handoff_status_reads_back_with_a_code_not_words() {
+    use inscene_desk::status_json;
+    let event = |state: &str| {
+        serde_json::json!({ "type": "event", "name": "handoff.status",
+            "value": { "state": state, "message": "Agent Li Wei is away" } })
+        .to_string()
+    };
+    assert_eq!(
+        status_json("bot_framework", &event("accepted"), None).unwrap(),
+        r#"{"type":"desk_status","state":"accepted"}"#
+    );
+    let failed = status_json("bot_framework", &event("failed"), None).unwrap();
+    assert_eq!(failed, r#"{"type":"desk_status","state":"failed","reason":"bot_framework_failed"}"#);
+    assert!(!failed.contains("Li Wei"));
+    assert_eq!(status_json("bot_framework", &event("typing"), None).unwrap_err().code, "desk.reply_invalid");
+}
+
+#[test]
+fn a_django_helpdesk_ticket_needs_a_queue_id() {
+    let packet = read("packet.json");
+    let e = error(&packet, r#"{"queues": {"safety": 3}}"#, "django_helpdesk");
+    assert_eq!((e.code, e.path.as_deref()), ("desk.option_missing", Some("/queues")));
+}

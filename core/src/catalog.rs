@@ -236,6 +236,7 @@ pub enum CompiledStep {
         queue: Option<String>,
         priority: Priority,
         reason: String,
+        agent_guidance: Option<LocalizedText>,
     },
     Goto {
         flow: FlowIx,
@@ -868,8 +869,8 @@ impl Compiler<'_> {
                 next: self.step(ix, &next, &p.key("next"))?,
             },
             StepKind::Resolution { text, feedback } => CompiledStep::Resolution { text, feedback },
-            StepKind::Escalation { text, channels, queue, priority, reason } => {
-                CompiledStep::Escalation { text, channels, queue, priority, reason }
+            StepKind::Escalation { text, channels, queue, priority, reason, agent_guidance } => {
+                CompiledStep::Escalation { text, channels, queue, priority, reason, agent_guidance }
             }
             StepKind::Flow { flow, mode: FlowMode::Goto, .. } => {
                 CompiledStep::Goto { flow: self.flow(&flow, &p.key("flow"))? }

@@ -294,9 +294,16 @@ pub struct EscalationPolicy {
     /// offers a call back or a ticket and says when the desk opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<std::collections::BTreeMap<String, BusinessHours>>,
+    /// The language agents read: the handoff packet's summary and agent
+    /// guidance are in it (default: the catalog's default locale). A locale
+    /// of `locales.supported`; the summary's own words exist in `en`,
+    /// `zh-Hans` and `zh-Hant` (others get English words around the
+    /// content's own texts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_language: Option<String>,
 }
 
-crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments, opt hours });
+crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments, opt hours, opt agent_language });
 
 /// A queue's opening hours.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -854,6 +861,12 @@ pub enum StepKind {
         priority: Priority,
         /// Stable reason code for routing and reporting, e.g. `ban_appeal`.
         reason: String,
+        /// What the agent who takes over should do, in the agent's language
+        /// (the script a desk's fraud agents follow: learn the worry, close
+        /// the distance, expose the trick). Carried into the handoff packet,
+        /// never shown to the user.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent_guidance: Option<LocalizedText>,
     },
     /// Continue in another flow: `goto` leaves this flow, `call` comes back to `next`.
     Flow {
@@ -886,6 +899,7 @@ impl<'de> Deserialize<'de> for Step {
                 let mut id: Option<String> = None;
                 let mut kind: Option<crate::wire::Key<'de>> = None;
                 let (mut text, mut error): (Option<LocalizedText>, Option<LocalizedText>) = (None, None);
+                let mut agent_guidance: Option<LocalizedText> = None;
                 let mut options: Option<Vec<ChoiceOption>> = None;
                 let mut branches: Option<Vec<Branch>> = None;
                 let mut params: Option<BTreeMap<String, Value>> = None;
@@ -916,6 +930,7 @@ impl<'de> Deserialize<'de> for Step {
                         "type" => kind = Some(map.next_value()?),
                         "text" => text = map.next_value()?,
                         "error" => error = map.next_value()?,
+                        "agent_guidance" => agent_guidance = map.next_value()?,
                         "options" => options = Some(map.next_value()?),
                         "branches" => branches = Some(map.next_value()?),
                         "params" => params = map.next_value()?,
@@ -985,6 +1000,7 @@ impl<'de> Deserialize<'de> for Step {
                         queue,
                         priority: priority.unwrap_or_default(),
                         reason: need(reason, "reason")?,
+                        agent_guidance,
                     },
                     "flow" => StepKind::Flow { flow: need(flow, "flow")?, mode: mode.unwrap_or_default(), next },
                     other => return Err(A::Error::unknown_variant(other, KINDS)),
@@ -1082,6 +1098,7 @@ mod tests {
                 queue: Some("q".into()),
                 priority: Priority::Urgent,
                 reason: "why".into(),
+                agent_guidance: Some(t("g")),
             },
             StepKind::Flow { flow: "f".into(), mode: FlowMode::Call, next: Some("n".into()) },
         ];

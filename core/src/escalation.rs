@@ -156,6 +156,8 @@ pub struct EffectivePolicy {
     pub segments: Vec<SegmentRule>,
     /// Opening hours per queue (`*`: the rest).
     pub hours: BTreeMap<String, crate::content::BusinessHours>,
+    /// The language agents read, if content names one.
+    pub agent_language: Option<String>,
 }
 
 /// Merges the flow's overrides over the catalog policy over built-in defaults.
@@ -178,6 +180,7 @@ pub fn effective_policy(catalog: &Catalog, flow: Option<&Flow>) -> EffectivePoli
         queue: pick!(queue),
         segments: pick!(segments).unwrap_or_default(),
         hours: pick!(hours).unwrap_or_default(),
+        agent_language: pick!(agent_language),
     }
 }
 

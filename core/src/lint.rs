@@ -1217,6 +1217,15 @@ impl<'a, F: FlowSource> Linter<'a, F> {
             }
         }
         self.channels(&policy.channels, &p.key("channels"));
+        if let Some(l) = &policy.agent_language {
+            if !self.locale_declared(l) {
+                self.warn(
+                    Code::UndeclaredLocale,
+                    &p.key("agent_language"),
+                    format!("agent language `{}` is not in locales.supported", truncate(l)),
+                );
+            }
+        }
         let hours_path = p.key("hours");
         for (queue, hours) in policy.hours.iter().flatten() {
             let hp = hours_path.key(queue);
@@ -1500,8 +1509,11 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                 }
             }
             StepKind::Resolution { text, .. } => self.text(text, &p.key("text"), s),
-            StepKind::Escalation { text, channels, reason, .. } => {
+            StepKind::Escalation { text, channels, reason, agent_guidance, .. } => {
                 self.text(text, &p.key("text"), s);
+                if let Some(g) = agent_guidance {
+                    self.text(g, &p.key("agent_guidance"), s);
+                }
                 self.channels(channels, &p.key("channels"));
                 self.id(reason, &p.key("reason"));
             }

@@ -1006,8 +1006,37 @@ impl Session {
             .iter()
             .map(|a| ActionRecord { params: redactor.map_with(&a.params, &values), ..a.clone() })
             .collect();
-        Some(HandoffPacket {
+        // The agent's language: content's, or the catalog's default locale.
+        let policy = self.policy(catalog);
+        let locales = catalog.locales();
+        let agent_chain = i18n::fallback_chain(locales, policy.agent_language.as_deref().unwrap_or(&locales.default));
+        let agent_language = agent_chain.first().cloned().unwrap_or_else(|| locales.default.clone());
+        let title = self
+            .state
+            .scenario
+            .as_deref()
+            .and_then(|id| catalog.scenario(id))
+            .and_then(|sc| i18n::pick(&sc.title, &agent_chain).map(|(_, t)| t.to_owned()));
+        // Guidance from the escalation step the content handed over at.
+        let guidance = self
+            .state
+            .stack
+            .last()
+            .filter(|_| e.reason == "content")
+            .and_then(|frame| locate(catalog, frame))
+            .and_then(|at| match &at.step.kind {
+                CompiledStep::Escalation { agent_guidance: Some(g), .. } => {
+                    i18n::pick(g, &agent_chain).map(|(_, t)| t.to_owned())
+                }
+                _ => None,
+            })
+            .map(|t| redactor.scrub(&i18n::render(&t, &self.data(ctx, e.at)), &values));
+        let mut packet = HandoffPacket {
             schema: HANDOFF_SCHEMA.into(),
+            summary: String::new(),
+            agent_language,
+            agent_guidance: guidance,
+            signature: None,
             session: self.state.session.clone(),
             created_at: e.at,
             catalog: CatalogRef { id: self.state.catalog_id.clone(), version: self.state.catalog_version.clone() },
@@ -1035,7 +1064,10 @@ impl Session {
                 .iter()
                 .map(|l| TranscriptLine { speaker: l.speaker, text: redactor.scrub(&l.text, &values) })
                 .collect(),
-        })
+        };
+        let words = crate::handoff::summary_language(&agent_chain);
+        packet.summary = crate::handoff::summary(&packet, words, title.as_deref());
+        Some(packet)
     }
 
     // ---- engine ------------------------------------------------------------

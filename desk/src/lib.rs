@@ -276,95 +276,20 @@ pub fn render_json(packet: &str, mapping: Option<&str>, desk: &str) -> Result<St
     serde_json::to_string_pretty(&calls).map_err(|e| err("desk.packet_invalid", e.to_string(), None))
 }
 
-/// What a person is needed for, in a sentence an agent reads first.
-fn reason_text(reason: &str) -> String {
-    let s = match reason {
-        "content" => "the help content hands this problem to a person",
-        "user_request" => "the user asked for a person",
-        "unhelpful" => "the user said the help did not help",
-        "loop" => "the user went round in circles",
-        "segment" => "the user's segment is served by people",
-        "risk" => "risk signals",
-        "crisis" => "crisis language was detected: treat as urgent",
-        "content_loop" => "the help content ran in a loop",
-        "content_changed" => "the help content changed during the session",
-        "content_invalid" => "the help content was broken",
-        "resolution_unhelpful" => "the offered solution did not help",
-        other => return format!("the step's reason: {other}"),
-    };
-    s.to_owned()
-}
-
-/// The agent summary: what the user tried, what failed, why a person is
-/// needed, in a few lines of plain English.
+/// The agent summary: the packet's own (built on the device in the agent's
+/// language: why a person is needed, what the user tried, what failed), or
+/// for a packet from an SDK before it had one, the same in English.
 pub fn summary(packet: &HandoffPacket) -> String {
-    let mut lines = vec![format!(
-        "Needs a person: {} ({}{}).",
-        reason_text(&packet.reason),
-        packet.reason,
-        packet.reason_detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default()
-    )];
-    let mut facts: Vec<String> = Vec::new();
-    if let Some(s) = &packet.scenario {
-        facts.push(format!("problem {s}"));
-    }
-    if let Some(i) = &packet.intervention {
-        facts.push(format!("warning {i}"));
-    }
-    facts.push(format!("priority {}", name_of(&packet.priority)));
-    facts.push(format!("risk {}", name_of(&packet.risk)));
-    facts.push(format!("serve in {}", packet.language));
-    if packet.follow_up {
-        facts.push("follow up afterwards".into());
-    }
-    lines.push(format!("{}.", capitalize(&facts.join(", "))));
-    if !packet.urgency.is_empty() {
-        lines.push(format!("Urgent because: {}.", packet.urgency.join(", ")));
-    }
-    if !packet.path.is_empty() {
-        let steps: Vec<&str> = packet.path.iter().map(|p| p.step.as_str()).collect();
-        lines.push(format!("Went through: {}.", steps.join(" > ")));
-    }
-    if !packet.actions.is_empty() {
-        let acts: Vec<String> = packet
-            .actions
-            .iter()
-            .map(|a| {
-                let outcome = match a.result.as_str() {
-                    "success" => "succeeded",
-                    "failure" => "failed",
-                    "cancelled" => "was cancelled",
-                    "blocked" => "is not available in this app",
-                    other => other,
-                };
-                format!("{} {outcome}", a.action)
-            })
-            .collect();
-        lines.push(format!("Actions: {}.", acts.join("; ")));
-    }
-    if packet.unhelpful_count > 0 {
-        lines.push(format!("Said \"this didn't help\" {} time(s).", packet.unhelpful_count));
-    }
-    let said: Vec<String> = packet
-        .transcript
-        .iter()
-        .filter(|l| l.speaker == Speaker::User)
-        .take(3)
-        .map(|l| format!("\"{}\"", l.text))
-        .collect();
-    if !said.is_empty() {
-        lines.push(format!("The user wrote: {}.", said.join(", ")));
-    }
-    if !packet.answers.is_empty() {
-        let answers: Vec<String> = packet.answers.iter().map(|(k, v)| format!("{k} = {}", text_of(v))).collect();
-        lines.push(format!("Answers: {}.", answers.join("; ")));
-    }
-    lines.join("\n")
+    if packet.summary.is_empty() { inscene::handoff::summary(packet, "en", None) } else { packet.summary.clone() }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+/// The summary and, when content gives it, the agent guidance after a blank
+/// line: what goes where a desk has a note or a description.
+pub fn note(packet: &HandoffPacket) -> String {
+    match &packet.agent_guidance {
+        Some(g) if !g.trim().is_empty() => format!("{}\n\n{g}", summary(packet)),
+        _ => summary(packet),
+    }
 }
 
 fn name_of<T: Serialize>(v: &T) -> String {
@@ -488,7 +413,7 @@ impl Ctx<'_> {
                     Some("/admin_id".into()),
                 )
             })?;
-            let body: Vec<String> = summary(self.packet).lines().map(|l| format!("<p>{}</p>", html(l))).collect();
+            let body: Vec<String> = note(self.packet).lines().map(|l| format!("<p>{}</p>", html(l))).collect();
             calls.push(Call {
                 name: "reply".into(),
                 method: Some("POST".into()),
@@ -582,7 +507,7 @@ impl Ctx<'_> {
             calls.push(call(
                 "messages",
                 "/messages",
-                json!({ "content": summary(self.packet), "message_type": "outgoing", "private": true }),
+                json!({ "content": note(self.packet), "message_type": "outgoing", "private": true }),
             ));
         }
         calls.push(call("toggle_priority", "/toggle_priority", json!({ "priority": priority })));
@@ -610,7 +535,7 @@ impl Ctx<'_> {
             "low" => 4,
             _ => 3,
         };
-        let summary = summary(p);
+        let summary = note(p);
         let first = summary.lines().next().unwrap_or_default();
         let title: String = format!("inscene: {first}").chars().take(200).collect();
         let mut body = Map::new();
@@ -643,6 +568,9 @@ impl Ctx<'_> {
         value.insert("reason".into(), Value::String(self.packet.reason.clone()));
         value.insert("language".into(), Value::String(self.packet.language.clone()));
         value.insert("summary".into(), Value::String(summary(self.packet)));
+        if let Some(g) = &self.packet.agent_guidance {
+            value.insert("guidance".into(), Value::String(g.clone()));
+        }
         for (_, rule, v) in self.fields()? {
             value.insert(rule.to.clone(), v);
         }

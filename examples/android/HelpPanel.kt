@@ -11,6 +11,7 @@ import androidx.compose.material3.Button
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -25,6 +26,7 @@ import dev.inscene.HelpSession
 import dev.inscene.SessionStatus
 import dev.inscene.StepView
 import java.util.UUID
+import kotlinx.coroutines.flow.Flow
 
 private fun now() = System.currentTimeMillis() / 1000
 
@@ -34,8 +36,15 @@ class Analytics : EventSink {
 }
 
 /**
+ * What the help desk says of the handoff, as the app's backend relays it (for django-helpdesk
+ * or Bot Framework, `inscene handoff status` reads the desk's reply into exactly these fields).
+ */
+data class DeskWord(val state: String, val position: ULong? = null, val waitSeconds: ULong? = null, val reason: String? = null)
+
+/**
  * Shows the best suggestion for [contextJson], then walks its flow. [performAction] runs the
- * in-app action a step asks for; [onHandoff] receives the packet when a person takes over.
+ * in-app action a step asks for; [onHandoff] receives the packet when a person takes over;
+ * [deskWords] carries what the desk says afterwards (queued, accepted, failed, completed).
  */
 @Composable
 fun HelpPanel(
@@ -43,6 +52,7 @@ fun HelpPanel(
     contextJson: String,
     performAction: (action: String, paramsJson: String) -> Boolean,
     onHandoff: (packetJson: String) -> Unit,
+    deskWords: Flow<DeskWord>? = null,
 ) {
     var session by remember { mutableStateOf<HelpSession?>(null) }
     var view by remember { mutableStateOf<StepView?>(null) }
@@ -62,6 +72,20 @@ fun HelpPanel(
         session?.let { show(it.step()) }
     } catch (e: HelpException.Failed) {
         error = e.code // stable code; e.detail is the human message
+    }
+
+    // The desk's word goes into the session, which moves the route on after a failure.
+    // Only the view changes here: the packet was handed over once, when the session escalated.
+    if (deskWords != null) {
+        LaunchedEffect(deskWords) {
+            deskWords.collect { w ->
+                try {
+                    session?.let { view = it.deskStatus(w.state, w.position, w.waitSeconds, w.reason, now()) }
+                } catch (e: HelpException.Failed) {
+                    error = e.code
+                }
+            }
+        }
     }
 
     Column(Modifier.padding(16.dp)) {
@@ -87,6 +111,7 @@ fun HelpPanel(
             if (current.status == SessionStatus.RESOLVED && current.askFeedback) {
                 Button(onClick = { act { feedback(true, now()) } }) { Text("This helped") }
             }
+            if (current.status == SessionStatus.ESCALATED) EscalationStatus(current)
         }
         error?.let { Text("Something went wrong ($it)") }
         // A person is always one tap away; prominent when the policy recommends it.
@@ -96,4 +121,34 @@ fun HelpPanel(
             }
         }
     }
+}
+
+/** The escalation's own route and the desk's latest word, as the session gives them. */
+@Composable
+private fun EscalationStatus(v: StepView) {
+    val minutes = v.escalationWaitSeconds?.let { (it.toLong() + 59) / 60 }
+    when (v.deskState) {
+        "queued" -> Text(
+            listOfNotNull(
+                v.deskPosition?.let { "You are number $it in the queue." },
+                minutes?.let { "About $it min." },
+            ).joinToString(" ").ifEmpty { "You are in the queue." },
+        )
+        "accepted" -> Text("A person has joined.")
+        "completed" -> Text("The person has finished helping you.")
+        else -> {
+            // Not yet reported, or failed: the session already offers the next route.
+            v.escalationOpensAt?.let { Text("Our team answers again from ${java.time.Instant.ofEpochSecond(it)}.") }
+            Text("We will reach you by ${v.escalationChannels.joinToString(" or ") { channelName(it) }}.")
+            minutes?.let { Text("About $it min.") }
+        }
+    }
+}
+
+private fun channelName(channel: String) = when (channel) {
+    "chat" -> "chat"
+    "voice" -> "phone"
+    "video" -> "video call"
+    "callback" -> "a call back"
+    else -> "a message"
 }

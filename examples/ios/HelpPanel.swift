@@ -59,6 +59,20 @@ final class HelpModel: ObservableObject {
         do { show(try step()) } catch HelpError.Failed(let code, _, _) { errorCode = code } catch { errorCode = "internal" }
     }
 
+    /// What the help desk says of the handoff, as the app's backend relays it (for django-helpdesk or
+    /// Bot Framework, `inscene handoff status` reads the desk's reply into these fields). The session
+    /// moves the route on after a failure; the packet is not handed over again.
+    func deskSays(state: String, position: UInt64? = nil, waitSeconds: UInt64? = nil, reason: String? = nil) {
+        guard let session else { return }
+        do {
+            view = try session.deskStatus(state: state, position: position, waitSeconds: waitSeconds, reason: reason, now: now())
+        } catch HelpError.Failed(let code, _, _) {
+            errorCode = code
+        } catch {
+            errorCode = "internal"
+        }
+    }
+
     private func show(_ next: StepView) {
         view = next
         if next.status == .escalated, let packet = session?.handoffJson() { onHandoff(packet) }
@@ -85,6 +99,7 @@ struct HelpPanel: View {
                 if view.status == .resolved && view.askFeedback {
                     Button("This helped") { model.send { try $0.feedback(helpful: true, now: now()) } }
                 }
+                if view.status == .escalated { EscalationStatus(view: view) }
             } else {
                 if let crisis = model.crisis { Text(crisis.resources) }
                 ForEach(model.suggestions, id: \.scenario) { s in Button(s.title) { model.start(s) } }
@@ -100,5 +115,41 @@ struct HelpPanel: View {
         }
         .padding()
         .dynamicTypeSize(...DynamicTypeSize.accessibility3) // large text for elderly users
+    }
+}
+
+/// The escalation's own route and the desk's latest word, as the session gives them.
+struct EscalationStatus: View {
+    let view: StepView
+
+    private var minutes: UInt64? { view.escalationWaitSeconds.map { ($0 + 59) / 60 } }
+
+    var body: some View {
+        switch view.deskState {
+        case "queued":
+            let place = view.deskPosition.map { "You are number \($0) in the queue." } ?? "You are in the queue."
+            Text([place, minutes.map { "About \($0) min." }].compactMap { $0 }.joined(separator: " "))
+        case "accepted":
+            Text("A person has joined.")
+        case "completed":
+            Text("The person has finished helping you.")
+        default:
+            // Not yet reported, or failed: the session already offers the next route.
+            if let opens = view.escalationOpensAt {
+                Text("Our team answers again from \(Date(timeIntervalSince1970: TimeInterval(opens)).formatted()).")
+            }
+            Text("We will reach you by \(view.escalationChannels.map(channelName).joined(separator: " or ")).")
+            if let minutes { Text("About \(minutes) min.") }
+        }
+    }
+
+    private func channelName(_ channel: String) -> String {
+        switch channel {
+        case "chat": return "chat"
+        case "voice": return "phone"
+        case "video": return "video call"
+        case "callback": return "a call back"
+        default: return "a message"
+        }
     }
 }

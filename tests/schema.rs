@@ -10,6 +10,7 @@ use inscene_conformance::repo_path;
 const SCHEMA_FILE: &str = "schema/inscene-content.v1.schema.json";
 const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
 const API_SCHEMA_FILE: &str = "schema/inscene-api.v1.schema.json";
+const PACK_SCHEMA_FILE: &str = "schema/inscene-pack-manifest.v1.schema.json";
 /// Embedded by the core (`include_str!`) for the unknown-field lint.
 const FIELDS_FILE: &str = "core/src/content-fields.json";
 
@@ -28,6 +29,13 @@ fn generated() -> String {
 
 fn generated_handoff() -> String {
     pretty(serde_json::to_value(schemars::schema_for!(HandoffPacket)).expect("schema serializes"), HANDOFF_SCHEMA_FILE)
+}
+
+fn generated_pack() -> String {
+    pretty(
+        serde_json::to_value(schemars::schema_for!(inscene::pack::Manifest)).expect("schema serializes"),
+        PACK_SCHEMA_FILE,
+    )
 }
 
 /// Every shape a host exchanges with the SDK at runtime; the TypeScript types of
@@ -106,6 +114,7 @@ fn committed_schemas_match_the_rust_types() {
     assert_fresh(FIELDS_FILE, &generated_fields());
     assert_fresh(HANDOFF_SCHEMA_FILE, &generated_handoff());
     assert_fresh(API_SCHEMA_FILE, &generated_api());
+    assert_fresh(PACK_SCHEMA_FILE, &generated_pack());
 }
 
 #[test]

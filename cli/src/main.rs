@@ -3,6 +3,7 @@
 mod dataset;
 mod eval;
 mod graph;
+mod pack;
 mod run;
 mod stats;
 mod text;
@@ -162,6 +163,11 @@ enum Command {
         #[command(subcommand)]
         action: HandoffCommand,
     },
+    /// Signed content packs: keygen, build, verify, inspect (docs/PACKS.md).
+    Pack {
+        #[command(subcommand)]
+        action: pack::PackCommand,
+    },
     /// Missing, copied and placeholder-mismatched translations per locale.
     TranslateCheck {
         /// Catalog JSON file.
@@ -276,6 +282,7 @@ fn main() -> ExitCode {
         Command::Handoff { action: HandoffCommand::Status { reply, from, queue } } => {
             handoff_status(&reply, &from, queue.as_deref())
         }
+        Command::Pack { action } => pack::run(action),
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }
@@ -369,7 +376,7 @@ pub fn read_jsonl<T: serde::de::DeserializeOwned>(sets: &[PathBuf], what: &str) 
 
 /// Seconds since the Unix epoch by this machine's clock: the default `--now`, so
 /// that events with real timestamps fall inside their `within_seconds` windows.
-fn clock() -> i64 {
+pub fn clock() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

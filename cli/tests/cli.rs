@@ -519,3 +519,64 @@ fn stats_reports_time_to_a_person_and_route_fallbacks() {
             .contains("a person: 2 reached, median 120 s to accept; 2 route fallback(s)")
     );
 }
+
+#[test]
+fn pack_keygen_build_verify_inspect_as_a_content_team_would() {
+    let dir = std::env::temp_dir().join(format!("inscene-pack-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let keys = dir.join("keys");
+    let out = inscene().args(["pack", "keygen", "--out"]).arg(&keys).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = inscene().args(["pack", "keygen", "--out"]).arg(&keys).output().expect("runs");
+    assert_eq!(again.status.code(), Some(2), "an existing key is never overwritten");
+    let pack = dir.join("sample.pack");
+    let out = inscene()
+        .args(["pack", "build", "--sequence", "7", "--expires", "30d", "--min-sdk", "0.1.0", "--key"])
+        .arg(keys.join("pack.key"))
+        .arg("--out")
+        .arg(&pack)
+        .arg(repo("content/sample-shop.json"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verify = |extra: &[&str]| {
+        inscene()
+            .args(["pack", "verify", "--public-key"])
+            .arg(keys.join("pack.pub"))
+            .args(extra)
+            .arg(&pack)
+            .output()
+            .expect("runs")
+    };
+    let ok = verify(&[]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let old = verify(&["--installed", "7"]);
+    assert_eq!(old.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&old.stdout).trim(), "pack.rollback");
+    let other = verify(&["--sdk-version", "0.0.1"]);
+    assert_eq!(String::from_utf8_lossy(&other.stdout).trim(), "pack.sdk_version");
+    let out = inscene().args(["pack", "inspect"]).arg(&pack).output().expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!((v["manifest"]["sequence"].as_u64(), v["manifest"]["catalog"].as_str()), (Some(7), Some("sample-shop")));
+
+    // Content with errors is never packed.
+    let broken = dir.join("broken.json");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(repo("tests/packs/catalog.json"))
+            .expect("read")
+            .replace(r#""next": "done""#, r#""next": "nowhere""#),
+    )
+    .expect("write");
+    let out = inscene()
+        .args(["pack", "build", "--sequence", "8", "--key"])
+        .arg(keys.join("pack.key"))
+        .arg("--out")
+        .arg(dir.join("broken.pack"))
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("content.dangling_next"));
+    assert!(!dir.join("broken.pack").exists());
+}

@@ -306,6 +306,16 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A content pack is refused (see [`crate::pack`]); the host keeps what it had.
+    #[error("{}: {message}", code.as_str())]
+    Pack {
+        /// Why.
+        code: crate::pack::PackCode,
+        /// What went wrong, for a person.
+        message: String,
+        /// For `pack.invalid` by the catalog inside: its content diagnostics.
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 fn content_summary(diagnostics: &[Diagnostic]) -> String {
@@ -331,13 +341,16 @@ impl Error {
             Error::InputRejected { .. } => "session.input_rejected",
             Error::SessionEnded => "session.ended",
             Error::InvalidSnapshot { .. } => "session.invalid_snapshot",
+            Error::Pack { code, .. } => code.as_str(),
         }
     }
 
     /// JSON pointer to the offending content, where content is at fault.
     pub fn path(&self) -> Option<&str> {
         match self {
-            Error::InvalidContent { diagnostics } => diagnostics.iter().find(|d| d.is_error()).map(|d| d.path.as_str()),
+            Error::InvalidContent { diagnostics } | Error::Pack { diagnostics, .. } => {
+                diagnostics.iter().find(|d| d.is_error()).map(|d| d.path.as_str())
+            }
             _ => None,
         }
     }

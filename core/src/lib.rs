@@ -28,6 +28,7 @@ pub mod limits;
 pub mod lint;
 pub mod logic;
 mod order;
+pub mod pack;
 pub mod redact;
 pub mod resolve;
 pub mod session;

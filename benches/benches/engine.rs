@@ -22,6 +22,41 @@ fn load(c: &mut Criterion) {
     g.finish();
 }
 
+/// The sample catalog loaded from its JSON, strictly, and from a signed pack
+/// (signature, manifest checks and the strict load).
+fn pack_load(c: &mut Criterion) {
+    use inscene::pack::{self, Manifest, Trust};
+    let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../content/sample-shop.json")).unwrap();
+    let key = pack::key_pair([9; 32]).unwrap();
+    let manifest = Manifest {
+        catalog: "sample-shop".into(),
+        sequence: 2,
+        created_at: NOW,
+        expires_at: Some(NOW + 86_400),
+        min_sdk: Some("0.1.0".into()),
+        max_sdk: None,
+        rollout: None,
+        key: pack::key_id(&key.pk),
+    };
+    let bytes = pack::build(&manifest, json.as_bytes(), &key).unwrap();
+    let keys = [key.pk];
+    let trust = Trust { keys: &keys, installed: Some(1), sdk_version: "0.1.0", now: NOW, user_id: None };
+    let limits = inscene::limits::Limits::default();
+    let mut g = c.benchmark_group("pack");
+    g.sample_size(20);
+    g.bench_function("sample/json", |b| b.iter(|| Catalog::from_json(black_box(&json)).unwrap()));
+    g.bench_function("sample/json_strict", |b| {
+        b.iter(|| Catalog::from_json_strict(black_box(&json), &limits).unwrap())
+    });
+    g.bench_function("sample/pack", |b| b.iter(|| pack::verify(black_box(&bytes), &trust, &limits).unwrap()));
+    g.bench_function("sample/signature_only", |b| {
+        let p = pack::parts(&bytes).unwrap();
+        let sig = ed25519_compact::Signature::new(p.signature);
+        b.iter(|| key.pk.verify(black_box(&p.signed), &sig).unwrap())
+    });
+    g.finish();
+}
+
 fn resolving(c: &mut Criterion) {
     let mut g = c.benchmark_group("resolve");
     for n in [1_000, 10_000] {
@@ -60,5 +95,5 @@ fn session_step(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, load, resolving, session_step);
+criterion_group!(benches, load, pack_load, resolving, session_step);
 criterion_main!(benches);

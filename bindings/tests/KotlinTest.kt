@@ -104,6 +104,31 @@ fun main() {
         }
     }
 
+    check("golden content packs verify like Rust") {
+        val dir = File(System.getProperty("inscene.root"), "tests/packs")
+        val cases = Json.parse(File(dir, "cases.json").readText()).obj()
+        val now = cases["now"]!!.long()
+        var n = 0
+        for (c in cases["cases"]!!.arr().map { it.obj() }) {
+            val name = c["name"]!!.str()
+            val keys = c["trust"]!!.arr().map { File(dir, it.str()).readText() }
+            val expect = c["expect"]!!.obj()
+            try {
+                val cat = HelpCatalog.fromPack(
+                    File(dir, c["pack"]!!.str()).readBytes(), keys, c["installed"]?.long()?.toULong(), c["user_id"]?.str(), now,
+                )
+                expect(expect["error"] == null, "$name: taken, wanted ${expect["error"]?.str()}")
+                expect(cat.packSequence() == expect["sequence"]!!.long().toULong(), "$name: sequence ${cat.packSequence()}")
+                expect(cat.version() == expect["catalog_version"]!!.str(), "$name: version ${cat.version()}")
+            } catch (e: HelpException.Failed) {
+                expect(e.code == expect["error"]?.str(), "$name: ${e.code}, wanted ${expect["error"]?.str()}")
+                expect["path"]?.let { expect(e.path == it.str(), "$name: path ${e.path}") }
+            }
+            n++
+        }
+        expect(n >= 10, "$n cases")
+    }
+
     check("golden vectors replay like Rust") {
         val dir = File(System.getProperty("inscene.root"), "tests/golden")
         var replayed = 0

@@ -148,6 +148,30 @@ class BindingTests(unittest.TestCase):
         self.assertEqual(caught.exception.code, "content.invalid_json")
         self.assertIn("not UTF-8", caught.exception.detail)
 
+    def test_golden_content_packs_verify_like_rust(self):
+        folder = os.path.join(ROOT, "tests", "packs")
+        with open(os.path.join(folder, "cases.json")) as f:
+            cases = json.load(f)
+        for case in cases["cases"]:
+            name, expect = case["name"], case["expect"]
+            keys = []
+            for k in case["trust"]:
+                with open(os.path.join(folder, k)) as f:
+                    keys.append(f.read())
+            with open(os.path.join(folder, case["pack"]), "rb") as f:
+                raw = f.read()
+            try:
+                catalog = sdk.HelpCatalog.from_pack(raw, keys, case.get("installed"), case.get("user_id"), cases["now"])
+            except sdk.HelpError.Failed as e:
+                self.assertEqual(e.code, expect.get("error"), name)
+                if "path" in expect:
+                    self.assertEqual(e.path, expect["path"], name)
+                continue
+            self.assertNotIn("error", expect, name)
+            self.assertEqual(catalog.pack_sequence(), expect["sequence"], name)
+            self.assertEqual(catalog.version(), expect["catalog_version"], name)
+        self.assertGreaterEqual(len(cases["cases"]), 10)
+
     def test_lint_positions(self):
         broken = read("content/sample-shop.json").replace('"next": "open_deleted"', '"next": "open_delted"', 1)
         findings = sdk.lint(broken)

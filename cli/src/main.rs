@@ -1,6 +1,7 @@
 //! `inscene`: the content team's command-line tool.
 
 mod dataset;
+mod diff;
 mod eval;
 mod graph;
 mod pack;
@@ -163,6 +164,17 @@ enum Command {
         #[command(subcommand)]
         action: HandoffCommand,
     },
+    /// What a content change does: scenarios, flows and steps added, removed or changed, and
+    /// warnings for what breaks sessions in progress.
+    Diff {
+        /// The catalog as shipped now.
+        old: PathBuf,
+        /// The catalog about to ship.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Signed content packs: keygen, build, verify, inspect (docs/PACKS.md).
     Pack {
         #[command(subcommand)]
@@ -283,6 +295,7 @@ fn main() -> ExitCode {
             handoff_status(&reply, &from, queue.as_deref())
         }
         Command::Pack { action } => pack::run(action),
+        Command::Diff { old, new, format } => diff::diff(&old, &new, format),
         Command::TranslateCheck { catalog, format, fail_on_missing } => {
             translate::translate_check(&catalog, format, fail_on_missing)
         }

@@ -580,3 +580,26 @@ fn pack_keygen_build_verify_inspect_as_a_content_team_would() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("content.dangling_next"));
     assert!(!dir.join("broken.pack").exists());
 }
+
+#[test]
+fn diff_lists_changes_and_warns_about_sessions_in_progress() {
+    let dir = std::env::temp_dir().join(format!("inscene-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let old = repo("tests/packs/catalog.json");
+    let new = dir.join("new.json");
+    let text = std::fs::read_to_string(&old).expect("read");
+    std::fs::write(
+        &new,
+        text.replace(r#""id": "done""#, r#""id": "found""#).replace(r#""next": "done""#, r#""next": "found""#),
+    )
+    .expect("write");
+    let out = inscene().args(["diff", "--format", "json"]).arg(&old).arg(&new).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["warnings"][0]["code"], "diff.step_removed");
+    assert_eq!(v["warnings"][0]["at"], "order/done");
+    let kinds: Vec<String> =
+        v["changes"].as_array().unwrap().iter().map(|c| format!("{} {} {}", c["change"], c["kind"], c["id"])).collect();
+    assert!(kinds.contains(&r#""added" "step" "order/found""#.to_owned()), "{kinds:?}");
+    assert!(kinds.contains(&r#""changed" "step" "order/ask""#.to_owned()), "{kinds:?}");
+}

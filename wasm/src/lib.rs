@@ -115,6 +115,8 @@ pub fn lint(
 #[wasm_bindgen]
 pub struct Catalog {
     inner: Rc<inscene::Catalog>,
+    /// The pack's sequence number, when the catalog came from a verified pack.
+    pack_sequence: Option<u64>,
 }
 
 #[wasm_bindgen]
@@ -140,7 +142,7 @@ impl Catalog {
             let ids: Vec<String> = serde_json::from_str(&text).map_err(|_| bad())?;
             inner = inner.with_host_actions(ids);
         }
-        Ok(Catalog { inner: Rc::new(inner) })
+        Ok(Catalog { inner: Rc::new(inner), pack_sequence: None })
     }
 
     /// Loads content JSON from bytes, e.g. `new Uint8Array(await response.arrayBuffer())`
@@ -155,7 +157,67 @@ impl Catalog {
             .map_err(|_| error("content.invalid_json", "the catalog bytes must be a Uint8Array", None))?
             .to_vec();
         let inner = inscene::Catalog::from_json_bytes(&bytes).map_err(|e| core_error(&e))?;
-        Ok(Catalog { inner: Rc::new(inner) })
+        Ok(Catalog { inner: Rc::new(inner), pack_sequence: None })
+    }
+
+    /// Verifies a signed content pack and loads its catalog strictly: the pack's
+    /// bytes as downloaded, the trusted public keys (the text of each `pack.pub`;
+    /// two while a key is rotated), the sequence number of the pack installed now
+    /// (`packSequence` of the catalog in use), the user's rollout id and the time.
+    /// A refusal throws a `pack.*` InSceneError: keep the catalog you have then.
+    #[wasm_bindgen(js_name = fromPack)]
+    pub fn from_pack(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] pack: JsValue,
+        #[wasm_bindgen(js_name = trustedKeys, unchecked_param_type = "string[]")] trusted_keys: JsValue,
+        #[wasm_bindgen(js_name = installedSequence)] installed_sequence: Option<f64>,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "string | null | undefined")] user_id: Option<JsValue>,
+        now: Option<f64>,
+    ) -> Result<Catalog, JsValue> {
+        let bytes = pack
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| error("pack.invalid", "the pack must be a Uint8Array", None))?
+            .to_vec();
+        let bad_keys = || error("pack.unknown_key", "trustedKeys must be a list of public keys (strings)", None);
+        let text = if trusted_keys.is_array() {
+            json_text(&trusted_keys, "pack.unknown_key", "trustedKeys")?
+        } else {
+            String::new()
+        };
+        let keys: Vec<String> = serde_json::from_str(&text).map_err(|_| bad_keys())?;
+        let installed = match installed_sequence {
+            Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Some(n as u64),
+            Some(_) => {
+                return Err(error(
+                    "session.invalid_input",
+                    "installedSequence must be a whole number, 0 or more",
+                    None,
+                ));
+            }
+            None => None,
+        };
+        let user = match user_id.filter(|v| !v.is_undefined() && !v.is_null()) {
+            Some(v) => {
+                Some(v.as_string().ok_or_else(|| error("session.invalid_input", "userId must be a string", None))?)
+            }
+            None => None,
+        };
+        let v = inscene::pack::verify_with_key_texts(
+            &bytes,
+            &keys,
+            installed,
+            env!("CARGO_PKG_VERSION"),
+            now_or_clock(now),
+            user.as_deref(),
+        )
+        .map_err(|e| core_error(&e))?;
+        Ok(Catalog { inner: Rc::new(v.catalog), pack_sequence: Some(v.manifest.sequence) })
+    }
+
+    /// The pack's sequence number, when the catalog came from a pack: keep it
+    /// beside the pack and give it as `installedSequence` next time.
+    #[wasm_bindgen(getter, js_name = packSequence)]
+    pub fn pack_sequence(&self) -> Option<f64> {
+        self.pack_sequence.map(|s| s as f64)
     }
 
     /// Catalog id.

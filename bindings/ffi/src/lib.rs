@@ -144,6 +144,8 @@ pub trait EventSink: Send + Sync {
 #[derive(uniffi::Object)]
 pub struct HelpCatalog {
     inner: inscene::Catalog,
+    /// The manifest, when the catalog came from a verified pack.
+    pack: Option<inscene::pack::Manifest>,
 }
 
 #[uniffi::export]
@@ -151,14 +153,14 @@ impl HelpCatalog {
     /// Loads content JSON. Flows are checked and compiled on first use.
     #[uniffi::constructor]
     pub fn new(catalog_json: String) -> Result<Arc<Self>, HelpError> {
-        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json(&catalog_json)? }))
+        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json(&catalog_json)?, pack: None }))
     }
 
     /// Loads content JSON from bytes (a file or a download as it came). Bytes
     /// that are not UTF-8 are a `content.invalid_json` error at the first bad byte.
     #[uniffi::constructor]
     pub fn from_bytes(catalog_json: Vec<u8>) -> Result<Arc<Self>, HelpError> {
-        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json_bytes(&catalog_json)? }))
+        Ok(Arc::new(HelpCatalog { inner: inscene::Catalog::from_json_bytes(&catalog_json)?, pack: None }))
     }
 
     /// Loads content JSON for a host that performs only `host_actions`: an
@@ -167,7 +169,40 @@ impl HelpCatalog {
     #[uniffi::constructor]
     pub fn with_host_actions(catalog_json: String, host_actions: Vec<String>) -> Result<Arc<Self>, HelpError> {
         let inner = inscene::Catalog::from_json(&catalog_json)?.with_host_actions(host_actions);
-        Ok(Arc::new(HelpCatalog { inner }))
+        Ok(Arc::new(HelpCatalog { inner, pack: None }))
+    }
+
+    /// Verifies a signed content pack and loads its catalog strictly: the
+    /// pack's bytes as downloaded, the trusted public keys (the text of each
+    /// `pack.pub`; two while a key is rotated), the sequence number of the pack
+    /// installed now (`pack_sequence()` of the catalog in use), the user's
+    /// rollout id and the time. Any refusal is a `pack.*` error
+    /// (`pack.bad_signature`, `pack.unknown_key`, `pack.rollback`,
+    /// `pack.expired`, `pack.sdk_version`, `pack.not_in_rollout`,
+    /// `pack.invalid`): keep the catalog you have then.
+    #[uniffi::constructor]
+    pub fn from_pack(
+        pack: Vec<u8>,
+        trusted_keys: Vec<String>,
+        installed_sequence: Option<u64>,
+        user_id: Option<String>,
+        now: i64,
+    ) -> Result<Arc<Self>, HelpError> {
+        let v = inscene::pack::verify_with_key_texts(
+            &pack,
+            &trusted_keys,
+            installed_sequence,
+            env!("CARGO_PKG_VERSION"),
+            now,
+            user_id.as_deref(),
+        )?;
+        Ok(Arc::new(HelpCatalog { inner: v.catalog, pack: Some(v.manifest) }))
+    }
+
+    /// The pack's sequence number, when the catalog came from a pack: keep it
+    /// beside the pack and give it as `installed_sequence` next time.
+    pub fn pack_sequence(&self) -> Option<u64> {
+        self.pack.as_ref().map(|m| m.sequence)
     }
 
     /// Catalog id.

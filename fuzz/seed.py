@@ -64,4 +64,7 @@ for path in sorted(glob.glob(os.path.join(suites, "**", "*.json"), recursive=Tru
         elif isinstance(case, list) and len(case) >= 2:
             put("jsonlogic", json.dumps(case[0]) + "\x00" + json.dumps(case[1]))
             count += 1
+for path in sorted(glob.glob(os.path.join(ROOT, "tests", "packs", "*.pack"))):
+    with open(path, "rb") as f:
+        put("pack_bytes", f.read())
 print(f"seeded {len(os.listdir(os.path.join(HERE, 'corpus')))} corpora ({count} JsonLogic cases)", file=sys.stderr)

@@ -22,7 +22,7 @@
 //! `schema/inscene-pack-manifest.v1.schema.json`; see docs/PACKS.md.
 
 use ed25519_compact::{KeyPair, PublicKey, Seed, Signature};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::error::{Diagnostic, Error, Result};
@@ -38,10 +38,9 @@ pub const PUBLIC_KEY_MAGIC: &str = "inscene-pack-public-key/1";
 pub const SECRET_KEY_MAGIC: &str = "inscene-pack-secret-key/1";
 
 /// What a pack says of itself. Signed with the catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(title = "inscene content pack manifest v1"))]
-#[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The catalog's id (`catalog.id` inside must be the same).
     pub catalog: String,
@@ -67,10 +66,16 @@ pub struct Manifest {
     pub key: String,
 }
 
+// Read with the crate's own small reader (serde's derive costs kilobytes of the
+// mobile library per type). Unknown fields are skipped: a field that must not
+// be ignored by older SDKs comes with a new format line, `inscene-pack/2`.
+crate::wire::wire_struct!(Manifest {
+    req catalog, req sequence, req created_at, opt expires_at, opt min_sdk, opt max_sdk, opt rollout, req key
+});
+
 /// A staged rollout.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
 pub struct Rollout {
     /// Share of users, 0 to 100 (decimals allowed: 0.5 is one in two hundred).
     pub percent: f64,
@@ -78,6 +83,8 @@ pub struct Rollout {
     /// the same salt with a higher percent keeps everyone who had it.
     pub salt: String,
 }
+
+crate::wire::wire_struct!(Rollout { req percent, req salt });
 
 /// What a device checks a pack against.
 #[derive(Debug, Clone)]
@@ -180,7 +187,11 @@ pub fn parts(bytes: &[u8]) -> Result<Parts<'_>> {
     let manifest_bytes = line()?;
     let signature_line = line()?;
     let catalog = rest;
-    let manifest: Manifest = serde_json::from_slice(manifest_bytes)
+    // From text, as the catalog is read: a reader over bytes would link a second
+    // copy of the JSON parser.
+    let manifest_text =
+        std::str::from_utf8(manifest_bytes).map_err(|_| fail(PackCode::Invalid, "the manifest is not UTF-8"))?;
+    let manifest: Manifest = serde_json::from_str(manifest_text)
         .map_err(|e| fail(PackCode::Invalid, format!("the manifest is not valid: {e}")))?;
     let signature: [u8; 64] = unhex(signature_line)
         .and_then(|v| v.try_into().ok())
@@ -241,7 +252,12 @@ pub fn verify(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Result<Verifi
         }
         let inside = trust.user_id.is_some_and(|id| in_rollout(r, id));
         if !inside {
-            return Err(fail(PackCode::NotInRollout, format!("this user is not in the {}% rollout", r.percent)));
+            // In hundredths of a percent: formatting an f64 would link float printing.
+            let bp = (r.percent * 100.0) as u64;
+            return Err(fail(
+                PackCode::NotInRollout,
+                format!("this user is not in the {}.{:02}% rollout", bp / 100, bp % 100),
+            ));
         }
     }
     let source = std::str::from_utf8(p.catalog).map_err(|_| fail(PackCode::Invalid, "the catalog is not UTF-8"))?;

@@ -397,8 +397,9 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
     }
     let digit = |c: u8| match c {
         b'0'..=b'9' => Some(c - b'0'),
+        // Lowercase only: one spelling per byte, so no changed byte of a pack
+        // (even the signature line's) is taken.
         b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     };
     text.chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
@@ -424,6 +425,7 @@ mod tests {
         assert_eq!(unhex(hex(&bytes).as_bytes()), Some(bytes));
         assert_eq!(unhex(b"abc"), None);
         assert_eq!(unhex(b"zz"), None);
+        assert_eq!(unhex(b"AB"), None, "one spelling per byte");
     }
 
     #[test]

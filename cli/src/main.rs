@@ -95,8 +95,10 @@ enum Command {
     },
     /// Funnel figures from an SDK event log (JSON lines): deflection, escalation reasons, drop-off, feedback.
     Stats {
-        /// Event log, one JSON event per line.
-        events: PathBuf,
+        /// Event logs, one JSON event per line; several files and any order, each event counted
+        /// once (by session and `seq`).
+        #[arg(required = true)]
+        events: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,

@@ -160,8 +160,11 @@ pub fn walk(
         (Ok((c, _)), Ok(x)) => (c, x),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    // Unique per run, so that the events of several walks appended to one log
+    // stay apart (`stats` counts an event once by session and `seq`).
+    let session = format!("walk-{}-{}", crate::clock(), std::process::id());
     let request = match scenario {
-        Some(s) => StartRequest::for_scenario("walk", s),
+        Some(s) => StartRequest::for_scenario(session.as_str(), s),
         None => {
             let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
             match found.suggestions.first() {
@@ -169,11 +172,17 @@ pub fn walk(
                 // screens the question and hands over with the crisis resources).
                 _ if found.crisis.is_some() => {
                     println!("crisis language in the question: connecting a person now");
-                    StartRequest { session: "walk".into(), scenario: None, flow: None, intervention: None, human: true }
+                    StartRequest {
+                        session: session.clone(),
+                        scenario: None,
+                        flow: None,
+                        intervention: None,
+                        human: true,
+                    }
                 }
                 Some(s) => {
                     println!("top suggestion: {} ({})", s.scenario, s.title);
-                    StartRequest::for_scenario("walk", s.scenario.clone())
+                    StartRequest::for_scenario(session.as_str(), s.scenario.clone())
                 }
                 None => return fail("no scenario matches this context; pass --scenario"),
             }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
-use std::path::Path;
 use std::process::ExitCode;
 
 use inscene::events::Event;
@@ -46,69 +45,111 @@ pub struct StepStats {
 #[derive(Default)]
 struct SessionTrack {
     scenario: String,
-    last_step: Option<String>,
+    /// The step viewed last, by the events' order in the session (`seq`, or
+    /// the order read where events carry none).
+    last_step: Option<(u64, String)>,
     outcome: Option<&'static str>,
+    /// Sequence numbers seen: a retried event is counted once.
+    seen: std::collections::BTreeSet<u64>,
+    /// Events read without a sequence number, for their order.
+    unnumbered: u64,
 }
 
-/// `inscene stats EVENTS.jsonl`.
-pub fn stats(path: &Path, format: Format) -> ExitCode {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return fail(&format!("cannot read {}: {e}", path.display())),
-    };
+/// How a session ended, whatever order its events arrive in: an escalation
+/// wins over a resolution (a solution that did not help, then a person), a
+/// resolution over leaving.
+fn outcome_rank(o: Option<&'static str>) -> u8 {
+    match o {
+        Some("escalated") => 3,
+        Some("resolved") => 2,
+        Some("abandoned") => 1,
+        _ => 0,
+    }
+}
+
+/// `inscene stats EVENTS.jsonl...`: one or more logs, events in any order,
+/// each event counted once (by its session and `seq`).
+pub fn stats(paths: &[std::path::PathBuf], format: Format) -> ExitCode {
     let mut sessions: BTreeMap<String, SessionTrack> = BTreeMap::new();
     let mut by_scenario: BTreeMap<String, ScenarioStats> = BTreeMap::new();
     let mut skipped = 0u64;
-    for line in std::io::BufReader::new(file).lines() {
-        let Ok(line) = line else { break };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Ok(event) = serde_json::from_str::<Event>(&line) else {
-            skipped += 1;
-            continue;
+    let mut duplicates = 0u64;
+    for path in paths {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return fail(&format!("cannot read {}: {e}", path.display())),
         };
-        let Some(id) = event.get("session").and_then(|v| v.as_str()) else { continue };
-        let scenario = event.get("scenario").and_then(|v| v.as_str()).unwrap_or("(no scenario)").to_owned();
-        let track = sessions
-            .entry(id.to_owned())
-            .or_insert_with(|| SessionTrack { scenario: scenario.clone(), ..Default::default() });
-        let stats = by_scenario.entry(track.scenario.clone()).or_default();
-        match event.kind.as_str() {
-            "started" => stats.sessions += 1,
-            "step_viewed" => {
-                if let Some(step) = event.get("step").and_then(|v| v.as_str()) {
-                    let key = format!("{}/{step}", event.get("flow").and_then(|v| v.as_str()).unwrap_or("?"));
-                    stats.steps.entry(key.clone()).or_default().viewed += 1;
-                    track.last_step = Some(key);
-                }
+        for line in std::io::BufReader::new(file).lines() {
+            let Ok(line) = line else { break };
+            if line.trim().is_empty() {
+                continue;
             }
-            "resolved" if track.outcome.is_none() => track.outcome = Some("resolved"),
-            "escalated" => {
-                track.outcome = Some("escalated");
-                if event.get("fallback").and_then(|v| v.as_bool()) == Some(true) {
-                    stats.route_fallbacks += 1;
+            let Ok(event) = serde_json::from_str::<Event>(&line) else {
+                skipped += 1;
+                continue;
+            };
+            let Some(id) = event.get("session").and_then(|v| v.as_str()) else { continue };
+            let scenario = event.get("scenario").and_then(|v| v.as_str()).unwrap_or("(no scenario)").to_owned();
+            let track = sessions
+                .entry(id.to_owned())
+                .or_insert_with(|| SessionTrack { scenario: scenario.clone(), ..Default::default() });
+            let order = match event.get("seq").and_then(|v| v.as_u64()) {
+                Some(seq) => {
+                    if !track.seen.insert(seq) {
+                        duplicates += 1;
+                        continue;
+                    }
+                    seq
                 }
-                let reason = event.get("reason").and_then(|v| v.as_str()).unwrap_or("?");
-                *stats.escalation_reasons.entry(reason.to_owned()).or_default() += 1;
-            }
-            "abandoned" if track.outcome.is_none() => track.outcome = Some("abandoned"),
-            "handoff_status" => match event.get("state").and_then(|v| v.as_str()) {
-                Some("accepted") => {
-                    stats.reached_person += 1;
-                    if let Some(t) = event.get("seconds_since_handoff").and_then(|v| v.as_i64()) {
-                        stats.to_person.push(t);
+                None => {
+                    track.unnumbered += 1;
+                    track.unnumbered
+                }
+            };
+            let stats = by_scenario.entry(track.scenario.clone()).or_default();
+            let mut ended = |o: &'static str| {
+                if outcome_rank(Some(o)) > outcome_rank(track.outcome) {
+                    track.outcome = Some(o);
+                }
+            };
+            match event.kind.as_str() {
+                "started" => stats.sessions += 1,
+                "resolved" => ended("resolved"),
+                "abandoned" => ended("abandoned"),
+                "step_viewed" => {
+                    if let Some(step) = event.get("step").and_then(|v| v.as_str()) {
+                        let key = format!("{}/{step}", event.get("flow").and_then(|v| v.as_str()).unwrap_or("?"));
+                        stats.steps.entry(key.clone()).or_default().viewed += 1;
+                        if track.last_step.as_ref().is_none_or(|(at, _)| *at < order) {
+                            track.last_step = Some((order, key));
+                        }
                     }
                 }
-                Some("failed") => stats.route_fallbacks += 1,
+                "escalated" => {
+                    ended("escalated");
+                    if event.get("fallback").and_then(|v| v.as_bool()) == Some(true) {
+                        stats.route_fallbacks += 1;
+                    }
+                    let reason = event.get("reason").and_then(|v| v.as_str()).unwrap_or("?");
+                    *stats.escalation_reasons.entry(reason.to_owned()).or_default() += 1;
+                }
+                "handoff_status" => match event.get("state").and_then(|v| v.as_str()) {
+                    Some("accepted") => {
+                        stats.reached_person += 1;
+                        if let Some(t) = event.get("seconds_since_handoff").and_then(|v| v.as_i64()) {
+                            stats.to_person.push(t);
+                        }
+                    }
+                    Some("failed") => stats.route_fallbacks += 1,
+                    _ => {}
+                },
+                "feedback" => match event.get("helpful").and_then(|v| v.as_bool()) {
+                    Some(true) => stats.feedback_helpful += 1,
+                    Some(false) => stats.feedback_unhelpful += 1,
+                    None => {}
+                },
                 _ => {}
-            },
-            "feedback" => match event.get("helpful").and_then(|v| v.as_bool()) {
-                Some(true) => stats.feedback_helpful += 1,
-                Some(false) => stats.feedback_unhelpful += 1,
-                None => {}
-            },
-            _ => {}
+            }
         }
     }
     for track in sessions.values() {
@@ -120,7 +161,7 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
             None => stats.open += 1,
         }
         if matches!(track.outcome, Some("abandoned") | None) {
-            if let Some(step) = &track.last_step {
+            if let Some((_, step)) = &track.last_step {
                 stats.steps.entry(step.clone()).or_default().dropped += 1;
             }
         }
@@ -169,6 +210,9 @@ pub fn stats(path: &Path, format: Format) -> ExitCode {
             }
             if skipped > 0 {
                 println!("({skipped} unreadable lines skipped)");
+            }
+            if duplicates > 0 {
+                println!("({duplicates} duplicate events counted once)");
             }
         }
     }

@@ -603,3 +603,48 @@ fn diff_lists_changes_and_warns_about_sessions_in_progress() {
     assert!(kinds.contains(&r#""added" "step" "order/found""#.to_owned()), "{kinds:?}");
     assert!(kinds.contains(&r#""changed" "step" "order/ask""#.to_owned()), "{kinds:?}");
 }
+
+#[test]
+fn stats_counts_each_event_once_across_files_in_any_order() {
+    let dir = std::env::temp_dir().join(format!("inscene-stats-merge-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let log = dir.join("events.jsonl");
+    let ctx = dir.join("ctx.json");
+    std::fs::write(&ctx, r#"{"locale": "en", "entities": {"order": {"id": "1", "status": "deleted"}}}"#)
+        .expect("write");
+    // Two real sessions: one leaves at its first step, one asks for a person.
+    for (answers, n) in [("q\n", 1), ("h\n", 2)] {
+        let file = dir.join(format!("answers-{n}"));
+        std::fs::write(&file, answers).expect("write");
+        let out = inscene()
+            .args(["walk", "--scenario", "order_missing", "--now", "1795000000", "--context"])
+            .arg(&ctx)
+            .arg("--answers")
+            .arg(&file)
+            .arg("--events")
+            .arg(&log)
+            .arg(repo("content/sample-shop.json"))
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.iter().all(|l| l.contains(r#""seq":"#) && l.contains(r#""id":"#)), "{text}");
+    // The same events, reversed, split over two files, with every third sent twice.
+    let mut reordered: Vec<&str> = lines.iter().rev().copied().collect();
+    reordered.extend(lines.iter().step_by(3));
+    let (a, b) = reordered.split_at(reordered.len() / 2);
+    std::fs::write(dir.join("a.jsonl"), a.join("\n")).expect("write");
+    std::fs::write(dir.join("b.jsonl"), b.join("\n")).expect("write");
+    let stats = |files: &[std::path::PathBuf]| {
+        let out = inscene().args(["stats", "--format", "json"]).args(files).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let once = stats(&[log.clone()]);
+    assert_eq!(once["order_missing"]["sessions"], 2, "{once}");
+    assert_eq!(once["order_missing"]["escalated"], 1, "{once}");
+    assert_eq!(stats(&[dir.join("a.jsonl"), dir.join("b.jsonl")]), once);
+}

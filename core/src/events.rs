@@ -1,7 +1,9 @@
 //! Analytics events: plain data the engine emits and the host forwards.
 //!
 //! Every event has a `type` and `at` (the `now` the host passed); sessions add
-//! `session`, `catalog_version`, `scenario`, `flow` and `step`. Together they
+//! `session`, `seq` (1, 2, ... over the session's life, across snapshots),
+//! `id` (`<session>:<seq>`: a store drops a retried duplicate by it),
+//! `catalog`, `catalog_version`, `scenario`, `flow` and `step`. Together they
 //! are enough to compute deflection (resolved without a human) and per-step
 //! drop-off. Types: `suggested`, `started`, `step_viewed`, `answered`,
 //! `action_requested`, `action_result`, `not_helpful`, `human_offered`,

@@ -175,9 +175,17 @@ pub struct SessionState {
     pub notice: Option<String>,
     /// When the session started.
     pub started_at: i64,
+    /// How many analytics events the session has emitted: the last event's
+    /// `seq` (absent until the first, and in snapshots of SDKs before it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub events_emitted: u64,
 }
 
-crate::wire::wire_struct!(SessionState { req state_version, req session, req catalog_id, req catalog_version, opt scenario, req risk, opt intervention, req stack, req back, req path, req answers, req actions, req visits, req unhelpful, req human_requested, req status, opt escalation, opt feedback, req transcript, opt notice, req started_at });
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+crate::wire::wire_struct!(SessionState { req state_version, req session, req catalog_id, req catalog_version, opt scenario, req risk, opt intervention, req stack, req back, req path, req answers, req actions, req visits, req unhelpful, req human_requested, req status, opt escalation, opt feedback, req transcript, opt notice, req started_at, def events_emitted });
 
 /// What the user or host does next.
 // Deserialize is written by hand (below), as for `Step` and `Trigger`: serde's
@@ -559,6 +567,30 @@ impl Session {
     /// crisis in the context's query, an immediate segment rule or a forcing
     /// risk level hand over to a human before any flow step.
     pub fn start(catalog: &Catalog, ctx: &Context, request: &StartRequest, now: i64) -> Result<(Session, Vec<Event>)> {
+        let (mut session, mut events) = Self::start_unnumbered(catalog, ctx, request, now)?;
+        session.number(&mut events);
+        Ok((session, events))
+    }
+
+    /// Gives each of a call's events its place in the session: `seq` (1, 2,
+    /// ... over the session's life, snapshots included) and `id`
+    /// (`<session>:<seq>`), unique wherever the session ids are, so that a
+    /// store can drop a retried duplicate and order events that share a second.
+    fn number(&mut self, events: &mut [Event]) {
+        for e in events {
+            self.state.events_emitted += 1;
+            let seq = self.state.events_emitted;
+            e.fields.insert("id".into(), Value::String(format!("{}:{seq}", self.state.session)));
+            e.fields.insert("seq".into(), Value::from(seq));
+        }
+    }
+
+    fn start_unnumbered(
+        catalog: &Catalog,
+        ctx: &Context,
+        request: &StartRequest,
+        now: i64,
+    ) -> Result<(Session, Vec<Event>)> {
         let intervention = match &request.intervention {
             Some(id) => Some(
                 catalog
@@ -617,6 +649,7 @@ impl Session {
                 transcript: Vec::new(),
                 notice: None,
                 started_at: now,
+                events_emitted: 0,
             },
         };
         let mut events = vec![session.event("started", now)];
@@ -693,6 +726,12 @@ impl Session {
     /// session recovers deterministically: a removed step restarts its flow, a
     /// removed flow hands over to a human; a `recovered` event reports it.
     pub fn restore(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
+        let (mut session, mut events) = Self::restore_unnumbered(catalog, ctx, snapshot, now)?;
+        session.number(&mut events);
+        Ok((session, events))
+    }
+
+    fn restore_unnumbered(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
         if snapshot.len() > 4 * 1024 * 1024 {
             return Err(Error::InvalidSnapshot { message: "snapshot is larger than 4 MiB".into() });
         }
@@ -746,7 +785,8 @@ impl Session {
     /// Applies one input. On error the state is unchanged.
     pub fn apply(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
         let mut next = self.clone();
-        let events = next.apply_inner(catalog, ctx, input, now)?;
+        let mut events = next.apply_inner(catalog, ctx, input, now)?;
+        next.number(&mut events);
         *self = next;
         Ok(events)
     }
@@ -1075,6 +1115,7 @@ impl Session {
     fn event(&self, kind: &str, now: i64) -> Event {
         let mut e = Event::new(kind, now)
             .with("session", self.state.session.clone())
+            .with("catalog", self.state.catalog_id.clone())
             .with("catalog_version", self.state.catalog_version.clone());
         if let Some(s) = &self.state.scenario {
             e = e.with("scenario", s.clone());

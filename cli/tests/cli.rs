@@ -643,7 +643,7 @@ fn stats_counts_each_event_once_across_files_in_any_order() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     };
-    let once = stats(&[log.clone()]);
+    let once = stats(std::slice::from_ref(&log));
     assert_eq!(once["order_missing"]["sessions"], 2, "{once}");
     assert_eq!(once["order_missing"]["escalated"], 1, "{once}");
     assert_eq!(stats(&[dir.join("a.jsonl"), dir.join("b.jsonl")]), once);

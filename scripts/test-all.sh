@@ -92,6 +92,16 @@ java -cp "$out/kotlin-test.jar:/usr/share/java/jna.jar" -Djna.library.path=targe
 step "desk end to end: a real django-helpdesk on localhost, a session escalates into it and its status comes back"
 PYTHON_BINDINGS="$PWD/$out/python" INSCENE_BIN="$PWD/target/release/inscene" bash tests/desk/helpdesk/run.sh 2>&1 | tee -a "$log"
 
+step "analytics: inscene stats, the DuckDB model and the ClickHouse model (chdb) agree on the same events"
+analytics_venv=.ci/cache/analytics-venv
+if [ ! -x "$analytics_venv/bin/python" ] || ! cmp -s analytics/requirements.txt "$analytics_venv/requirements.txt"; then
+  rm -rf "$analytics_venv"
+  python3 -m venv "$analytics_venv"
+  "$analytics_venv/bin/pip" install --quiet --disable-pip-version-check -r analytics/requirements.txt
+  cp analytics/requirements.txt "$analytics_venv/requirements.txt"
+fi
+PYTHONPATH="$PWD/$out/python" INSCENE_BIN="$PWD/target/release/inscene" "$analytics_venv/bin/python" analytics/check.py 2>&1 | tee -a "$log"
+
 step "web: build the wasm package, test it in Node, type-check it, drive the demo shop in headless Chromium"
 wb_version="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' wasm/Cargo.toml)"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
@@ -151,7 +161,7 @@ fi
 
 # One closing line over every test binary, doctest run and binding test above.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-     /^(python|kotlin)-bindings:|^desk-e2e:/ { p += $2; f += $4 }
+     /^(python|kotlin)-bindings:|^desk-e2e:|^analytics:/ { p += $2; f += $4 }
      /^fuzz-smoke:/ { p += $2; f += $4 }
      /^# pass / { p += $3 }
      /^# fail / { f += $3 }

@@ -125,6 +125,9 @@ def main():
         want = json.loads(stats.stdout)
         merged = subprocess.run([os.environ["INSCENE_BIN"], "stats", "--format", "json", *parts], capture_output=True, text=True, check=True)
         check("inscene stats: the shuffled, duplicated, split log gives the same figures", json.loads(merged.stdout) == want)
+        spilled = subprocess.run([os.environ["INSCENE_BIN"], "stats", "--format", "json", "--spill-above-mb", "0", *parts],
+                                 capture_output=True, text=True, check=True)
+        check("inscene stats: the same, spread over partitions on disk", json.loads(spilled.stdout) == want)
         total = sum(s["sessions"] for s in want.values())
         check(f"the log holds {len(events)} events of {total} sessions over {len(want)} scenarios", total >= 250 and len(want) >= 3)
         check("some sessions reached a person and some routes fell back",

@@ -99,6 +99,10 @@ enum Command {
         /// once (by session and `seq`).
         #[arg(required = true)]
         events: Vec<PathBuf>,
+        /// Logs larger than this (MiB, in all) are spread over partitions on disk by session and
+        /// read one partition at a time, so memory stays bounded; 0 always partitions.
+        #[arg(long, default_value_t = stats::DEFAULT_SPILL_ABOVE_MB)]
+        spill_above_mb: u64,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -281,7 +285,7 @@ fn main() -> ExitCode {
             now.unwrap_or_else(clock),
         ),
         Command::Graph { catalog, flow, format, locale } => graph::graph(&catalog, &flow, format, locale.as_deref()),
-        Command::Stats { events, format } => stats::stats(&events, format),
+        Command::Stats { events, format, spill_above_mb } => stats::stats(&events, format, spill_above_mb),
         Command::EvalCrisis { catalog, sets, format, min_recall, max_false_alarms } => {
             eval::eval_crisis(&catalog, &sets, format, min_recall, max_false_alarms)
         }

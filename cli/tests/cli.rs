@@ -647,4 +647,12 @@ fn stats_counts_each_event_once_across_files_in_any_order() {
     assert_eq!(once["order_missing"]["sessions"], 2, "{once}");
     assert_eq!(once["order_missing"]["escalated"], 1, "{once}");
     assert_eq!(stats(&[dir.join("a.jsonl"), dir.join("b.jsonl")]), once);
+    // Spread over partitions on disk (as logs beyond --spill-above-mb are): the same figures.
+    let out = inscene()
+        .args(["stats", "--format", "json", "--spill-above-mb", "0"])
+        .arg(dir.join("a.jsonl"))
+        .arg(dir.join("b.jsonl"))
+        .output()
+        .expect("runs");
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json"), once);
 }

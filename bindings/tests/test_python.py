@@ -214,8 +214,14 @@ class BindingTests(unittest.TestCase):
             "action_result": (lambda a, b, c: session().action_result(a, b, c), 3),
             "feedback": (lambda a, b: session().feedback(a, b), 2),
             "apply_json": (lambda a, b: session().apply_json(a, b), 2),
+            "desk_status": (lambda a, b, c, d, e: session().desk_status(a, b, c, d, e), 5),
+            "HelpCatalog.from_pack": (sdk.HelpCatalog.from_pack, 5),
         }
+        with open(os.path.join(ROOT, "tests", "packs", "good.pack"), "rb") as f:
+            good_pack = f.read()
         defaults = {"HelpCatalog.with_host_actions": [valid, ["open_deleted_orders"]],
+                    "desk_status": ["queued", None, None, None, NOW],
+                    "HelpCatalog.from_pack": [good_pack, [read("tests/packs/key-one.pub")], None, None, NOW],
                     "action_result": [sdk.ActionOutcome.SUCCESS, None, NOW]}
         tried = 0
         for name, (call, arity) in calls.items():

@@ -166,23 +166,12 @@ fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn expiry(text: &str, now: i64) -> Result<i64, String> {
     let bad =
         || format!("--expires {text:?}: give seconds since the Unix epoch, or a time from now such as 30d or 12h");
-    if let Some(days) = text.strip_suffix('d') {
-        return days
-            .parse::<i64>()
-            .ok()
-            .and_then(|d| d.checked_mul(86_400))
-            .and_then(|s| now.checked_add(s))
-            .ok_or_else(bad);
-    }
-    if let Some(hours) = text.strip_suffix('h') {
-        return hours
-            .parse::<i64>()
-            .ok()
-            .and_then(|h| h.checked_mul(3_600))
-            .and_then(|s| now.checked_add(s))
-            .ok_or_else(bad);
-    }
-    text.parse::<i64>().map_err(|_| bad())
+    let (count, unit) = match (text.strip_suffix('d'), text.strip_suffix('h')) {
+        (Some(days), _) => (days, 86_400),
+        (_, Some(hours)) => (hours, 3_600),
+        _ => return text.parse::<i64>().map_err(|_| bad()),
+    };
+    count.parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).and_then(|s| now.checked_add(s)).ok_or_else(bad)
 }
 
 fn build(catalog: &Path, key: &Path, mut manifest: Manifest, out: &Path) -> ExitCode {
@@ -286,6 +275,21 @@ fn inspect(path: &Path) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expiry;
+
+    #[test]
+    fn expiry_takes_epoch_seconds_days_or_hours_from_now() {
+        assert_eq!(expiry("1800000000", 100), Ok(1_800_000_000));
+        assert_eq!(expiry("30d", 100), Ok(100 + 30 * 86_400));
+        assert_eq!(expiry("12h", 100), Ok(100 + 12 * 3_600));
+        for bad in ["", "d", "1.5d", "30m", "-x", "99999999999999999d"] {
+            assert!(expiry(bad, 100).is_err(), "{bad}");
         }
     }
 }

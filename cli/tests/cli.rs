@@ -471,8 +471,7 @@ fn handoff_render_prints_a_desks_calls_and_refuses_a_bad_mapping_with_its_path()
 
 #[test]
 fn handoff_status_reads_a_desks_reply_as_the_sessions_input() {
-    let dir = std::env::temp_dir().join(format!("inscene-desk-status-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = tmp("desk-status");
     let ticket = dir.join("ticket.json");
     let open = dir.join("open.json");
     std::fs::write(&ticket, r#"{"id": 8, "queue": 2, "status": 1, "assigned_to": null}"#).expect("write");
@@ -522,9 +521,10 @@ fn stats_reports_time_to_a_person_and_route_fallbacks() {
 
 #[test]
 fn pack_keygen_build_verify_inspect_as_a_content_team_would() {
-    let dir = std::env::temp_dir().join(format!("inscene-pack-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tmp("pack");
     let keys = dir.join("keys");
+    let _ = std::fs::remove_dir_all(&keys);
+    let _ = std::fs::remove_file(dir.join("broken.pack"));
     let out = inscene().args(["pack", "keygen", "--out"]).arg(&keys).output().expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let again = inscene().args(["pack", "keygen", "--out"]).arg(&keys).output().expect("runs");
@@ -583,8 +583,7 @@ fn pack_keygen_build_verify_inspect_as_a_content_team_would() {
 
 #[test]
 fn diff_lists_changes_and_warns_about_sessions_in_progress() {
-    let dir = std::env::temp_dir().join(format!("inscene-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = tmp("diff");
     let old = repo("tests/packs/catalog.json");
     let new = dir.join("new.json");
     let text = std::fs::read_to_string(&old).expect("read");
@@ -606,10 +605,9 @@ fn diff_lists_changes_and_warns_about_sessions_in_progress() {
 
 #[test]
 fn stats_counts_each_event_once_across_files_in_any_order() {
-    let dir = std::env::temp_dir().join(format!("inscene-stats-merge-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("tmp");
+    let dir = tmp("stats-merge");
     let log = dir.join("events.jsonl");
+    let _ = std::fs::remove_file(&log);
     let ctx = dir.join("ctx.json");
     std::fs::write(&ctx, r#"{"locale": "en", "entities": {"order": {"id": "1", "status": "deleted"}}}"#)
         .expect("write");

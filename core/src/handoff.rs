@@ -341,7 +341,7 @@ fn words(language: &str) -> &'static Words {
 pub fn summary(packet: &HandoffPacket, language: &str, problem_title: Option<&str>) -> String {
     let w = words(language);
     let (open, close) = w.quote;
-    let reason = w.reasons.iter().find(|(code, _)| *code == packet.reason).map(|(_, t)| (*t).to_owned());
+    let reason = lookup(&w.reasons, &packet.reason).map(str::to_owned);
     let reason = reason.unwrap_or_else(|| format!("{}{}{}", w.step_reason, w.colon, packet.reason));
     let detail = packet.reason_detail.as_ref().map(|d| format!("{}{d}", w.colon)).unwrap_or_default();
     let mut lines = vec![format!("{}{}{reason} ({}{detail}){}", w.needs, w.colon, packet.reason, w.stop)];
@@ -354,11 +354,9 @@ pub fn summary(packet: &HandoffPacket, language: &str, problem_title: Option<&st
     if let Some(i) = &packet.intervention {
         facts.push(format!("{}{}{i}", w.warning, w.colon));
     }
-    let word = |table: &[(&'static str, &'static str)], code: String| {
-        table.iter().find(|(c, _)| *c == code).map_or(code.clone(), |(_, t)| (*t).to_owned())
-    };
-    facts.push(format!("{}{}{}", w.priority, w.colon, word(&w.priorities, wire_name(&packet.priority))));
-    facts.push(format!("{}{}{}", w.risk, w.colon, word(&w.risks, wire_name(&packet.risk))));
+    let (priority, risk) = (packet.priority.wire_name(), packet.risk.wire_name());
+    facts.push(format!("{}{}{}", w.priority, w.colon, lookup(&w.priorities, priority).unwrap_or(priority)));
+    facts.push(format!("{}{}{}", w.risk, w.colon, lookup(&w.risks, risk).unwrap_or(risk)));
     facts.push(format!("{}{}{}", w.serve_in, w.colon, packet.language));
     if packet.follow_up {
         facts.push(w.follow_up.to_owned());
@@ -376,8 +374,7 @@ pub fn summary(packet: &HandoffPacket, language: &str, problem_title: Option<&st
             .actions
             .iter()
             .map(|a| {
-                let outcome =
-                    w.outcomes.iter().find(|(code, _)| *code == a.result).map_or(a.result.as_str(), |(_, t)| t);
+                let outcome = lookup(&w.outcomes, &a.result).unwrap_or(a.result.as_str());
                 let gap = if language.starts_with("zh") { "" } else { " " };
                 format!("{}{gap}{outcome}", a.action)
             })
@@ -411,10 +408,7 @@ pub fn summary(packet: &HandoffPacket, language: &str, problem_title: Option<&st
     lines.join("\n")
 }
 
-fn wire_name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
+/// A code's words in a summary table.
+fn lookup(table: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
 }

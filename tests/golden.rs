@@ -8,7 +8,7 @@ use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::{ResolveOptions, resolve};
 use inscene::session::{Input, Session, StartRequest};
-use inscene_conformance::{read, repo_path};
+use inscene_conformance::{Contract, Shape, read, repo_path};
 use serde_json::Value;
 
 /// Whether every member of `expected` is in `actual` with an equal (recursively subset) value.
@@ -48,7 +48,7 @@ fn check(expected: &Value, actual: &Value, what: &str, name: &str) {
     assert!(problems.is_empty(), "{name}: {what} differs:\n  {}\nactual: {actual:#}", problems.join("\n  "));
 }
 
-fn run(name: &str) {
+fn run(name: &str, contract: &Contract) {
     let vector: Value = serde_json::from_str(&read(&format!("tests/golden/{name}.json"))).expect("vector json");
     let mut catalog =
         Catalog::from_json(&read(vector["catalog"].as_str().expect("catalog path"))).expect("catalog loads");
@@ -61,11 +61,17 @@ fn run(name: &str) {
     if let Some(expected) = vector.get("resolve") {
         let found = resolve(&catalog, &ctx, now, &ResolveOptions::default());
         let actual = serde_json::to_value(&found).unwrap();
+        contract.check(Shape::Resolution, &actual, &format!("{name}: resolve"));
+        contract.check(Shape::Event, &actual["event"], &format!("{name}: suggested"));
         check(expected, &actual, "resolve", name);
     }
     if let Some(event) = vector.get("event") {
         let found = inscene::escalation::on_event(&catalog, &ctx, event, now).expect("on_event");
         let actual = serde_json::to_value(&found).unwrap();
+        if !actual.is_null() {
+            contract.check(Shape::Intervention, &actual, &format!("{name}: intervention"));
+            contract.check(Shape::Event, &actual["event"], &format!("{name}: intervention event"));
+        }
         check(&vector["intervention"], &actual, "intervention", name);
     }
     let Some(start) = vector.get("start") else { return };
@@ -76,6 +82,7 @@ fn run(name: &str) {
         t += 10;
         if let Some(expected) = item.get("view") {
             let actual = serde_json::to_value(session.view(&catalog, &ctx, t)).unwrap();
+            contract.check(Shape::View, &actual, &format!("{name}: view at script[{i}]"));
             check(expected, &actual, &format!("view at script[{i}]"), name);
         }
         if item.get("restore").is_some() {
@@ -106,21 +113,22 @@ fn run(name: &str) {
     let expect = &vector["expect"];
     assert_eq!(serde_json::to_value(session.state().status).unwrap(), expect["status"], "{name}: final status");
     if let Some(kinds) = expect.get("events") {
-        let actual: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+        let actual: Vec<&str> = events.iter().map(|e| e.name()).collect();
         let expected: Vec<&str> = kinds.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
         assert_eq!(actual, expected, "{name}: event sequence");
     }
-    for e in &events {
-        assert_eq!(
-            e.get("session").and_then(Value::as_str),
-            Some(request.session.as_str()),
-            "{name}: event without session"
-        );
+    for (i, e) in events.iter().enumerate() {
+        contract.check(Shape::Event, &serde_json::to_value(e).unwrap(), &format!("{name}: event {i}"));
+        assert_eq!(e.seq, Some(i as u64 + 1), "{name}: events numbered in order");
+        assert_eq!(e.id, format!("{}:{}", request.session, i + 1), "{name}: event id");
+        assert_eq!(e.session.as_deref(), Some(request.session.as_str()), "{name}: event without session");
     }
     match expect.get("handoff") {
         Some(expected) => {
             let packet = session.handoff(&catalog, &ctx).unwrap_or_else(|| panic!("{name}: no handoff packet"));
-            check(expected, &serde_json::to_value(&packet).unwrap(), "handoff", name);
+            let packet = serde_json::to_value(&packet).unwrap();
+            contract.check(Shape::Packet, &packet, &format!("{name}: handoff"));
+            check(expected, &packet, "handoff", name);
         }
         None => assert!(session.handoff(&catalog, &ctx).is_none(), "{name}: unexpected handoff"),
     }
@@ -135,7 +143,8 @@ fn golden_vectors() {
         .collect();
     names.sort();
     assert!(names.len() >= 10, "expected a vector per story, found {}", names.len());
+    let contract = Contract::load();
     for name in names {
-        run(&name);
+        run(&name, &contract);
     }
 }

@@ -11,6 +11,7 @@ const SCHEMA_FILE: &str = "schema/inscene-content.v1.schema.json";
 const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
 const API_SCHEMA_FILE: &str = "schema/inscene-api.v1.schema.json";
 const PACK_SCHEMA_FILE: &str = "schema/inscene-pack-manifest.v1.schema.json";
+const EVENTS_SCHEMA_FILE: &str = "schema/inscene-events.v1.schema.json";
 /// Embedded by the core (`include_str!`) for the unknown-field lint.
 const FIELDS_FILE: &str = "core/src/content-fields.json";
 
@@ -29,6 +30,21 @@ fn generated() -> String {
 
 fn generated_handoff() -> String {
     pretty(serde_json::to_value(schemars::schema_for!(HandoffPacket)).expect("schema serializes"), HANDOFF_SCHEMA_FILE)
+}
+
+/// The analytics event contract: every kind with its typed fields.
+fn generated_events() -> String {
+    let mut schema = serde_json::to_value(schemars::schema_for!(inscene::events::Event)).expect("schema serializes");
+    schema["title"] = "inscene analytics event".into();
+    // Closed: a field no kind declares (a typo, personal data) is invalid;
+    // the host's own go under `host`.
+    schema["unevaluatedProperties"] = false.into();
+    schema["description"] = format!(
+        "One analytics event of the SDK ({}): a `type` and its fields, a unique `id`, the time `at`, the catalog, and for session events the session and `seq`. Hosts add their own fields under `host` only.",
+        inscene::events::EVENTS_SCHEMA
+    )
+    .into();
+    pretty(schema, EVENTS_SCHEMA_FILE)
 }
 
 fn generated_pack() -> String {
@@ -115,6 +131,7 @@ fn committed_schemas_match_the_rust_types() {
     assert_fresh(HANDOFF_SCHEMA_FILE, &generated_handoff());
     assert_fresh(API_SCHEMA_FILE, &generated_api());
     assert_fresh(PACK_SCHEMA_FILE, &generated_pack());
+    assert_fresh(EVENTS_SCHEMA_FILE, &generated_events());
 }
 
 #[test]
@@ -229,4 +246,37 @@ fn hand_written_readers_require_what_the_schemas_require() {
     ] {
         check(&api, name, fields);
     }
+}
+
+/// The event contract is closed: what no kind declares is refused (a typo, or
+/// personal data a change let in), the host's own fields under `host` pass,
+/// and each kind's fields are typed.
+#[test]
+fn the_event_contract_refuses_what_it_does_not_declare() {
+    use inscene_conformance::{Contract, Shape};
+    let contract = Contract::load();
+    let catalog = inscene::Catalog::from_json(&inscene_conformance::read(inscene_conformance::SAMPLE_CATALOG)).unwrap();
+    let ctx = inscene::context::Context::from_json(r#"{"query": "my order disappeared", "request": "r-1"}"#).unwrap();
+    let found = inscene::resolve::resolve(&catalog, &ctx, 1_795_000_000, &Default::default());
+    let event = serde_json::to_value(&found.event).unwrap();
+    assert_eq!(event["id"], "r-1:suggested");
+    assert_eq!(event["request"], "r-1");
+    assert_eq!(event["catalog"], catalog.meta().id.as_str());
+    assert_eq!(contract.problem(Shape::Event, &event), None);
+
+    let mut with_host = event.clone();
+    with_host["host"] = serde_json::json!({"ab_test": "b", "screen_width": 390});
+    assert_eq!(contract.problem(Shape::Event, &with_host), None, "host fields pass");
+
+    let refused = |change: &dyn Fn(&mut serde_json::Value), why: &str| {
+        let mut e = event.clone();
+        change(&mut e);
+        assert!(contract.problem(Shape::Event, &e).is_some(), "{why}: accepted {e}");
+    };
+    refused(&|e| e["email"] = "a@b.c".into(), "an undeclared field");
+    refused(&|e| e["query"] = "my order disappeared".into(), "typed text");
+    refused(&|e| drop(e.as_object_mut().unwrap().remove("id")), "no id");
+    refused(&|e| e["type"] = "clicked".into(), "an unknown kind");
+    refused(&|e| e["scenarios"] = "order_missing".into(), "a kind's field of the wrong type");
+    refused(&|e| e["state"] = "accepted".into(), "another kind's field");
 }

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::process::ExitCode;
 
-use inscene::events::Event;
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::{Format, fail};
 
@@ -69,6 +70,35 @@ fn outcome_rank(o: Option<&'static str>) -> u8 {
     }
 }
 
+/// The fields of an event line the figures read: any SDK version's events,
+/// read leniently (a field of the wrong type skips the line; unknown fields
+/// and kinds are ignored). The contract is `schema/inscene-events.v1.schema.json`.
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    session: Option<Cow<'a, str>>,
+    #[serde(default)]
+    seq: Option<u64>,
+    #[serde(borrow, default)]
+    scenario: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    flow: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    step: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    state: Option<Cow<'a, str>>,
+    #[serde(default)]
+    fallback: Option<bool>,
+    #[serde(default)]
+    helpful: Option<bool>,
+    #[serde(default)]
+    seconds_since_handoff: Option<i64>,
+}
+
 /// The per-session state of the sessions of one partition, and the figures so far.
 #[derive(Default)]
 struct Tally {
@@ -83,17 +113,17 @@ impl Tally {
         if line.trim().is_empty() {
             return;
         }
-        let Ok(event) = serde_json::from_str::<Event>(line) else {
+        let Ok(event) = serde_json::from_str::<Line>(line) else {
             self.skipped += 1;
             return;
         };
         let (sessions, by_scenario, duplicates) = (&mut self.sessions, &mut self.by_scenario, &mut self.duplicates);
-        let Some(id) = event.get("session").and_then(|v| v.as_str()) else { return };
-        let scenario = event.get("scenario").and_then(|v| v.as_str()).unwrap_or("(no scenario)").to_owned();
+        let Some(id) = event.session.as_deref() else { return };
+        let scenario = event.scenario.as_deref().unwrap_or("(no scenario)").to_owned();
         let track = sessions
             .entry(id.to_owned())
             .or_insert_with(|| SessionTrack { scenario: scenario.clone(), ..Default::default() });
-        let order = match event.get("seq").and_then(|v| v.as_u64()) {
+        let order = match event.seq {
             Some(seq) => {
                 if !track.seen.insert(seq) {
                     *duplicates += 1;
@@ -112,13 +142,13 @@ impl Tally {
                 track.outcome = Some(o);
             }
         };
-        match event.kind.as_str() {
+        match event.kind.as_ref() {
             "started" => stats.sessions += 1,
             "resolved" => ended("resolved"),
             "abandoned" => ended("abandoned"),
             "step_viewed" => {
-                if let Some(step) = event.get("step").and_then(|v| v.as_str()) {
-                    let key = format!("{}/{step}", event.get("flow").and_then(|v| v.as_str()).unwrap_or("?"));
+                if let Some(step) = event.step.as_deref() {
+                    let key = format!("{}/{step}", event.flow.as_deref().unwrap_or("?"));
                     stats.steps.entry(key.clone()).or_default().viewed += 1;
                     if track.last_step.as_ref().is_none_or(|(at, _)| *at < order) {
                         track.last_step = Some((order, key));
@@ -127,23 +157,23 @@ impl Tally {
             }
             "escalated" => {
                 ended("escalated");
-                if event.get("fallback").and_then(|v| v.as_bool()) == Some(true) {
+                if event.fallback == Some(true) {
                     stats.route_fallbacks += 1;
                 }
-                let reason = event.get("reason").and_then(|v| v.as_str()).unwrap_or("?");
+                let reason = event.reason.as_deref().unwrap_or("?");
                 *stats.escalation_reasons.entry(reason.to_owned()).or_default() += 1;
             }
-            "handoff_status" => match event.get("state").and_then(|v| v.as_str()) {
+            "handoff_status" => match event.state.as_deref() {
                 Some("accepted") => {
                     stats.reached_person += 1;
-                    if let Some(t) = event.get("seconds_since_handoff").and_then(|v| v.as_i64()) {
+                    if let Some(t) = event.seconds_since_handoff {
                         *stats.to_person.entry(t).or_default() += 1;
                     }
                 }
                 Some("failed") => stats.route_fallbacks += 1,
                 _ => {}
             },
-            "feedback" => match event.get("helpful").and_then(|v| v.as_bool()) {
+            "feedback" => match event.helpful {
                 Some(true) => stats.feedback_helpful += 1,
                 Some(false) => stats.feedback_unhelpful += 1,
                 None => {}

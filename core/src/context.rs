@@ -180,7 +180,7 @@ impl Context {
                 }
             }
         }
-        for field in ["locale", "platform", "app_version", "screen", "query"] {
+        for field in ["locale", "platform", "app_version", "screen", "query", "request"] {
             if let Some(v) = raw.get(field) {
                 if !v.is_string() && !v.is_null() {
                     return Err(invalid(field, "must be a string"));
@@ -216,6 +216,11 @@ impl Context {
                     "screen",
                     format!("screen is {} bytes; the limit is {}", screen.len(), limits.max_screen_bytes),
                 ));
+            }
+        }
+        if let Some(Value::String(r)) = raw.get("request") {
+            if r.is_empty() || r.len() > 128 {
+                return Err(invalid("request", "a request id must be 1 to 128 bytes"));
             }
         }
         if let Some(Value::String(q)) = raw.get("query") {
@@ -284,6 +289,12 @@ impl Context {
     /// The user's free-text question.
     pub fn query(&self) -> Option<&str> {
         self.str_field("query").filter(|q| !q.trim().is_empty())
+    }
+
+    /// The host's id for this opening of help (`request`), if given: events
+    /// outside a session take their ids from it.
+    pub fn request(&self) -> Option<&str> {
+        self.str_field("request")
     }
 
     /// Preferred locale.
@@ -430,6 +441,10 @@ pub struct ContextShape {
     screen: Option<String>,
     /// Free text the user typed.
     query: Option<String>,
+    /// The host's id for this opening of help (1 to 128 bytes), unique like a
+    /// session id: the `suggested` and `intervention` events take their `id`
+    /// from it.
+    request: Option<String>,
     /// The user's offset from UTC, in minutes (-1440..=1440).
     timezone_offset_minutes: Option<i32>,
     /// Recent events, oldest first (the newest 200 are kept).

@@ -16,7 +16,7 @@ use crate::content::{Channel, EscalationPolicy, HumanMode, Priority, RiskLevel, 
 use crate::context::Context;
 pub use crate::crisis::{CrisisHit, screen as screen_crisis};
 use crate::error::{Error, Result};
-use crate::events::Event;
+use crate::events::{Event, EventKind};
 use crate::i18n;
 
 /// Channels used when neither content nor segment says otherwise.
@@ -327,10 +327,12 @@ pub fn on_event(catalog: &Catalog, ctx: &Context, event: &Value, now: i64) -> Re
         reason: h.reason.clone(),
     });
     let flow = found.flow.map(|f| catalog.flow_id(f).to_owned());
-    let mut ev = Event::new("intervention", now).with("intervention", found.id.to_string()).with("trigger_event", name);
-    if let Some(h) = &hold_action {
-        ev = ev.with("hold_action", h.action.clone());
-    }
+    let kind = EventKind::Intervention {
+        intervention: found.id.to_string(),
+        trigger_event: name.to_owned(),
+        hold_action: hold_action.as_ref().map(|h| h.action.clone()),
+    };
+    let ev = Event::outside_session(kind, catalog, ctx, now, &format!("intervention:{}", found.id));
     Ok(Some(InterventionView {
         id: found.id.to_string(),
         risk: found.risk,

@@ -60,8 +60,8 @@ pub struct HandoffPacket {
     pub flow: Option<String>,
     /// Step id.
     pub step: Option<String>,
-    /// Stable reason code: `content`, `user_request`, `unhelpful`, `loop`, `segment`, `risk`, `crisis`, `content_loop`, `content_changed`, `content_invalid`, `resolution_unhelpful`, or a step's own reason.
-    pub reason: String,
+    /// Why the session was handed over; the escalation step's own reason code is in `reason_detail`.
+    pub reason: crate::events::EscalationReason,
     /// More about the reason (the step's reason code, the segment).
     pub reason_detail: Option<String>,
     /// Priority after segment, risk and urgency rules.
@@ -165,7 +165,7 @@ pub const SUMMARY_LANGUAGES: [&str; 3] = ["en", "zh-Hans", "zh-Hant"];
 /// The summary's words in one language.
 struct Words {
     needs: &'static str,
-    reasons: [(&'static str, &'static str); 11],
+    reasons: [(&'static str, &'static str); 10],
     step_reason: &'static str,
     problem: &'static str,
     warning: &'static str,
@@ -195,7 +195,6 @@ const EN: Words = Words {
         ("content", "the help content hands this problem to a person"),
         ("user_request", "the user asked for a person"),
         ("unhelpful", "the user said the help did not help"),
-        ("loop", "the user went round in circles"),
         ("segment", "the user's segment is served by people"),
         ("risk", "risk signals"),
         ("crisis", "crisis language was detected: treat as urgent"),
@@ -237,7 +236,6 @@ const ZH_HANS: Words = Words {
         ("content", "帮助内容将此问题转交人工"),
         ("user_request", "用户要求人工服务"),
         ("unhelpful", "用户表示帮助没有用"),
-        ("loop", "用户在流程中反复绕圈"),
         ("segment", "该用户群体由人工服务"),
         ("risk", "存在风险信号"),
         ("crisis", "检测到危机用语：请按紧急处理"),
@@ -274,7 +272,6 @@ const ZH_HANT: Words = Words {
         ("content", "幫助內容將此問題轉交人工"),
         ("user_request", "使用者要求人工服務"),
         ("unhelpful", "使用者表示幫助沒有用"),
-        ("loop", "使用者在流程中反覆繞圈"),
         ("segment", "該使用者群體由人工服務"),
         ("risk", "存在風險訊號"),
         ("crisis", "偵測到危機用語：請按緊急處理"),
@@ -341,10 +338,10 @@ fn words(language: &str) -> &'static Words {
 pub fn summary(packet: &HandoffPacket, language: &str, problem_title: Option<&str>) -> String {
     let w = words(language);
     let (open, close) = w.quote;
-    let reason = lookup(&w.reasons, &packet.reason).map(str::to_owned);
-    let reason = reason.unwrap_or_else(|| format!("{}{}{}", w.step_reason, w.colon, packet.reason));
+    let reason = lookup(&w.reasons, packet.reason.wire_name()).map(str::to_owned);
+    let reason = reason.unwrap_or_else(|| format!("{}{}{}", w.step_reason, w.colon, packet.reason.wire_name()));
     let detail = packet.reason_detail.as_ref().map(|d| format!("{}{d}", w.colon)).unwrap_or_default();
-    let mut lines = vec![format!("{}{}{reason} ({}{detail}){}", w.needs, w.colon, packet.reason, w.stop)];
+    let mut lines = vec![format!("{}{}{reason} ({}{detail}){}", w.needs, w.colon, packet.reason.wire_name(), w.stop)];
     let mut facts: Vec<String> = Vec::new();
     match (problem_title, &packet.scenario) {
         (Some(title), Some(id)) => facts.push(format!("{}{}{title} ({id})", w.problem, w.colon)),

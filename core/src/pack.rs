@@ -298,12 +298,11 @@ fn pack_content_error(diagnostics: Vec<Diagnostic>) -> Error {
 /// Whether a user is in a rollout: a stable bucket of 10,000 from the salt
 /// and the id (FNV-1a, 64 bits), below `percent` × 100.
 pub fn in_rollout(rollout: &Rollout, user_id: &str) -> bool {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in rollout.salt.bytes().chain(std::iter::once(0)).chain(user_id.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let bucket = (h % 10_000) as f64;
+    let mut h = crate::id::Fnv1a::default();
+    h.write(rollout.salt.as_bytes());
+    h.write(&[0]);
+    h.write(user_id.as_bytes());
+    let bucket = (h.finish() % 10_000) as f64;
     bucket < rollout.percent * 100.0
 }
 

@@ -20,7 +20,7 @@ use crate::condition::{Condition, exact_var_paths};
 use crate::content::{RiskLevel, Trigger};
 use crate::context::Context;
 use crate::escalation::{self, CrisisHit};
-use crate::events::Event;
+use crate::events::{Event, EventKind};
 use crate::i18n;
 use crate::text::{Phrase, PhraseIndex};
 
@@ -351,8 +351,8 @@ fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str,
 /// ```
 pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Resolution {
     if let Some(hit) = ctx.query().and_then(|q| escalation::screen_crisis(catalog, ctx, q)) {
-        let event =
-            Event::new("suggested", now).with("crisis", Value::Bool(true)).with("crisis_kind", hit.kind.as_str());
+        let kind = EventKind::Suggested { scenarios: Vec::new(), text_in_scope: None, crisis_kind: Some(hit.kind) };
+        let event = Event::outside_session(kind, catalog, ctx, now, "suggested");
         return Resolution { suggestions: Vec::new(), crisis: Some(hit), text: None, event };
     }
     let index = catalog.resolve_index();
@@ -419,11 +419,12 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     }
 
     let suggestions = rank(catalog, ctx, fired, &mut scope, options);
-    let ids: Vec<Value> = suggestions.iter().map(|s| Value::String(s.scenario.clone())).collect();
-    let mut event = Event::new("suggested", now).with("scenarios", Value::Array(ids));
-    if let Some(t) = &text {
-        event = event.with("text_in_scope", Value::Bool(t.in_scope));
-    }
+    let kind = EventKind::Suggested {
+        scenarios: suggestions.iter().map(|s| s.scenario.clone()).collect(),
+        text_in_scope: text.as_ref().map(|t| t.in_scope),
+        crisis_kind: None,
+    };
+    let event = Event::outside_session(kind, catalog, ctx, now, "suggested");
     Resolution { suggestions, crisis: None, text, event }
 }
 

@@ -21,7 +21,7 @@ use crate::content::{Channel, Priority, RiskLevel};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::escalation::{self, ActionRequest, EffectivePolicy};
-use crate::events::Event;
+use crate::events::{EscalationReason, Event, EventKind, OfferReason, Recovery, StepKind};
 use crate::handoff::{ActionRecord, CatalogRef, HANDOFF_SCHEMA, HandoffPacket, PathEntry, Speaker, TranscriptLine};
 use crate::i18n;
 
@@ -87,8 +87,8 @@ crate::wire::wire_struct!(Frame { req flow, req step });
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationState {
-    /// Stable reason code.
-    pub reason: String,
+    /// Why.
+    pub reason: EscalationReason,
     /// More about it (step reason, segment).
     pub detail: Option<String>,
     /// Priority.
@@ -580,8 +580,8 @@ impl Session {
         for e in events {
             self.state.events_emitted += 1;
             let seq = self.state.events_emitted;
-            e.fields.insert("id".into(), Value::String(format!("{}:{seq}", self.state.session)));
-            e.fields.insert("seq".into(), Value::from(seq));
+            e.id = format!("{}:{seq}", self.state.session);
+            e.seq = Some(seq);
         }
     }
 
@@ -652,7 +652,7 @@ impl Session {
                 events_emitted: 0,
             },
         };
-        let mut events = vec![session.event("started", now)];
+        let mut events = vec![session.event(EventKind::Started {}, now)];
         if let Some(q) = ctx.query() {
             session.say(Speaker::User, q.to_owned());
             if session.crisis(catalog, ctx, None, now, &mut events) {
@@ -661,7 +661,7 @@ impl Session {
         }
         if request.human {
             session.state.human_requested = true;
-            session.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+            session.escalate(catalog, ctx, EscalationReason::UserRequest, None, None, now, &mut events);
             return Ok((session, events));
         }
         let policy = session.policy(catalog);
@@ -673,11 +673,11 @@ impl Session {
             .find(|r| r.mode == crate::content::HumanMode::Immediate)
             .map(|r| r.segment.clone());
         if let Some(detail) = immediate {
-            session.escalate(catalog, ctx, "segment", Some(detail), None, now, &mut events);
+            session.escalate(catalog, ctx, EscalationReason::Segment, Some(detail), None, now, &mut events);
             return Ok((session, events));
         }
         if policy.force_at_risk.is_some_and(|r| session.state.risk >= r) {
-            session.escalate(catalog, ctx, "risk", None, None, now, &mut events);
+            session.escalate(catalog, ctx, EscalationReason::Risk, None, None, now, &mut events);
             return Ok((session, events));
         }
         session.settle(catalog, ctx, now, &mut events);
@@ -771,12 +771,12 @@ impl Session {
             Some(first) => {
                 session.state.stack = vec![first];
                 session.state.notice = Some("content_changed_restarted".into());
-                events.push(session.event("recovered", now).with("recovery", "flow_restarted"));
+                events.push(session.event(EventKind::Recovered { recovery: Recovery::FlowRestarted }, now));
                 session.settle(catalog, ctx, now, &mut events);
             }
             None => {
-                events.push(session.event("recovered", now).with("recovery", "escalated"));
-                session.escalate(catalog, ctx, "content_changed", None, None, now, &mut events);
+                events.push(session.event(EventKind::Recovered { recovery: Recovery::Escalated }, now));
+                session.escalate(catalog, ctx, EscalationReason::ContentChanged, None, None, now, &mut events);
             }
         }
         Ok((session, events))
@@ -814,16 +814,16 @@ impl Session {
         match (self.state.status, input) {
             (Status::Resolved, Input::Feedback { helpful }) => {
                 self.state.feedback = Some(*helpful);
-                events.push(self.event("feedback", now).with("helpful", *helpful));
+                events.push(self.event(EventKind::Feedback { helpful: *helpful }, now));
                 if !helpful {
                     self.state.unhelpful = self.state.unhelpful.saturating_add(1);
-                    self.escalate(catalog, ctx, "resolution_unhelpful", None, None, now, &mut events);
+                    self.escalate(catalog, ctx, EscalationReason::ResolutionUnhelpful, None, None, now, &mut events);
                 }
                 return Ok(events);
             }
             (Status::Resolved | Status::Abandoned, Input::AskHuman) => {
                 self.state.human_requested = true;
-                self.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+                self.escalate(catalog, ctx, EscalationReason::UserRequest, None, None, now, &mut events);
                 return Ok(events);
             }
             (Status::Active, _) => {}
@@ -832,35 +832,35 @@ impl Session {
         let at = self.state.stack.last().and_then(|f| locate(catalog, f));
         let Some(at) = at else {
             // The catalog changed under a live session: hand over rather than guess.
-            self.escalate(catalog, ctx, "content_changed", None, None, now, &mut events);
+            self.escalate(catalog, ctx, EscalationReason::ContentChanged, None, None, now, &mut events);
             return Ok(events);
         };
         let called = self.state.stack.len() > 1;
         match (input, &at.step.kind) {
             (Input::AskHuman, _) => {
                 self.state.human_requested = true;
-                self.escalate(catalog, ctx, "user_request", None, None, now, &mut events);
+                self.escalate(catalog, ctx, EscalationReason::UserRequest, None, None, now, &mut events);
             }
             (Input::Abandon, _) => {
                 self.state.status = Status::Abandoned;
-                events.push(self.event("abandoned", now));
+                events.push(self.event(EventKind::Abandoned {}, now));
             }
             (Input::Back, _) => {
                 let Some(previous) = self.state.back.pop() else {
                     return Err(Error::InvalidInput { message: "there is no previous step".into() });
                 };
                 self.state.stack = previous;
-                events.push(self.event("back", now));
+                events.push(self.event(EventKind::Back {}, now));
                 self.arrive(catalog, ctx, now, false, &mut events);
             }
             (Input::NotHelpful, _) => {
                 self.state.unhelpful = self.state.unhelpful.saturating_add(1);
-                events.push(self.event("not_helpful", now).with("count", self.state.unhelpful));
+                events.push(self.event(EventKind::NotHelpful { count: u64::from(self.state.unhelpful) }, now));
                 let policy = self.policy(catalog);
                 if self.state.unhelpful >= policy.force_after_unhelpful {
-                    self.escalate(catalog, ctx, "unhelpful", None, None, now, &mut events);
+                    self.escalate(catalog, ctx, EscalationReason::Unhelpful, None, None, now, &mut events);
                 } else if self.state.unhelpful == policy.offer_after_unhelpful {
-                    events.push(self.event("human_offered", now).with("reason", "unhelpful"));
+                    events.push(self.event(EventKind::HumanOffered { reason: OfferReason::Unhelpful }, now));
                 }
             }
             (Input::Next, CompiledStep::Message { next, .. }) => {
@@ -880,7 +880,7 @@ impl Session {
                 let label =
                     i18n::pick(&chosen.label, &self.chain(catalog, ctx)).map(|(_, l)| l.to_owned()).unwrap_or_default();
                 self.say(Speaker::User, label);
-                events.push(self.event("answered", now).with("option", chosen.id.clone()));
+                events.push(self.event(EventKind::Answered { option: Some(chosen.id.clone()), input: None }, now));
                 self.push_back();
                 self.goto(catalog, at.flow_ix, chosen.next);
                 self.settle(catalog, ctx, now, &mut events);
@@ -900,7 +900,7 @@ impl Session {
                 }
                 self.state.answers.insert(save_as.clone(), Value::String(value.clone()));
                 self.say(Speaker::User, value.clone());
-                events.push(self.event("answered", now).with("input", save_as.clone()));
+                events.push(self.event(EventKind::Answered { option: None, input: Some(save_as.clone()) }, now));
                 self.push_back();
                 self.goto(catalog, at.flow_ix, *next);
                 self.settle(catalog, ctx, now, &mut events);
@@ -918,11 +918,7 @@ impl Session {
                     self.state.answers.insert(key.clone(), d.clone());
                 }
                 self.say(Speaker::System, format!("{action}: {}", outcome.as_str()));
-                events.push(
-                    self.event("action_result", now)
-                        .with("action", action.to_string())
-                        .with("outcome", outcome.as_str()),
-                );
+                events.push(self.event(EventKind::ActionResult { action: action.to_string(), outcome: *outcome }, now));
                 let target = match outcome {
                     ActionOutcome::Success => *on_success,
                     ActionOutcome::Failure => *on_failure,
@@ -934,7 +930,11 @@ impl Session {
             }
             (other, kind) => {
                 return Err(Error::InvalidInput {
-                    message: format!("{} does not apply to a {} step", input_name(other), kind_name(kind, called)),
+                    message: format!(
+                        "{} does not apply to a {} step",
+                        input_name(other),
+                        kind_name(kind, called).name()
+                    ),
                 });
             }
         }
@@ -977,7 +977,7 @@ impl Session {
         }
         let Some(at) = at else { return view };
         let called = self.state.stack.len() > 1;
-        view.kind = kind_name(&at.step.kind, called);
+        view.kind = kind_name(&at.step.kind, called).name();
         match &at.step.kind {
             CompiledStep::Resolution { feedback, .. } => {
                 view.ask_feedback = *feedback && !called && self.state.feedback.is_none();
@@ -1062,7 +1062,7 @@ impl Session {
             .state
             .stack
             .last()
-            .filter(|_| e.reason == "content")
+            .filter(|_| e.reason == EscalationReason::Content)
             .and_then(|frame| locate(catalog, frame))
             .and_then(|at| match &at.step.kind {
                 CompiledStep::Escalation { agent_guidance: Some(g), .. } => {
@@ -1084,7 +1084,7 @@ impl Session {
             intervention: self.state.intervention.clone(),
             flow: self.state.stack.last().map(|f| f.flow.clone()),
             step: self.state.stack.last().map(|f| f.step.clone()),
-            reason: e.reason.clone(),
+            reason: e.reason,
             reason_detail: e.detail.clone(),
             priority: e.priority,
             channels: e.channels.clone(),
@@ -1112,18 +1112,23 @@ impl Session {
 
     // ---- engine ------------------------------------------------------------
 
-    fn event(&self, kind: &str, now: i64) -> Event {
-        let mut e = Event::new(kind, now)
-            .with("session", self.state.session.clone())
-            .with("catalog", self.state.catalog_id.clone())
-            .with("catalog_version", self.state.catalog_version.clone());
-        if let Some(s) = &self.state.scenario {
-            e = e.with("scenario", s.clone());
+    /// An event of the session; [`Session::number`] gives it its id and place.
+    fn event(&self, kind: EventKind, now: i64) -> Event {
+        let top = self.state.stack.last();
+        Event {
+            kind,
+            id: String::new(),
+            at: now,
+            catalog: self.state.catalog_id.clone(),
+            catalog_version: self.state.catalog_version.clone(),
+            session: Some(self.state.session.clone()),
+            seq: None,
+            request: None,
+            scenario: self.state.scenario.clone(),
+            flow: top.map(|f| f.flow.clone()),
+            step: top.map(|f| f.step.clone()),
+            host: None,
         }
-        if let Some(f) = self.state.stack.last() {
-            e = e.with("flow", f.flow.clone()).with("step", f.step.clone());
-        }
-        e
     }
 
     fn say(&mut self, speaker: Speaker, text: String) {
@@ -1188,12 +1193,13 @@ impl Session {
         if !self.in_crisis() {
             self.crisis(catalog, ctx, ctx.query(), now, &mut events);
         }
+        self.number(&mut events);
         events
     }
 
     /// Whether a crisis already escalated the session.
     fn in_crisis(&self) -> bool {
-        self.state.escalation.as_ref().is_some_and(|e| e.reason == "crisis")
+        self.state.escalation.as_ref().is_some_and(|e| e.reason == EscalationReason::Crisis)
     }
 
     /// Screens the user's text (`typed`, recorded in the transcript on a hit),
@@ -1215,8 +1221,9 @@ impl Session {
         self.state.status = Status::Escalated;
         // A crisis line the desk has closed is no route: the resources show either way.
         let route = escalation::route(&hit.channels, ctx.desk());
+        let (channels_first, fell_back) = (route.channels.first().copied(), route.fell_back);
         self.state.escalation = Some(EscalationState {
-            reason: "crisis".into(),
+            reason: EscalationReason::Crisis,
             detail: Some(hit.kind.as_str().into()),
             priority: Priority::Urgent,
             channels: route.channels,
@@ -1232,12 +1239,17 @@ impl Session {
             opens_at: None,
         });
         self.say(Speaker::Bot, hit.resources);
-        events.push(
-            self.event("escalated", now)
-                .with("reason", "crisis")
-                .with("priority", "urgent")
-                .with("crisis_kind", hit.kind.as_str()),
-        );
+        events.push(self.event(
+            EventKind::Escalated {
+                reason: EscalationReason::Crisis,
+                priority: Priority::Urgent,
+                detail: None,
+                channel: channels_first,
+                fallback: fell_back,
+                crisis_kind: Some(hit.kind),
+            },
+            now,
+        ));
         true
     }
 
@@ -1245,7 +1257,7 @@ impl Session {
     fn settle(&mut self, catalog: &Catalog, ctx: &Context, now: i64, events: &mut Vec<Event>) {
         for _ in 0..MAX_AUTOMATIC_STEPS {
             let Some(at) = self.state.stack.last().and_then(|f| locate(catalog, f)) else {
-                self.escalate(catalog, ctx, "content_changed", None, None, now, events);
+                self.escalate(catalog, ctx, EscalationReason::ContentChanged, None, None, now, events);
                 return;
             };
             match &at.step.kind {
@@ -1266,7 +1278,7 @@ impl Session {
                         }
                         Err(_) => {
                             let detail = Some(catalog.flow_id(*flow).to_owned());
-                            self.escalate(catalog, ctx, "content_invalid", detail, None, now, events);
+                            self.escalate(catalog, ctx, EscalationReason::ContentInvalid, detail, None, now, events);
                             return;
                         }
                     }
@@ -1275,19 +1287,19 @@ impl Session {
                     // Never asked of the host: recorded, and on as after a failure.
                     let rendered = escalation::render_params(params, &self.data(ctx, now));
                     self.record_action(action.to_string(), rendered, "blocked".into(), now);
-                    events.push(self.event("action_blocked", now).with("action", action.to_string()));
+                    events.push(self.event(EventKind::ActionBlocked { action: action.to_string() }, now));
                     self.say(Speaker::System, format!("{action}: blocked"));
                     self.pass(at.flow.id.to_string(), at.step.id.to_string());
                     self.goto(catalog, at.flow_ix, *on_failure);
                 }
                 CompiledStep::Call { flow, next } => {
                     if self.state.stack.len() > MAX_CALL_DEPTH {
-                        self.escalate(catalog, ctx, "content_loop", None, None, now, events);
+                        self.escalate(catalog, ctx, EscalationReason::ContentLoop, None, None, now, events);
                         return;
                     }
                     let Ok(frame) = flow_start(catalog, *flow) else {
                         let detail = Some(catalog.flow_id(*flow).to_owned());
-                        self.escalate(catalog, ctx, "content_invalid", detail, None, now, events);
+                        self.escalate(catalog, ctx, EscalationReason::ContentInvalid, detail, None, now, events);
                         return;
                     };
                     self.pass(at.flow.id.to_string(), at.step.id.to_string());
@@ -1300,7 +1312,7 @@ impl Session {
                 }
             }
         }
-        self.escalate(catalog, ctx, "content_loop", None, None, now, events);
+        self.escalate(catalog, ctx, EscalationReason::ContentLoop, None, None, now, events);
     }
 
     /// The user reaches the current step: count the visit, log it, and act on
@@ -1318,27 +1330,28 @@ impl Session {
         };
         self.pass(frame.flow.clone(), frame.step.clone());
         let called = self.state.stack.len() > 1;
-        events
-            .push(self.event("step_viewed", now).with("kind", kind_name(&at.step.kind, called)).with("visit", visits));
+        events.push(
+            self.event(EventKind::StepViewed { kind: kind_name(&at.step.kind, called), visit: u64::from(visits) }, now),
+        );
         let shown = self.shown_text(Some(&at), &self.chain(catalog, ctx), &self.data(ctx, now));
         if let Some((_, text)) = shown {
             self.say(Speaker::Bot, text);
         }
         let policy = self.policy(catalog);
         if forward && visits == policy.offer_on_visit {
-            events.push(self.event("human_offered", now).with("reason", "loop"));
+            events.push(self.event(EventKind::HumanOffered { reason: OfferReason::Loop }, now));
         }
         match &at.step.kind {
             CompiledStep::Action { action, .. } => {
-                events.push(self.event("action_requested", now).with("action", action.to_string()));
+                events.push(self.event(EventKind::ActionRequested { action: action.to_string() }, now));
             }
             CompiledStep::Resolution { .. } if !called => {
                 self.state.status = Status::Resolved;
-                events.push(self.event("resolved", now));
+                events.push(self.event(EventKind::Resolved {}, now));
             }
             CompiledStep::Escalation { channels, queue, priority, reason, .. } => {
                 let step = (channels.clone(), queue.clone(), *priority);
-                self.escalate(catalog, ctx, "content", Some(reason.clone()), Some(step), now, events);
+                self.escalate(catalog, ctx, EscalationReason::Content, Some(reason.clone()), Some(step), now, events);
             }
             _ => {}
         }
@@ -1350,7 +1363,7 @@ impl Session {
         &mut self,
         catalog: &Catalog,
         ctx: &Context,
-        reason: &str,
+        reason: EscalationReason,
         detail: Option<String>,
         step: Option<(Option<Vec<Channel>>, Option<String>, Priority)>,
         now: i64,
@@ -1372,12 +1385,12 @@ impl Session {
         let opens_at =
             opens_at.filter(|_| !matches!(channels.first(), Some(Channel::Chat | Channel::Voice | Channel::Video)));
         let mut priority = human.priority.max(step_priority);
-        if reason == "user_request" && self.state.unhelpful >= policy.offer_after_unhelpful {
+        if reason == EscalationReason::UserRequest && self.state.unhelpful >= policy.offer_after_unhelpful {
             priority = priority.max(Priority::High);
         }
         self.state.status = Status::Escalated;
         self.state.escalation = Some(EscalationState {
-            reason: reason.to_owned(),
+            reason,
             detail: detail.clone(),
             priority,
             channels: channels.clone(),
@@ -1392,18 +1405,16 @@ impl Session {
             failed: Vec::new(),
             opens_at,
         });
-        self.say(Speaker::System, format!("escalated: {reason}"));
-        let mut e = self.event("escalated", now).with("reason", reason).with("priority", priority_name(priority));
-        if let Some(d) = detail {
-            e = e.with("detail", d);
-        }
-        if let Some(c) = channels.first() {
-            e = e.with("channel", channel_name(*c));
-        }
-        if route.fell_back {
-            e = e.with("fallback", true);
-        }
-        events.push(e);
+        self.say(Speaker::System, format!("escalated: {}", reason.wire_name()));
+        let kind = EventKind::Escalated {
+            reason,
+            priority,
+            detail,
+            channel: channels.first().copied(),
+            fallback: route.fell_back,
+            crisis_kind: None,
+        };
+        events.push(self.event(kind, now));
     }
 
     /// Records what the desk says of the handoff; on a failure, moves the
@@ -1421,20 +1432,17 @@ impl Session {
         now: i64,
         events: &mut Vec<Event>,
     ) {
-        let mut e = self.event("handoff_status", now).with("state", desk_state_name(state));
         let policy = self.policy(catalog);
         let Some(esc) = self.state.escalation.as_mut() else { return };
         // The host's word and the queue's hours, as when it escalated.
         let (desk, _) = escalation::desk_with_hours(ctx.desk(), &policy, esc.queue.as_deref(), now);
         let channel = esc.channels.first().copied().unwrap_or(Channel::Ticket);
-        e = e.with("channel", channel_name(channel)).with("seconds_since_handoff", now.saturating_sub(esc.at).max(0));
+        let seconds_since_handoff = now.saturating_sub(esc.at).max(0);
+        let mut next_channel = None;
         match state {
             DeskState::Queued => {
                 if wait_seconds.is_some() {
                     esc.wait_seconds = wait_seconds;
-                }
-                if let Some(p) = position {
-                    e = e.with("position", p);
                 }
             }
             DeskState::Accepted | DeskState::Completed => esc.wait_seconds = None,
@@ -1449,23 +1457,26 @@ impl Session {
                 }
                 esc.channels = next;
                 esc.wait_seconds = route.wait_seconds;
-                if let Some(r) = &reason {
-                    e = e.with("reason", r.clone());
-                }
-                if let Some(c) = esc.channels.first() {
-                    e = e.with("next_channel", channel_name(*c));
-                }
+                next_channel = esc.channels.first().copied();
             }
         }
         esc.desk = Some(DeskReport {
             state,
             position: position.filter(|_| state == DeskState::Queued),
-            reason,
+            reason: reason.clone(),
             channel,
             at: now,
         });
-        self.say(Speaker::System, format!("desk: {}", desk_state_name(state)));
-        events.push(e);
+        let kind = EventKind::HandoffStatus {
+            state,
+            channel,
+            seconds_since_handoff,
+            position: position.filter(|_| state == DeskState::Queued),
+            reason: reason.filter(|_| state == DeskState::Failed),
+            next_channel,
+        };
+        self.say(Speaker::System, format!("desk: {}", state.wire_name()));
+        events.push(self.event(kind, now));
     }
 
     /// The agent queue of the intervention the session started from, if it names one.
@@ -1540,26 +1551,17 @@ struct Offer {
     follow_up: bool,
 }
 
-fn kind_name(kind: &CompiledStep, called: bool) -> &'static str {
+fn kind_name(kind: &CompiledStep, called: bool) -> StepKind {
     match kind {
-        CompiledStep::Message { .. } => "message",
-        CompiledStep::Resolution { .. } if called => "message",
-        CompiledStep::Choice { .. } => "choice",
-        CompiledStep::Input { .. } => "input",
-        CompiledStep::Action { .. } => "action",
-        CompiledStep::Resolution { .. } => "resolution",
-        CompiledStep::Escalation { .. } => "escalation",
-        CompiledStep::Check { .. } => "check",
-        CompiledStep::Goto { .. } | CompiledStep::Call { .. } => "flow",
-    }
-}
-
-fn desk_state_name(s: DeskState) -> &'static str {
-    match s {
-        DeskState::Queued => "queued",
-        DeskState::Accepted => "accepted",
-        DeskState::Failed => "failed",
-        DeskState::Completed => "completed",
+        CompiledStep::Message { .. } => StepKind::Message,
+        CompiledStep::Resolution { .. } if called => StepKind::Message,
+        CompiledStep::Choice { .. } => StepKind::Choice,
+        CompiledStep::Input { .. } => StepKind::Input,
+        CompiledStep::Action { .. } => StepKind::Action,
+        CompiledStep::Resolution { .. } => StepKind::Resolution,
+        CompiledStep::Escalation { .. } => StepKind::Escalation,
+        CompiledStep::Check { .. } => StepKind::Check,
+        CompiledStep::Goto { .. } | CompiledStep::Call { .. } => StepKind::Flow,
     }
 }
 
@@ -1589,25 +1591,6 @@ fn input_name(input: &Input) -> &'static str {
         Input::Feedback { .. } => "feedback",
         Input::Abandon => "abandon",
         Input::DeskStatus { .. } => "desk_status",
-    }
-}
-
-fn priority_name(p: Priority) -> &'static str {
-    match p {
-        Priority::Low => "low",
-        Priority::Normal => "normal",
-        Priority::High => "high",
-        Priority::Urgent => "urgent",
-    }
-}
-
-fn channel_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Chat => "chat",
-        Channel::Voice => "voice",
-        Channel::Video => "video",
-        Channel::Callback => "callback",
-        Channel::Ticket => "ticket",
     }
 }
 

@@ -64,7 +64,7 @@ macro_rules! wire_names {
 
             /// The variant's name in JSON.
             #[allow(dead_code)]
-            pub(crate) fn wire_name(self) -> &'static str {
+            pub fn wire_name(self) -> &'static str {
                 match self {
                     $($ty::$variant => $name),+
                 }

@@ -326,7 +326,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn tags(&self) -> Vec<String> {
         let p = self.packet;
-        let mut out = vec!["inscene".to_owned(), format!("inscene_reason_{}", tag(&p.reason))];
+        let mut out = vec!["inscene".to_owned(), format!("inscene_reason_{}", tag(p.reason.wire_name()))];
         out.push(format!("inscene_priority_{}", name_of(&p.priority)));
         if let Some(s) = &p.scenario {
             out.push(format!("inscene_problem_{}", tag(s)));
@@ -565,7 +565,7 @@ impl Ctx<'_> {
         let mut value = Map::new();
         value.insert("skill".into(), self.packet.queue.clone().map_or(Value::Null, Value::String));
         value.insert("priority".into(), Value::String(name_of(&self.packet.priority)));
-        value.insert("reason".into(), Value::String(self.packet.reason.clone()));
+        value.insert("reason".into(), Value::String(self.packet.reason.wire_name().to_owned()));
         value.insert("language".into(), Value::String(self.packet.language.clone()));
         value.insert("summary".into(), Value::String(summary(self.packet)));
         if let Some(g) = &self.packet.agent_guidance {

@@ -33,3 +33,72 @@ pub fn read(relative: &str) -> String {
 
 /// The bundled sample catalog.
 pub const SAMPLE_CATALOG: &str = "content/sample-shop.json";
+
+/// The published schemas, compiled: what the SDK produces is checked against
+/// what it promises (`schema/*.json`).
+pub struct Contract {
+    schemas: boon::Schemas,
+    event: boon::SchemaIndex,
+    packet: boon::SchemaIndex,
+    view: boon::SchemaIndex,
+    resolution: boon::SchemaIndex,
+    intervention: boon::SchemaIndex,
+}
+
+/// What a value is meant to be.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// An analytics event (`schema/inscene-events.v1.schema.json`).
+    Event,
+    /// A handoff packet (`schema/inscene-handoff.v1.schema.json`).
+    Packet,
+    /// A step view (`StepView` of `schema/inscene-api.v1.schema.json`).
+    View,
+    /// A resolution (`Resolution` of the API schema).
+    Resolution,
+    /// An intervention (`Intervention` of the API schema).
+    Intervention,
+}
+
+impl Contract {
+    /// Compiles the committed schemas.
+    pub fn load() -> Contract {
+        let mut compiler = boon::Compiler::new();
+        let mut schemas = boon::Schemas::new();
+        let files = ["inscene-events.v1", "inscene-handoff.v1", "inscene-api.v1"];
+        for f in files {
+            let json: serde_json::Value = serde_json::from_str(&read(&format!("schema/{f}.schema.json"))).unwrap();
+            compiler.add_resource(&format!("https://inscene.dev/schema/{f}.schema.json"), json).unwrap();
+        }
+        let mut at = |loc: &str| {
+            compiler
+                .compile(&format!("https://inscene.dev/schema/{loc}"), &mut schemas)
+                .unwrap_or_else(|e| panic!("{loc}: {e:#}"))
+        };
+        let event = at("inscene-events.v1.schema.json");
+        let packet = at("inscene-handoff.v1.schema.json");
+        let view = at("inscene-api.v1.schema.json#/$defs/StepView");
+        let resolution = at("inscene-api.v1.schema.json#/$defs/Resolution");
+        let intervention = at("inscene-api.v1.schema.json#/$defs/Intervention");
+        Contract { schemas, event, packet, view, resolution, intervention }
+    }
+
+    /// Panics, naming `what`, unless `value` is a valid `shape`.
+    pub fn check(&self, shape: Shape, value: &serde_json::Value, what: &str) {
+        if let Some(e) = self.problem(shape, value) {
+            panic!("{what}: not a valid {shape:?}: {e}\n{value:#}");
+        }
+    }
+
+    /// Why `value` is not a valid `shape`, if it is not.
+    pub fn problem(&self, shape: Shape, value: &serde_json::Value) -> Option<String> {
+        let index = match shape {
+            Shape::Event => self.event,
+            Shape::Packet => self.packet,
+            Shape::View => self.view,
+            Shape::Resolution => self.resolution,
+            Shape::Intervention => self.intervention,
+        };
+        self.schemas.validate(value, index).err().map(|e| format!("{e:#}"))
+    }
+}

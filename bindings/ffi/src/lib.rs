@@ -513,7 +513,7 @@ impl HelpSession {
                 priority: name(&v.human.priority),
             },
             can_go_back: v.can_go_back,
-            escalation_reason: v.escalation.as_ref().map(|e| e.reason.clone()),
+            escalation_reason: v.escalation.as_ref().map(|e| e.reason.wire_name().to_owned()),
             escalation_priority: v.escalation.as_ref().map(|e| name(&e.priority)),
             escalation_channels: v
                 .escalation

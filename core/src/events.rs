@@ -29,9 +29,10 @@ pub struct Event {
     /// What happened, and the fields of that kind of event.
     #[serde(flatten)]
     pub kind: EventKind,
-    /// Unique: `<session>:<seq>` in a session, `<request>:suggested` or
-    /// `<request>:intervention:<id>` outside one. A store drops a retried
-    /// duplicate by it.
+    /// Unique: `<session>:<seq>` in a session; outside one
+    /// `<request>:suggested:<16 hex>` or `<request>:intervention:<id>:<16 hex>`
+    /// (the context's `request`, or `anon`, and a fingerprint of the call). A
+    /// store drops a retried duplicate by it.
     pub id: String,
     /// Seconds since the Unix epoch, as passed by the host.
     pub at: i64,
@@ -356,34 +357,35 @@ impl StepKind {
     }
 }
 
-/// The id of an event outside a session: the context's `request` (an id the
-/// host gives each opening of help, unique like a session id) and what the
-/// event is about. Without a `request`, a fingerprint of the call stands in
-/// (`anon-<16 hex>`, FNV-1a over the catalog, the time, the screen, the
-/// question's length and the context's events): a retried duplicate keeps
-/// its id, but two identical calls in one second share one, so hosts that
-/// count suggestions exactly pass `request`.
+/// The id of an event outside a session: `<request>:<what>:<16 hex>`, the
+/// context's `request` (an id the host gives each opening of help, unique like
+/// a session id; `anon` without one), what the event is about, and a
+/// fingerprint of the call (FNV-1a over the catalog, the time, the screen, the
+/// question's length and the context's events). A retried duplicate keeps its
+/// id; two resolves of one opening differ unless they are the same call in the
+/// same second. Without a `request`, identical calls of different users in the
+/// same second share an id, so hosts that count suggestions exactly pass one.
 pub(crate) fn request_id(
     ctx: &crate::context::Context,
     catalog: &crate::content::CatalogMeta,
     now: i64,
     what: &str,
 ) -> String {
-    if let Some(r) = ctx.request() {
-        return format!("{r}:{what}");
-    }
     let mut h = crate::id::Fnv1a::default();
     h.write(catalog.id.as_bytes());
+    h.write(&[0]);
     h.write(catalog.version.as_bytes());
+    h.write(&[0]);
     h.write(&now.to_le_bytes());
     h.write(ctx.screen().unwrap_or("").as_bytes());
+    h.write(&[0]);
     h.write(&ctx.query().map_or(0, str::len).to_le_bytes());
     for e in ctx.events() {
         h.write(e.name.as_bytes());
+        h.write(&[0]);
         h.write(&e.at.unwrap_or(0).to_le_bytes());
     }
-    h.write(what.as_bytes());
-    format!("anon-{:016x}:{what}", h.finish())
+    format!("{}:{what}:{:016x}", ctx.request().unwrap_or("anon"), h.finish())
 }
 
 #[cfg(test)]
@@ -401,15 +403,18 @@ mod tests {
     }
 
     #[test]
-    fn ids_outside_a_session_come_from_the_request_or_a_fingerprint() {
-        assert_eq!(id(r#"{"request": "open-41"}"#, 5), "open-41:suggested");
+    fn ids_outside_a_session_come_from_the_request_and_a_fingerprint() {
+        let r = id(r#"{"request": "open-41"}"#, 5);
+        assert!(r.starts_with("open-41:suggested:") && r.len() == "open-41:suggested:".len() + 16, "{r}");
         let a = id(r#"{"screen": "orders/detail", "events": [{"name": "pay_failed", "at": 3}]}"#, 5);
-        assert!(a.starts_with("anon-") && a.ends_with(":suggested") && a.len() == 5 + 16 + 10, "{a}");
+        assert!(a.starts_with("anon:suggested:"), "{a}");
         // The same call keeps its id; another screen, time or event history does not.
         assert_eq!(a, id(r#"{"screen": "orders/detail", "events": [{"name": "pay_failed", "at": 3}]}"#, 5));
         assert_ne!(a, id(r#"{"screen": "orders/list", "events": [{"name": "pay_failed", "at": 3}]}"#, 5));
         assert_ne!(a, id(r#"{"screen": "orders/detail", "events": [{"name": "pay_failed", "at": 3}]}"#, 6));
         assert_ne!(a, id(r#"{"screen": "orders/detail", "events": [{"name": "pay_failed", "at": 4}]}"#, 5));
+        // Two resolves of one opening of help differ.
+        assert_ne!(r, id(r#"{"request": "open-41", "screen": "orders/detail"}"#, 5));
         // The fingerprint never reads what the user typed, only its length.
         assert_eq!(id(r#"{"query": "lost my card"}"#, 5), id(r#"{"query": "lost my cat!"}"#, 5));
     }

@@ -284,6 +284,7 @@ export class HelpPanel extends HTMLElement {
   /** Searches help for the user's own words. */
   ask(query) {
     this._context = { ...this._context, query: String(query ?? "") };
+    this._request = undefined;
     this._endSession();
     this._suggest();
   }
@@ -331,7 +332,12 @@ export class HelpPanel extends HTMLElement {
 
   _ctx() {
     const locale = this.getAttribute("locale");
-    return locale && !this._context.locale ? { ...this._context, locale } : this._context;
+    const ctx = locale && !this._context.locale ? { ...this._context, locale } : { ...this._context };
+    // One request id per opening of help (a new question opens another): the
+    // suggestions' and interventions' analytics events take their ids from it.
+    this._request ??= newSessionId();
+    ctx.request ??= this._request;
+    return ctx;
   }
 
   _guard(fn) {

@@ -66,9 +66,19 @@ fn every_frozen_snapshot_restores_as_it_was_and_still_reaches_a_person() {
     let snapshots = files("snapshots");
     assert!(snapshots.len() >= 5);
     for (name, text) in snapshots {
-        let (mut session, events) = Session::restore(&catalog, &ctx, text.trim(), 1_795_001_000)
+        let (mut session, out) = Session::restore(&catalog, &ctx, text.trim(), 1_795_001_000)
             .unwrap_or_else(|e| panic!("{name}: {e} ({})", e.code()));
+        let events = out.events;
         assert!(events.is_empty(), "{name}: restoring against its own catalog recovered: {events:?}");
+        // Only a session waiting on the host's action is asked again for it.
+        let waits = session.view(&catalog, &ctx, 1_795_001_000).action;
+        match (out.effects.as_slice(), waits) {
+            ([], None) => {}
+            ([inscene::session::Effect::PerformAction { request, resumed: true }], Some(waiting)) => {
+                assert_eq!(*request, waiting, "{name}");
+            }
+            (effects, waits) => panic!("{name}: effects {effects:?} for a session waiting on {waits:?}"),
+        }
         let again: serde_json::Value = serde_json::from_str(&session.snapshot()).unwrap();
         let was: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(again, was, "{name}: the restored state differs");

@@ -132,7 +132,7 @@ fn a_hit_names_its_kind_and_no_event_carries_the_words() {
     assert_eq!(found.crisis.as_ref().map(|c| c.kind.as_str()), Some("method"));
     let (session, events) = Session::start(&catalog, &ctx, &StartRequest::for_flow("s", "order_missing"), 0).unwrap();
     assert_eq!(session.state().escalation.as_ref().unwrap().reason.wire_name(), "crisis");
-    let logged = serde_json::to_string(&(&found.event, &events)).unwrap();
+    let logged = serde_json::to_string(&(&found.event, &events.events)).unwrap();
     assert!(logged.contains("\"crisis_kind\":\"method\""), "{logged}");
     for needle in ["农药", "准备", words] {
         assert!(!logged.contains(needle), "an event carries the user's words: {logged}");

@@ -85,7 +85,7 @@ fn chat_closed_at_night_hands_over_by_call_back_with_the_wait_the_desk_gave() {
     assert_eq!(e.channels.first(), Some(&Channel::Callback), "{:?}", e.channels);
     assert_eq!(e.wait_seconds, Some(900));
     assert!(e.closed.contains(&Channel::Chat));
-    let escalated = events.iter().find(|ev| ev.name() == "escalated").expect("escalated event");
+    let escalated = events.events.iter().find(|ev| ev.name() == "escalated").expect("escalated event");
     let ev = serde_json::to_value(escalated).unwrap();
     assert_eq!(ev["channel"], "callback", "{ev}");
 

@@ -6,8 +6,9 @@
 
 use inscene::Catalog;
 use inscene::context::Context;
+use inscene::events::EventKind;
 use inscene::resolve::{ResolveOptions, resolve};
-use inscene::session::{Input, Session, StartRequest};
+use inscene::session::{Effect, Input, Session, StartRequest};
 use inscene_conformance::{Contract, Shape, read, repo_path};
 use serde_json::Value;
 
@@ -76,7 +77,8 @@ fn run(name: &str, contract: &Contract) {
     }
     let Some(start) = vector.get("start") else { return };
     let request: StartRequest = serde_json::from_value(start.clone()).expect("start request");
-    let (mut session, mut events) = Session::start(&catalog, &ctx, &request, now).expect("start");
+    let (mut session, first) = Session::start(&catalog, &ctx, &request, now).expect("start");
+    let (mut events, mut effects) = (first.events, first.effects);
     let mut t = now;
     for (i, item) in vector["script"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
         t += 10;
@@ -89,18 +91,27 @@ fn run(name: &str, contract: &Contract) {
             let snapshot = session.snapshot();
             let (restored, more) = Session::restore(&catalog, &ctx, &snapshot, t).expect("restore");
             assert_eq!(restored, session, "{name}: restore changed the session");
-            events.extend(more);
+            events.extend(more.events);
+            // A restore asks again for the action the session waits on, and for nothing else.
+            for e in &more.effects {
+                assert!(matches!(e, Effect::PerformAction { resumed: true, .. }), "{name}: restore gave {e:?}");
+            }
         }
         if let Some(new) = item.get("context") {
             ctx = Context::from_json(&new.to_string()).expect("context");
-            events.extend(session.context_changed(&catalog, &ctx, t));
+            let more = session.context_changed(&catalog, &ctx, t);
+            events.extend(more.events);
+            effects.extend(more.effects);
         }
         if let Some(input) = item.get("input") {
             let input: Input =
                 serde_json::from_value(input.clone()).unwrap_or_else(|e| panic!("{name}: script[{i}]: {e}"));
             let before = session.clone();
             match (session.apply(&catalog, &ctx, &input, t), item.get("error").and_then(Value::as_str)) {
-                (Ok(more), None) => events.extend(more),
+                (Ok(more), None) => {
+                    events.extend(more.events);
+                    effects.extend(more.effects);
+                }
                 (Err(e), Some(code)) => {
                     assert_eq!(e.code(), code, "{name}: script[{i}]");
                     assert_eq!(session, before, "{name}: script[{i}]: a rejected input changed the state");
@@ -123,6 +134,20 @@ fn run(name: &str, contract: &Contract) {
         assert_eq!(e.id, format!("{}:{}", request.session, i + 1), "{name}: event id");
         assert_eq!(e.session.as_deref(), Some(request.session.as_str()), "{name}: event without session");
     }
+    // Each effect once, on the transition that caused it.
+    let count = |f: &dyn Fn(&EventKind) -> bool| events.iter().filter(|e| f(&e.kind)).count();
+    let escalations = count(&|k| matches!(k, EventKind::Escalated { .. }));
+    let crises = count(&|k| matches!(k, EventKind::Escalated { crisis_kind: Some(_), .. }));
+    let actions = count(&|k| matches!(k, EventKind::ActionRequested { .. }));
+    let handoffs = effects.iter().filter(|e| matches!(e, Effect::HandOff { .. })).count();
+    assert_eq!(handoffs, escalations, "{name}: one handoff per escalation: {effects:?}");
+    assert_eq!(effects.iter().filter(|e| matches!(e, Effect::ShowCrisis { .. })).count(), crises, "{name}: crisis");
+    let asked = effects.iter().filter(|e| matches!(e, Effect::PerformAction { resumed: false, .. })).count();
+    assert_eq!(asked, actions, "{name}: one request per action step reached");
+    for (i, e) in effects.iter().enumerate() {
+        contract.check(Shape::Effect, &serde_json::to_value(e).unwrap(), &format!("{name}: effect {i}"));
+    }
+    assert_eq!(expect.get("handoff").is_some(), handoffs == 1, "{name}: the handoff effect");
     match expect.get("handoff") {
         Some(expected) => {
             let packet = session.handoff(&catalog, &ctx).unwrap_or_else(|| panic!("{name}: no handoff packet"));

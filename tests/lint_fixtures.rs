@@ -270,5 +270,6 @@ fn a_broken_flow_fails_only_its_own_sessions() {
     let events = session.apply(&catalog, &ctx, &Input::Choose { option: "appeal".into() }, 2).unwrap();
     assert_eq!(session.state().status, Status::Escalated);
     assert_eq!(session.state().escalation.as_ref().map(|e| e.reason.wire_name()), Some("content_invalid"));
-    assert!(events.iter().any(|e| e.name() == "escalated"));
+    assert!(events.events.iter().any(|e| e.name() == "escalated"));
+    assert!(matches!(events.effects.as_slice(), [inscene::session::Effect::HandOff { .. }]), "{:?}", events.effects);
 }

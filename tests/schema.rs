@@ -65,6 +65,7 @@ fn generated_api() -> String {
     let _ = generator.subschema_for::<session::StartRequest>();
     let _ = generator.subschema_for::<session::Input>();
     let _ = generator.subschema_for::<session::StepView>();
+    let _ = generator.subschema_for::<session::Effect>();
     let _ = generator.subschema_for::<events::Event>();
     let _ = generator.subschema_for::<escalation::InterventionView>();
     let _ = generator.subschema_for::<HandoffPacket>();

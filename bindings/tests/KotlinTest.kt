@@ -152,15 +152,22 @@ fun main() {
                 )
             }
             var t = v["now"]!!.long()
+            val effects = s.takeEffects().toMutableList()
             for (item in v["script"]?.arr() ?: emptyList()) {
                 t += 10
                 val o = item.obj()
-                if (o.containsKey("restore")) s = cat.restoreSession(s.snapshot(), ctx, t, sink)
-                o["context"]?.let { ctx = it.raw; s.setContext(ctx, t) }
+                if (o.containsKey("restore")) {
+                    s = cat.restoreSession(s.snapshot(), ctx, t, sink)
+                    for (e in s.takeEffects()) {
+                        expect(e is Effect.PerformAction && e.resumed, "${file.name}: restore gave $e")
+                    }
+                }
+                o["context"]?.let { ctx = it.raw; s.setContext(ctx, t); effects += s.takeEffects() }
                 val input = o["input"] ?: continue
                 val error = o["error"]?.str()
                 try {
                     s.applyJson(input.raw, t)
+                    effects += s.takeEffects()
                     expect(error == null, "${file.name}: expected $error")
                 } catch (e: HelpException.Failed) {
                     expect(e.code == error, "${file.name}: got ${e.code}")
@@ -170,6 +177,13 @@ fun main() {
             expect(s.view(t).status.name.lowercase() == expected["status"]!!.str(), "${file.name}: status")
             val events = expected["events"]!!.arr().map { it.str() }
             expect(sink.types == events, "${file.name}: events ${sink.types} != $events")
+            // The core's effects, each once: a handoff per escalation, a request per action step.
+            expect(s.takeEffects().isEmpty(), "${file.name}: effects are given once")
+            val handoffs = effects.filterIsInstance<Effect.HandOff>()
+            expect(handoffs.size == sink.types.count { it == "escalated" }, "${file.name}: handoffs $effects")
+            val asked = effects.count { it is Effect.PerformAction && !it.resumed }
+            expect(asked == sink.types.count { it == "action_requested" }, "${file.name}: actions $effects")
+            expect(handoffs.isNotEmpty() == expected.containsKey("handoff"), "${file.name}: the handoff effect")
             replayed++
         }
         expect(replayed >= 10, "replayed $replayed")

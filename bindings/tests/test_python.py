@@ -264,22 +264,37 @@ class BindingTests(unittest.TestCase):
                     intervention=start.get("intervention"),
                 )
             t = v["now"]
+            effects = list(s.take_effects())
             for i, item in enumerate(v.get("script", [])):
                 t += 10
                 if "restore" in item:
                     s = catalog.restore_session(s.snapshot(), ctx, t, sink)
+                    for e in s.take_effects():
+                        self.assertTrue(e.is_perform_action() and e.resumed, f"{name}: restore gave {e}")
                 if "context" in item:
                     ctx = json.dumps(item["context"])
                     s.set_context(ctx, t)
+                    effects += s.take_effects()
                 if "input" in item:
                     try:
                         s.apply_json(json.dumps(item["input"]), t)
+                        effects += s.take_effects()
                         self.assertNotIn("error", item, f"{name} script[{i}] should have failed")
                     except sdk.HelpError.Failed as e:
                         self.assertEqual(e.code, item.get("error"), f"{name} script[{i}]")
             expect = v["expect"]
             self.assertEqual(s.view(t).status.name.lower(), expect["status"], name)
             self.assertEqual([e["type"] for e in sink.events], expect["events"], name)
+            # The core's effects, each once: a handoff per escalation, a request per action step.
+            self.assertEqual(list(s.take_effects()), [], f"{name}: effects are given once")
+            kinds = [e["type"] for e in sink.events]
+            handoffs = [e for e in effects if e.is_hand_off()]
+            self.assertEqual(len(handoffs), kinds.count("escalated"), name)
+            asked = [e for e in effects if e.is_perform_action() and not e.resumed]
+            self.assertEqual(len(asked), kinds.count("action_requested"), name)
+            self.assertEqual(bool(handoffs), "handoff" in expect, name)
+            if handoffs:
+                self.assertEqual(json.loads(handoffs[0].packet_json)["reason"], json.loads(s.handoff_json())["reason"])
             if "handoff" in expect:
                 problems = subset(expect["handoff"], json.loads(s.handoff_json()))
                 self.assertEqual(problems, [], name)

@@ -125,14 +125,6 @@ fn show(view: &inscene::session::StepView, out: &mut impl Write) {
     for (i, o) in view.options.iter().enumerate() {
         let _ = writeln!(out, "  {}. {}", i + 1, o.label);
     }
-    if let Some(a) = &view.action {
-        let _ = writeln!(
-            out,
-            "  (app performs `{}` {}) answer s / f / c",
-            a.action,
-            serde_json::Value::Object(a.params.clone())
-        );
-    }
     if view.input.is_some() {
         let _ = writeln!(out, "  (type your answer)");
     }
@@ -188,10 +180,11 @@ pub fn walk(
             }
         }
     };
-    let (mut session, mut events) = match Session::start(&catalog, &ctx, &request, now) {
+    let (mut session, mut pending) = match Session::start(&catalog, &ctx, &request, now) {
         Ok(s) => s,
         Err(e) => return fail(&format!("{e} ({})", e.code())),
     };
+    let mut events = Vec::new();
     let input: Box<dyn BufRead> = match answers {
         Some(p) => match std::fs::File::open(p) {
             Ok(f) => Box::new(std::io::BufReader::new(f)),
@@ -203,6 +196,12 @@ pub fn walk(
     let mut out = std::io::stdout().lock();
     let mut t = now;
     loop {
+        // One loop over what the core returns: forward the events, carry out
+        // the effects, then show the step.
+        events.append(&mut pending.events);
+        for effect in std::mem::take(&mut pending.effects) {
+            carry_out(effect, &mut out);
+        }
         let view = session.view(&catalog, &ctx, t);
         show(&view, &mut out);
         let done = match view.status {
@@ -226,7 +225,7 @@ pub fn walk(
         match parse_answer(&line, &view)
             .and_then(|i| session.apply(&catalog, &ctx, &i, t).map_err(|e| format!("{e} ({})", e.code())))
         {
-            Ok(more) => events.extend(more),
+            Ok(more) => pending = more,
             Err(message) => {
                 let _ = writeln!(out, "  ! {message}");
             }
@@ -243,10 +242,25 @@ pub fn walk(
             return fail(&format!("cannot write {}: {e}", log.display()));
         }
     }
-    let state = session.state();
-    let _ = writeln!(out, "\nstatus: {:?}", state.status);
-    if let Some(packet) = session.handoff(&catalog, &ctx) {
-        let _ = writeln!(out, "handoff packet:\n{}", serde_json::to_string_pretty(&packet).unwrap_or_default());
-    }
+    let _ = writeln!(out, "\nstatus: {}", session.state().status.wire_name());
     ExitCode::SUCCESS
+}
+
+/// What the terminal does for each effect: the app's part is played by the
+/// person at the keyboard.
+fn carry_out(effect: inscene::session::Effect, out: &mut impl Write) {
+    use inscene::session::Effect;
+    let _ = match effect {
+        Effect::PerformAction { request, resumed } => writeln!(
+            out,
+            "  (the app {} `{}` {}) answer s / f / c",
+            if resumed { "performs again" } else { "performs" },
+            request.action,
+            serde_json::Value::Object(request.params)
+        ),
+        Effect::ShowCrisis { resources, .. } => writeln!(out, "\n  !! {resources}"),
+        Effect::HandOff { packet } => {
+            writeln!(out, "\nhandoff packet:\n{}", serde_json::to_string_pretty(&packet).unwrap_or_default())
+        }
+    };
 }

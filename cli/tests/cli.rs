@@ -141,7 +141,7 @@ fn walk_follows_scripted_answers_to_a_human_and_stats_reads_its_events() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("! pick 1 to 5"), "an out-of-range option is refused, not fatal:\n{text}");
-    assert!(text.contains("status: Escalated"), "{text}");
+    assert!(text.contains("status: escalated"), "{text}");
     assert!(text.contains("\"reason_detail\": \"login_failure\""), "{text}");
     assert!(text.contains("\"follow_up\": true"), "elderly users get a follow-up:\n{text}");
 

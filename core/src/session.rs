@@ -483,6 +483,47 @@ pub struct InputView {
     pub error: Option<String>,
 }
 
+/// What a transition gives the host: the analytics events to forward and the
+/// effects to carry out, each once, in order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Transition"))]
+pub struct Output {
+    /// Analytics events, in order.
+    pub events: Vec<Event>,
+    /// What the host must do now, in order.
+    pub effects: Vec<Effect>,
+}
+
+/// Something the host must do, decided by the core on the transition that
+/// causes it and given exactly once: shells carry effects out instead of
+/// inferring them from the view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Effect {
+    /// Perform this in-app action, then report how it went (`action_result`).
+    PerformAction {
+        /// The action and its parameters.
+        request: ActionRequest,
+        /// Asked again after a restore: the session was already waiting on it,
+        /// so a host whose action is not idempotent checks whether it ran.
+        resumed: bool,
+    },
+    /// Crisis language: show these resources at once, above everything else.
+    ShowCrisis {
+        /// What kind of crisis language it was.
+        kind: crate::crisis::CrisisKind,
+        /// The catalog's crisis resources, in the user's language.
+        resources: String,
+    },
+    /// A person takes over: send this packet to the help desk.
+    HandOff {
+        /// The redacted handoff packet.
+        packet: Box<HandoffPacket>,
+    },
+}
+
 /// The current step, ready to render. All text is plain text: render it as
 /// text, never as markup.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -566,10 +607,61 @@ impl Session {
     /// events to forward. The first step is settled at once: checks run, and a
     /// crisis in the context's query, an immediate segment rule or a forcing
     /// risk level hand over to a human before any flow step.
-    pub fn start(catalog: &Catalog, ctx: &Context, request: &StartRequest, now: i64) -> Result<(Session, Vec<Event>)> {
-        let (mut session, mut events) = Self::start_unnumbered(catalog, ctx, request, now)?;
-        session.number(&mut events);
-        Ok((session, events))
+    pub fn start(catalog: &Catalog, ctx: &Context, request: &StartRequest, now: i64) -> Result<(Session, Output)> {
+        let (mut session, events) = Self::start_unnumbered(catalog, ctx, request, now)?;
+        let out = session.finish(catalog, ctx, now, events, false);
+        Ok((session, out))
+    }
+
+    /// Numbers a transition's events and derives its effects from them: the
+    /// one place that decides what the host must do. An action step reached
+    /// asks for its action; an escalation hands over its packet, after the
+    /// crisis resources when it was a crisis. `resumed`: a restore, which asks
+    /// again for the action the session waits on (the host's last answer may
+    /// never have arrived).
+    fn finish(&mut self, catalog: &Catalog, ctx: &Context, now: i64, mut events: Vec<Event>, resumed: bool) -> Output {
+        self.number(&mut events);
+        let mut effects = Vec::new();
+        for e in &events {
+            match &e.kind {
+                EventKind::ActionRequested { .. } => {
+                    if let Some(request) = self.pending_action(catalog, ctx, now) {
+                        effects.push(Effect::PerformAction { request, resumed: false });
+                    }
+                }
+                EventKind::Escalated { crisis_kind, .. } => {
+                    if let (Some(kind), Some(resources)) =
+                        (crisis_kind, self.state.escalation.as_ref().and_then(|x| x.crisis_resources.clone()))
+                    {
+                        effects.push(Effect::ShowCrisis { kind: *kind, resources });
+                    }
+                    if let Some(packet) = self.handoff(catalog, ctx) {
+                        effects.push(Effect::HandOff { packet: Box::new(packet) });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if resumed && effects.is_empty() && self.state.status == Status::Active {
+            if let Some(request) = self.pending_action(catalog, ctx, now) {
+                effects.push(Effect::PerformAction { request, resumed: true });
+            }
+        }
+        Output { events, effects }
+    }
+
+    /// The action the session waits on the host for, if it is at an action step the host performs.
+    fn pending_action(&self, catalog: &Catalog, ctx: &Context, now: i64) -> Option<ActionRequest> {
+        let at = self.state.stack.last().and_then(|f| locate(catalog, f))?;
+        match &at.step.kind {
+            CompiledStep::Action { action, params, .. } if catalog.host_performs(action.as_str()) => {
+                Some(ActionRequest {
+                    action: action.to_string(),
+                    params: escalation::render_params(params, &self.data(ctx, now)),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// Gives each of a call's events its place in the session: `seq` (1, 2,
@@ -725,10 +817,10 @@ impl Session {
     /// cost that grows with whatever it holds. Against a newer catalog whose flows changed, the
     /// session recovers deterministically: a removed step restarts its flow, a
     /// removed flow hands over to a human; a `recovered` event reports it.
-    pub fn restore(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
-        let (mut session, mut events) = Self::restore_unnumbered(catalog, ctx, snapshot, now)?;
-        session.number(&mut events);
-        Ok((session, events))
+    pub fn restore(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Output)> {
+        let (mut session, events) = Self::restore_unnumbered(catalog, ctx, snapshot, now)?;
+        let out = session.finish(catalog, ctx, now, events, true);
+        Ok((session, out))
     }
 
     fn restore_unnumbered(catalog: &Catalog, ctx: &Context, snapshot: &str, now: i64) -> Result<(Session, Vec<Event>)> {
@@ -783,12 +875,12 @@ impl Session {
     }
 
     /// Applies one input. On error the state is unchanged.
-    pub fn apply(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
+    pub fn apply(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Output> {
         let mut next = self.clone();
-        let mut events = next.apply_inner(catalog, ctx, input, now)?;
-        next.number(&mut events);
+        let events = next.apply_inner(catalog, ctx, input, now)?;
+        let out = next.finish(catalog, ctx, now, events, false);
         *self = next;
-        Ok(events)
+        Ok(out)
     }
 
     fn apply_inner(&mut self, catalog: &Catalog, ctx: &Context, input: &Input, now: i64) -> Result<Vec<Event>> {
@@ -992,11 +1084,8 @@ impl Session {
                 view.input =
                     Some(InputView { max_length: *max_length, error: error.as_ref().and_then(&pick).map(|(_, s)| s) });
             }
-            CompiledStep::Action { action, params, .. } if catalog.host_performs(action.as_str()) => {
-                view.action = Some(ActionRequest {
-                    action: action.to_string(),
-                    params: escalation::render_params(params, &data),
-                });
+            CompiledStep::Action { .. } if view.status == Status::Active => {
+                view.action = self.pending_action(catalog, ctx, now);
             }
             CompiledStep::Action { .. }
             | CompiledStep::Message { .. }
@@ -1188,13 +1277,12 @@ impl Session {
     /// new, or the user typed a new question). A question it carries is
     /// screened for crisis language at once, in any state, as typed text is;
     /// the events say what followed. Hosts call this with every new context.
-    pub fn context_changed(&mut self, catalog: &Catalog, ctx: &Context, now: i64) -> Vec<Event> {
+    pub fn context_changed(&mut self, catalog: &Catalog, ctx: &Context, now: i64) -> Output {
         let mut events = Vec::new();
         if !self.in_crisis() {
             self.crisis(catalog, ctx, ctx.query(), now, &mut events);
         }
-        self.number(&mut events);
-        events
+        self.finish(catalog, ctx, now, events, false)
     }
 
     /// Whether a crisis already escalated the session.

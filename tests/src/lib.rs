@@ -43,6 +43,7 @@ pub struct Contract {
     view: boon::SchemaIndex,
     resolution: boon::SchemaIndex,
     intervention: boon::SchemaIndex,
+    effect: boon::SchemaIndex,
 }
 
 /// What a value is meant to be.
@@ -58,6 +59,8 @@ pub enum Shape {
     Resolution,
     /// An intervention (`Intervention` of the API schema).
     Intervention,
+    /// A session's effect (`Effect` of the API schema).
+    Effect,
 }
 
 impl Contract {
@@ -80,7 +83,8 @@ impl Contract {
         let view = at("inscene-api.v1.schema.json#/$defs/StepView");
         let resolution = at("inscene-api.v1.schema.json#/$defs/Resolution");
         let intervention = at("inscene-api.v1.schema.json#/$defs/Intervention");
-        Contract { schemas, event, packet, view, resolution, intervention }
+        let effect = at("inscene-api.v1.schema.json#/$defs/Effect");
+        Contract { schemas, event, packet, view, resolution, intervention, effect }
     }
 
     /// Panics, naming `what`, unless `value` is a valid `shape`.
@@ -98,6 +102,7 @@ impl Contract {
             Shape::View => self.view,
             Shape::Resolution => self.resolution,
             Shape::Intervention => self.intervention,
+            Shape::Effect => self.effect,
         };
         self.schemas.validate(value, index).err().map(|e| format!("{e:#}"))
     }

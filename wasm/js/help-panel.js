@@ -419,15 +419,21 @@ export class HelpPanel extends HTMLElement {
   _show(view) {
     if (!view) return;
     this._view = view;
+    const { session } = this._state;
+    // One loop over what the core decided: each effect comes once, on the
+    // transition that caused it; the view is only drawn.
+    const effects = (session && this._guard(() => session.takeEffects())) || [];
+    for (const effect of effects) {
+      if (effect.type === "show_crisis") this._state = { ...this._state, mode: "crisis", crisis: effect };
+    }
     this._render();
-    if (view.status === "escalated") this._handoff();
-    else if (view.kind === "action" && view.action && view.status === "active") this._act(view.action);
+    for (const effect of effects) {
+      if (effect.type === "hand_off") this._handoff(effect.packet);
+      else if (effect.type === "perform_action") this._act(effect.request);
+    }
   }
 
-  _handoff() {
-    const packet = this._state.session?.handoff();
-    if (!packet || this._handedOff === packet.session) return;
-    this._handedOff = packet.session;
+  _handoff(packet) {
     try {
       this.onHandoff?.(packet);
     } catch (e) {

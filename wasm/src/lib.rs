@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 import type {
-  Context, HostEvent, Intervention, Resolution, SessionEvent, SessionInput, StartRequest, StepView,
+  Context, Effect, HostEvent, Intervention, Resolution, SessionEvent, SessionInput, StartRequest, StepView,
   HandoffPacket, LintFinding, ActionOutcome,
 } from "./types.js";
 export type * from "./types.js";
@@ -334,13 +334,18 @@ impl Catalog {
     /// Wraps a started or restored session and forwards its first events.
     fn open(
         &self,
-        opened: inscene::Result<(Session, Vec<inscene::events::Event>)>,
+        opened: inscene::Result<(Session, inscene::session::Output)>,
         ctx: Context,
         sink: Option<Function>,
     ) -> Result<HelpSession, JsValue> {
-        let (session, events) = opened.map_err(|e| core_error(&e))?;
-        let session = HelpSession { catalog: self.inner.clone(), state: RefCell::new((session, ctx)), sink };
-        session.emit(&events);
+        let (session, out) = opened.map_err(|e| core_error(&e))?;
+        let session = HelpSession {
+            catalog: self.inner.clone(),
+            state: RefCell::new((session, ctx)),
+            sink,
+            effects: RefCell::new(Vec::new()),
+        };
+        session.emit(out);
         Ok(session)
     }
 }
@@ -351,12 +356,18 @@ pub struct HelpSession {
     catalog: Rc<inscene::Catalog>,
     state: RefCell<(Session, Context)>,
     sink: Option<Function>,
+    /// Effects not yet taken by the host (`takeEffects`).
+    effects: RefCell<Vec<inscene::session::Effect>>,
 }
 
 impl HelpSession {
-    fn emit(&self, events: &[inscene::events::Event]) {
+    /// Forwards a transition's events to the sink and queues its effects.
+    fn emit(&self, out: inscene::session::Output) {
+        if let Ok(mut queue) = self.effects.try_borrow_mut() {
+            queue.extend(out.effects);
+        }
         if let Some(sink) = &self.sink {
-            for e in events {
+            for e in &out.events {
                 if let Ok(value) = to_js(e) {
                     let _ = sink.call1(&JsValue::NULL, &value);
                 }
@@ -366,12 +377,12 @@ impl HelpSession {
 
     fn apply_input(&self, input: &Input, now: Option<f64>) -> Result<JsValue, JsValue> {
         let now = now_or_clock(now);
-        let events = {
+        let out = {
             let mut guard = self.state.try_borrow_mut().map_err(|_| busy())?;
             let (session, ctx) = &mut *guard;
             session.apply(&self.catalog, ctx, input, now).map_err(|e| core_error(&e))?
         };
-        self.emit(&events);
+        self.emit(out);
         self.view_at(now)
     }
 
@@ -388,6 +399,15 @@ fn busy() -> JsValue {
 
 #[wasm_bindgen(js_class = Session)]
 impl HelpSession {
+    /// What the host must do now, in order, each given once: perform an
+    /// action, show crisis resources, hand the packet to the desk. Call it
+    /// after starting, restoring and every input; the queue is then empty.
+    #[wasm_bindgen(js_name = takeEffects, unchecked_return_type = "Effect[]")]
+    pub fn take_effects(&self) -> Result<JsValue, JsValue> {
+        let taken = std::mem::take(&mut *self.effects.try_borrow_mut().map_err(|_| busy())?);
+        to_js(&taken)
+    }
+
     /// The current step, ready to render. All text is plain text: render it as text, never as HTML.
     #[wasm_bindgen(unchecked_return_type = "StepView")]
     pub fn view(&self, now: Option<f64>) -> Result<JsValue, JsValue> {
@@ -405,13 +425,13 @@ impl HelpSession {
     ) -> Result<JsValue, JsValue> {
         let now = now_or_clock(now);
         let ctx = parse_context(&context)?;
-        let events = {
+        let out = {
             let mut guard = self.state.try_borrow_mut().map_err(|_| busy())?;
             let (session, current) = &mut *guard;
             *current = ctx;
             session.context_changed(&self.catalog, current, now)
         };
-        self.emit(&events);
+        self.emit(out);
         self.view_at(now)
     }
 

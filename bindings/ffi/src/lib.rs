@@ -311,9 +311,9 @@ impl HelpCatalog {
         sink: Option<Arc<dyn EventSink>>,
     ) -> Result<Arc<HelpSession>, HelpError> {
         let ctx = context(&context_json)?;
-        let (session, events) = Session::restore(&self.inner, &ctx, &snapshot, now)?;
-        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
-        session.emit(&events);
+        let (session, out) = Session::restore(&self.inner, &ctx, &snapshot, now)?;
+        let session = HelpSession::new(self, session, ctx, sink);
+        session.emit(out);
         Ok(Arc::new(session))
     }
 }
@@ -328,9 +328,9 @@ impl HelpCatalog {
         sink: Option<Arc<dyn EventSink>>,
     ) -> Result<Arc<HelpSession>, HelpError> {
         let ctx = context(context_json)?;
-        let (session, events) = Session::start(&self.inner, &ctx, request, now)?;
-        let session = HelpSession { catalog: self, state: Mutex::new((session, ctx)), sink };
-        session.emit(&events);
+        let (session, out) = Session::start(&self.inner, &ctx, request, now)?;
+        let session = HelpSession::new(self, session, ctx, sink);
+        session.emit(out);
         Ok(Arc::new(session))
     }
 }
@@ -460,30 +460,89 @@ pub struct HelpSession {
     catalog: Arc<HelpCatalog>,
     state: Mutex<(Session, Context)>,
     sink: Option<Arc<dyn EventSink>>,
+    /// Effects not yet taken by the host ([`HelpSession::take_effects`]).
+    effects: Mutex<Vec<inscene::session::Effect>>,
+}
+
+/// Something the host must do now, decided by the core and given once
+/// ([`HelpSession::take_effects`]).
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Effect {
+    /// Perform this in-app action, then report how it went (`action_result`).
+    PerformAction {
+        /// The action and its parameters.
+        request: ActionRequest,
+        /// Asked again after a restore: a host whose action is not idempotent checks whether it ran.
+        resumed: bool,
+    },
+    /// Crisis language: show these resources at once, above everything else.
+    ShowCrisis {
+        /// What kind of crisis language it was (`ideation`, `method`, ...).
+        kind: String,
+        /// The catalog's crisis resources, in the user's language.
+        resources: String,
+    },
+    /// A person takes over: send this packet (`inscene.handoff.v1` JSON) to the help desk.
+    HandOff {
+        /// The redacted handoff packet.
+        packet_json: String,
+    },
+}
+
+impl From<inscene::session::Effect> for Effect {
+    fn from(e: inscene::session::Effect) -> Self {
+        use inscene::session::Effect as Core;
+        match e {
+            Core::PerformAction { request, resumed } => Effect::PerformAction {
+                request: ActionRequest {
+                    action: request.action,
+                    params_json: serde_json::Value::Object(request.params).to_string(),
+                },
+                resumed,
+            },
+            Core::ShowCrisis { kind, resources } => Effect::ShowCrisis { kind: kind.as_str().to_owned(), resources },
+            Core::HandOff { packet } => {
+                Effect::HandOff { packet_json: serde_json::to_string(&packet).unwrap_or_default() }
+            }
+        }
+    }
 }
 
 impl HelpSession {
-    fn emit(&self, events: &[inscene::events::Event]) {
+    fn new(catalog: Arc<HelpCatalog>, session: Session, ctx: Context, sink: Option<Arc<dyn EventSink>>) -> Self {
+        HelpSession { catalog, state: Mutex::new((session, ctx)), sink, effects: Mutex::new(Vec::new()) }
+    }
+
+    /// Forwards a transition's events to the sink and queues its effects.
+    fn emit(&self, out: inscene::session::Output) {
+        lock(&self.effects).extend(out.effects);
         if let Some(sink) = &self.sink {
-            for e in events {
+            for e in &out.events {
                 sink.on_event(serde_json::to_string(e).unwrap_or_default());
             }
         }
     }
 
     fn apply(&self, input: Input, now: i64) -> Result<StepView, HelpError> {
-        let events = {
+        let out = {
             let mut guard = lock(&self.state);
             let (session, ctx) = &mut *guard;
             session.apply(&self.catalog.inner, ctx, &input, now)?
         };
-        self.emit(&events);
+        self.emit(out);
         Ok(self.view(now))
     }
 }
 
 #[uniffi::export]
 impl HelpSession {
+    /// What the host must do now, in order, each given once: perform an
+    /// action, show crisis resources, hand the packet to the desk. Call it
+    /// after starting, restoring and every input; the queue is then empty.
+    pub fn take_effects(&self) -> Vec<Effect> {
+        std::mem::take(&mut *lock(&self.effects)).into_iter().map(Effect::from).collect()
+    }
+
     /// The current step.
     pub fn view(&self, now: i64) -> StepView {
         let guard = lock(&self.state);
@@ -533,13 +592,13 @@ impl HelpSession {
     /// in any state; returns the view that follows.
     pub fn set_context(&self, context_json: String, now: i64) -> Result<StepView, HelpError> {
         let ctx = context(&context_json)?;
-        let events = {
+        let out = {
             let mut guard = lock(&self.state);
             let (session, current) = &mut *guard;
             *current = ctx;
             session.context_changed(&self.catalog.inner, current, now)
         };
-        self.emit(&events);
+        self.emit(out);
         Ok(self.view(now))
     }
 

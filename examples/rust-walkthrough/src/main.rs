@@ -58,7 +58,7 @@ fn show(session: &Session, catalog: &Catalog, ctx: &Context) {
 fn step(session: &mut Session, catalog: &Catalog, ctx: &Context, input: Input) -> Result<(), String> {
     println!("  > {}", serde_json::to_string(&input).unwrap_or_default());
     let events = session.apply(catalog, ctx, &input, NOW).map_err(|e| format!("{e} ({})", e.code()))?;
-    let kinds: Vec<&str> = events.iter().map(|e| e.name()).collect();
+    let kinds: Vec<&str> = events.events.iter().map(|e| e.name()).collect();
     println!("    events: {}", kinds.join(", "));
     show(session, catalog, ctx);
     Ok(())

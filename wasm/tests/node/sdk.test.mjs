@@ -54,23 +54,29 @@ for (const name of vectors) {
     const events = [];
     let ctx = v.context;
     let session = catalog.startSession(v.start, ctx, v.now, (e) => events.push(e));
+    const effects = [];
+    const take = () => effects.push(...session.takeEffects());
     let t = v.now;
     (v.script ?? []).forEach((item, i) => {
       t += 10;
       if (item.view) assert.deepEqual(subset(item.view, session.view(t)), [], `view at script[${i}]`);
       if (item.restore) {
+        take();
         const snapshot = session.snapshot();
         session = catalog.restoreSession(snapshot, ctx, t, (e) => events.push(e));
+        for (const e of session.takeEffects()) assert.ok(e.type === "perform_action" && e.resumed, `restore gave ${e.type}`);
         assert.equal(session.snapshot(), snapshot, `script[${i}]: restore changed the session`);
       }
       if (item.context) {
         ctx = item.context;
         session.setContext(ctx, t);
+        take();
       }
       if (item.input) {
         const before = session.snapshot();
         try {
           session.apply(item.input, t);
+          take();
           assert.equal(item.error, undefined, `script[${i}] should have failed with ${item.error}`);
         } catch (e) {
           if (e.name !== "InSceneError") throw e;
@@ -82,7 +88,19 @@ for (const name of vectors) {
     assert.equal(session.view(t).status, v.expect.status, "final status");
     assert.deepEqual(events.map((e) => e.type), v.expect.events, "event sequence");
     for (const e of events) assert.equal(e.session, v.start.session);
+    take();
+    assert.deepEqual(session.takeEffects(), [], "effects are given once");
+    const count = (list, f) => list.filter(f).length;
+    assert.equal(count(effects, (e) => e.type === "hand_off"), count(events, (e) => e.type === "escalated"), "a handoff per escalation");
+    assert.equal(
+      count(effects, (e) => e.type === "perform_action" && !e.resumed),
+      count(events, (e) => e.type === "action_requested"),
+      "a request per action step reached",
+    );
     const packet = session.handoff();
+    const handedOff = effects.find((e) => e.type === "hand_off");
+    assert.equal(Boolean(handedOff), Boolean(v.expect.handoff), "the handoff effect");
+    if (handedOff) assert.deepEqual([handedOff.packet.session, handedOff.packet.reason], [packet.session, packet.reason]);
     if (v.expect.handoff) assert.deepEqual(subset(v.expect.handoff, packet), [], "handoff");
     else assert.equal(packet, undefined);
   });

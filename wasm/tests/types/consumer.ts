@@ -16,6 +16,12 @@ export async function main(json: string): Promise<string> {
   if (view.kind === "choice") view = session.choose(view.options[0].id);
   if (view.action) view = session.actionResult("success", { found: true });
   view = session.apply({ type: "ask_human" });
+  for (const effect of session.takeEffects()) {
+    if (effect.type === "hand_off") console.log(effect.packet.reason, effect.packet.priority);
+    else if (effect.type === "perform_action") console.log(effect.request.action, effect.resumed);
+    // @ts-expect-error effects are a closed union: show_crisis has no packet
+    else console.log(effect.packet);
+  }
   const packet: HandoffPacket | undefined = session.handoff();
   const priority: "low" | "normal" | "high" | "urgent" | undefined = packet?.priority;
   const findings = lint(json).map((f) => `${f.severity} ${f.code} ${f.path} ${f.line ?? 0}:${f.column ?? 0}`);

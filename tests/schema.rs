@@ -281,3 +281,22 @@ fn the_event_contract_refuses_what_it_does_not_declare() {
     refused(&|e| e["scenarios"] = "order_missing".into(), "a kind's field of the wrong type");
     refused(&|e| e["state"] = "accepted".into(), "another kind's field");
 }
+
+/// The README's embedding example is the crate doc's, which compiles and runs as a doctest.
+#[test]
+fn readme_embedding_example_is_the_crate_docs() {
+    let lib = std::fs::read_to_string(repo_path("core/src/lib.rs")).unwrap();
+    let doc = &lib[lib.find("//! Embedding, as a host app does it").expect("the crate doc's embedding example")..];
+    let body = &doc[doc.find("//! ```\n").unwrap() + 8..];
+    let body = &body[..body.find("//! ```\n").unwrap()];
+    let visible: Vec<&str> = body
+        .lines()
+        .map(|l| l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l))
+        .filter(|l| !l.starts_with("# ") && *l != "#")
+        .collect();
+    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+    let section = &readme[readme.find("## Embedding").expect("README has an Embedding section")..];
+    let block = &section[section.find("```rust\n").expect("a rust block") + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    assert_eq!(block.trim_end(), visible.join("\n"), "README's embedding example differs from core/src/lib.rs");
+}

@@ -57,14 +57,21 @@ fun HelpPanel(
     var session by remember { mutableStateOf<HelpSession?>(null) }
     var view by remember { mutableStateOf<StepView?>(null) }
     var error by remember { mutableStateOf<String?>(null) }
+    var crisis by remember { mutableStateOf<String?>(null) }
 
+    // One loop over what the core decided: each effect comes once, on the transition that caused it,
+    // so a refresh of the view never hands the packet over twice.
     fun show(next: StepView) {
         view = next
-        if (next.status == SessionStatus.ESCALATED) session?.handoffJson()?.let(onHandoff)
-        val action = next.action
-        if (next.status == SessionStatus.ACTIVE && action != null) {
-            val ok = performAction(action.action, action.paramsJson)
-            show(session!!.actionResult(if (ok) ActionOutcome.SUCCESS else ActionOutcome.FAILURE, null, now()))
+        for (effect in session?.takeEffects().orEmpty()) {
+            when (effect) {
+                is Effect.HandOff -> onHandoff(effect.packetJson)
+                is Effect.ShowCrisis -> crisis = effect.resources
+                is Effect.PerformAction -> {
+                    val ok = performAction(effect.request.action, effect.request.paramsJson)
+                    show(session!!.actionResult(if (ok) ActionOutcome.SUCCESS else ActionOutcome.FAILURE, null, now()))
+                }
+            }
         }
     }
 
@@ -75,12 +82,12 @@ fun HelpPanel(
     }
 
     // The desk's word goes into the session, which moves the route on after a failure.
-    // Only the view changes here: the packet was handed over once, when the session escalated.
+    // Its effects go through the same loop; the packet is never handed over twice.
     if (deskWords != null) {
         LaunchedEffect(deskWords) {
             deskWords.collect { w ->
                 try {
-                    session?.let { view = it.deskStatus(w.state, w.position, w.waitSeconds, w.reason, now()) }
+                    session?.let { show(it.deskStatus(w.state, w.position, w.waitSeconds, w.reason, now())) }
                 } catch (e: HelpException.Failed) {
                     error = e.code
                 }
@@ -89,6 +96,7 @@ fun HelpPanel(
     }
 
     Column(Modifier.padding(16.dp)) {
+        crisis?.let { Text(it) } // crisis resources first, above everything
         val current = view
         if (current == null) {
             val found = remember(contextJson) { catalog.resolve(contextJson, now()) }

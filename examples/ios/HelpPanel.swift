@@ -20,6 +20,8 @@ final class HelpModel: ObservableObject {
     let onHandoff: (String) -> Void
     @Published var suggestions: [Suggestion] = []
     @Published var crisis: Crisis?
+    /// Crisis resources a session's effect asked to show, above everything.
+    @Published var crisisResources: String?
     @Published var view: StepView?
     @Published var errorCode: String?
     private var session: HelpSession?
@@ -65,7 +67,7 @@ final class HelpModel: ObservableObject {
     func deskSays(state: String, position: UInt64? = nil, waitSeconds: UInt64? = nil, reason: String? = nil) {
         guard let session else { return }
         do {
-            view = try session.deskStatus(state: state, position: position, waitSeconds: waitSeconds, reason: reason, now: now())
+            show(try session.deskStatus(state: state, position: position, waitSeconds: waitSeconds, reason: reason, now: now()))
         } catch HelpError.Failed(let code, _, _) {
             errorCode = code
         } catch {
@@ -73,13 +75,21 @@ final class HelpModel: ObservableObject {
         }
     }
 
+    /// One loop over what the core decided: each effect comes once, on the transition that caused
+    /// it, so a refresh of the view never hands the packet over twice.
     private func show(_ next: StepView) {
         view = next
-        if next.status == .escalated, let packet = session?.handoffJson() { onHandoff(packet) }
-        if next.status == .active, let action = next.action {
-            Task {
-                let ok = await performAction(action.action, action.paramsJson)
-                send { try $0.actionResult(outcome: ok ? .success : .failure, dataJson: nil, now: now()) }
+        for effect in session?.takeEffects() ?? [] {
+            switch effect {
+            case .handOff(let packetJson):
+                onHandoff(packetJson)
+            case .showCrisis(_, let resources):
+                crisisResources = resources
+            case .performAction(let request, _):
+                Task {
+                    let ok = await performAction(request.action, request.paramsJson)
+                    send { try $0.actionResult(outcome: ok ? .success : .failure, dataJson: nil, now: now()) }
+                }
             }
         }
     }
@@ -90,6 +100,7 @@ struct HelpPanel: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 12) {
+            if let resources = model.crisisResources { Text(resources) } // crisis resources first
             if let view = model.view {
                 Text(view.text) // plain text, never markup
                 if view.kind == "message" { Button("Continue") { model.send { try $0.next(now: now()) } } }

@@ -306,6 +306,17 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// The session is already handling a call: a host callback (an analytics
+    /// hook, an action) called back into it. Nothing changed; call again after.
+    #[error("the session is already handling a call")]
+    Busy,
+    /// The SDK could not hand a result over (it could not be written as JSON
+    /// for the host); a defect to report, never caused by the input.
+    #[error("internal error: {message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
     /// A content pack is refused (see [`crate::pack`]); the host keeps what it had.
     #[error("{}: {message}", code.as_str())]
     Pack {
@@ -341,6 +352,8 @@ impl Error {
             Error::InputRejected { .. } => "session.input_rejected",
             Error::SessionEnded => "session.ended",
             Error::InvalidSnapshot { .. } => "session.invalid_snapshot",
+            Error::Busy => "session.busy",
+            Error::Internal { .. } => "internal",
             Error::Pack { code, .. } => code.as_str(),
         }
     }

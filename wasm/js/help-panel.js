@@ -33,6 +33,15 @@ const UI = {
     working: "Working on it…",
     loading: "Loading help…",
     unavailable: "Help is unavailable right now. You can still talk to a person.",
+    errors: {
+      "context.invalid": "Help could not read the details of this screen. You can still talk to a person.",
+      "session.unknown_scenario": "This help topic is no longer available. Choose another, or talk to a person.",
+      "session.invalid_input": "That does not fit this step. Please try again.",
+      "session.input_rejected": "That answer was not accepted. Please check it and try again.",
+      "session.ended": "This help has ended. Start again, or talk to a person.",
+      "session.invalid_snapshot": "Your earlier help could not be resumed. Please start again.",
+      "session.busy": "Still working on your last step. Please wait a moment.",
+    },
     connecting: "A person will help you. Your situation has been passed on, so you will not need to repeat it.",
     warning: "Warning",
     continueFlow: "Continue",
@@ -65,6 +74,15 @@ const UI = {
     working: "正在处理…",
     loading: "正在加载帮助…",
     unavailable: "帮助暂时不可用。你仍然可以联系人工客服。",
+    errors: {
+      "context.invalid": "帮助无法读取此页面的信息。你仍然可以联系人工客服。",
+      "session.unknown_scenario": "这个帮助主题已不可用。请选择其他主题，或联系人工客服。",
+      "session.invalid_input": "这一步不接受这个操作，请再试一次。",
+      "session.input_rejected": "这个回答未被接受，请检查后再试。",
+      "session.ended": "本次帮助已结束。你可以重新开始，或联系人工客服。",
+      "session.invalid_snapshot": "无法继续之前的帮助，请重新开始。",
+      "session.busy": "上一步还在处理中，请稍候。",
+    },
     connecting: "人工客服会帮助你。你的情况已转交，无需重复说明。",
     warning: "警告",
     continueFlow: "继续",
@@ -97,6 +115,15 @@ const UI = {
     working: "正在處理…",
     loading: "正在載入幫助…",
     unavailable: "幫助暫時無法使用。你仍然可以聯絡真人客服。",
+    errors: {
+      "context.invalid": "幫助無法讀取此頁面的資訊。你仍然可以聯絡真人客服。",
+      "session.unknown_scenario": "這個幫助主題已無法使用。請選擇其他主題，或聯絡真人客服。",
+      "session.invalid_input": "這一步不接受這個操作，請再試一次。",
+      "session.input_rejected": "這個回答未被接受，請檢查後再試。",
+      "session.ended": "本次幫助已結束。你可以重新開始，或聯絡真人客服。",
+      "session.invalid_snapshot": "無法繼續之前的幫助，請重新開始。",
+      "session.busy": "上一步還在處理中，請稍候。",
+    },
     connecting: "真人客服會幫助你。你的情況已轉交，無需重複說明。",
     warning: "警告",
     continueFlow: "繼續",
@@ -548,7 +575,9 @@ export class HelpPanel extends HTMLElement {
     }
     if (st.mode === "intervention") main.push(this._intervention(t, st.intervention));
     if (st.mode === "step" && view) main.push(...this._step(t, view));
-    if (st.error) main.push(h("p", { class: "error", role: "alert", "data-code": st.error }, t.unavailable));
+    // Each error says what went wrong, in the user's language; what the panel has no words for
+    // (broken content, a refused pack, an internal failure) is "help is unavailable".
+    if (st.error) main.push(h("p", { class: "error", role: "alert", "data-code": st.error }, t.errors[st.error] ?? t.unavailable));
     body.replaceChildren(...main);
 
     const escalated = view?.status === "escalated";

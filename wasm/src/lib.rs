@@ -91,8 +91,11 @@ fn parse_context(value: &JsValue) -> Result<Context, JsValue> {
 
 /// A JS value from anything serde can write.
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error("internal.serialize", &e.to_string(), None))?;
-    JSON::parse(&text).map_err(|_| error("internal.serialize", "the SDK produced JSON the host could not read", None))
+    let text =
+        serde_json::to_string(value).map_err(|e| core_error(&inscene::Error::Internal { message: e.to_string() }))?;
+    JSON::parse(&text).map_err(|_| {
+        core_error(&inscene::Error::Internal { message: "the SDK produced JSON the host could not read".into() })
+    })
 }
 
 fn now_or_clock(now: Option<f64>) -> i64 {
@@ -394,7 +397,7 @@ impl HelpSession {
 }
 
 fn busy() -> JsValue {
-    error("session.busy", "the session is already handling a call", None)
+    core_error(&inscene::Error::Busy)
 }
 
 #[wasm_bindgen(js_class = Session)]

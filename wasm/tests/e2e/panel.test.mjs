@@ -207,3 +207,23 @@ test("a question the help does not cover: the panel says so and offers a person 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a rejected answer says what went wrong, and the session goes on", async () => {
+  const { page, problems } = await shop();
+  await page.click("#missing-order");
+  await page.click("help-panel button[data-scenario=order_missing]");
+  await page.click("help-panel button.primary"); // Continue
+  await page.click("help-panel button[data-option=no]");
+  await page.locator("help-panel input[id^=inscene-input-]").fill("abc");
+  await page.locator("help-panel input[id^=inscene-input-]").press("Enter");
+  const alert = page.locator("help-panel [data-code='session.input_rejected']");
+  await alert.filter({ hasText: "That answer was not accepted" }).waitFor();
+  assert.equal(await page.locator("help-panel").getByText("Help is unavailable").count(), 0);
+  await page.locator("help-panel input[id^=inscene-input-]").fill("2026112200100");
+  await page.locator("help-panel input[id^=inscene-input-]").press("Enter");
+  await page.locator("#agent").filter({ hasText: "inscene.handoff.v1" }).waitFor();
+  assert.equal(await alert.count(), 0, "the error goes once the answer is accepted");
+  await page.screenshot({ path: `${ARTIFACTS}/input-rejected.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

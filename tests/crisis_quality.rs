@@ -117,10 +117,10 @@ fn a_catalog_can_turn_the_lexicon_off_and_then_screens_its_own_phrases_only() {
     let off = Catalog::from_json(&doc(false)).unwrap();
     assert!(inscene::crisis::screen(&off, &ctx, "I want to die").is_none());
     let hit = inscene::crisis::screen(&off, &ctx, "the RED  balloon").unwrap();
-    assert_eq!(hit.kind.as_str(), "catalog");
+    assert_eq!(hit.kind.wire_name(), "catalog");
     assert_eq!(hit.resources, "Call 999.");
     let on = Catalog::from_json(&doc(true)).unwrap();
-    assert_eq!(inscene::crisis::screen(&on, &ctx, "I want to die").unwrap().kind.as_str(), "ideation");
+    assert_eq!(inscene::crisis::screen(&on, &ctx, "I want to die").unwrap().kind.wire_name(), "ideation");
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn a_hit_names_its_kind_and_no_event_carries_the_words() {
     let words = "我已经准备好农药了";
     let ctx = Context::from_json(&serde_json::json!({"locale": "zh-Hans", "query": words}).to_string()).unwrap();
     let found = inscene::resolve::resolve(&catalog, &ctx, 0, &inscene::resolve::ResolveOptions::default());
-    assert_eq!(found.crisis.as_ref().map(|c| c.kind.as_str()), Some("method"));
+    assert_eq!(found.crisis.as_ref().map(|c| c.kind.wire_name()), Some("method"));
     let (session, events) = Session::start(&catalog, &ctx, &StartRequest::for_flow("s", "order_missing"), 0).unwrap();
     assert_eq!(session.state().escalation.as_ref().unwrap().reason.wire_name(), "crisis");
     let logged = serde_json::to_string(&(&found.event, &events.events)).unwrap();

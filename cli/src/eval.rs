@@ -99,7 +99,7 @@ pub fn eval_crisis(
     for item in items {
         let hit = inscene::crisis::screen(&catalog, &ctx, &item.text);
         if let Some(h) = &hit {
-            *report.kinds.entry(h.kind.as_str()).or_default() += 1;
+            *report.kinds.entry(h.kind.wire_name()).or_default() += 1;
         }
         report.all.add(item.crisis, hit.is_some());
         report.by_locale.entry(item.locale.clone()).or_default().add(item.crisis, hit.is_some());

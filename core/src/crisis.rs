@@ -60,19 +60,16 @@ pub enum CrisisKind {
     Catalog,
 }
 
-impl CrisisKind {
-    /// The stable name, as in events and the packet.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CrisisKind::Method => "method",
-            CrisisKind::SelfHarm => "self_harm",
-            CrisisKind::Ideation => "ideation",
-            CrisisKind::Farewell => "farewell",
-            CrisisKind::Hopelessness => "hopelessness",
-            CrisisKind::Catalog => "catalog",
-        }
-    }
+crate::wire::wire_names!(CrisisKind {
+    Method = "method",
+    SelfHarm = "self_harm",
+    Ideation = "ideation",
+    Farewell = "farewell",
+    Hopelessness = "hopelessness",
+    Catalog = "catalog",
+});
 
+impl CrisisKind {
     /// The role of a lexicon kind name (`exclude` for a benign look-alike).
     fn parse(name: &str) -> Option<Role> {
         const LEXICON_KINDS: [CrisisKind; 5] = [
@@ -85,7 +82,7 @@ impl CrisisKind {
         if name == "exclude" {
             return Some(Role::Exclude);
         }
-        LEXICON_KINDS.into_iter().find(|k| k.as_str() == name).map(Role::Hit)
+        LEXICON_KINDS.into_iter().find(|k| k.wire_name() == name).map(Role::Hit)
     }
 }
 

@@ -385,16 +385,6 @@ pub struct DeskReport {
 
 crate::wire::wire_struct!(DeskReport { req state, opt position, opt reason, req channel, req at });
 
-impl ActionOutcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            ActionOutcome::Success => "success",
-            ActionOutcome::Failure => "failure",
-            ActionOutcome::Cancelled => "cancelled",
-        }
-    }
-}
-
 /// How a session begins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -1005,11 +995,11 @@ impl Session {
                     return Err(Error::InvalidInput { message: "action result data is larger than 64 KiB".into() });
                 }
                 let rendered = escalation::render_params(params, &self.data(ctx, now));
-                self.record_action(action.to_string(), rendered, outcome.as_str().into(), now);
+                self.record_action(action.to_string(), rendered, outcome.wire_name().into(), now);
                 if let (Some(key), Some(d)) = (save_as, data) {
                     self.state.answers.insert(key.clone(), d.clone());
                 }
-                self.say(Speaker::System, format!("{action}: {}", outcome.as_str()));
+                self.say(Speaker::System, format!("{action}: {}", outcome.wire_name()));
                 events.push(self.event(EventKind::ActionResult { action: action.to_string(), outcome: *outcome }, now));
                 let target = match outcome {
                     ActionOutcome::Success => *on_success,
@@ -1312,7 +1302,7 @@ impl Session {
         let (channels_first, fell_back) = (route.channels.first().copied(), route.fell_back);
         self.state.escalation = Some(EscalationState {
             reason: EscalationReason::Crisis,
-            detail: Some(hit.kind.as_str().into()),
+            detail: Some(hit.kind.wire_name().into()),
             priority: Priority::Urgent,
             channels: route.channels,
             queue: hit.queue,

@@ -167,8 +167,10 @@ pub(crate) use wire_struct;
 mod tests {
     #![allow(clippy::unwrap_used)]
     use crate::content::{Channel, FieldType, FlowMode, HumanMode, Priority, RiskLevel};
+    use crate::crisis::CrisisKind;
+    use crate::events::EscalationReason;
     use crate::handoff::Speaker;
-    use crate::session::{ActionOutcome, Status};
+    use crate::session::{ActionOutcome, DeskState, Status};
 
     fn both_ways<T>(variants: &[T], names: &[&str], name: impl Fn(&T) -> &'static str)
     where
@@ -230,5 +232,8 @@ mod tests {
         both_ways(Status::WIRE_VARIANTS, Status::WIRE_NAMES, |v| v.wire_name());
         both_ways(Speaker::WIRE_VARIANTS, Speaker::WIRE_NAMES, |v| v.wire_name());
         both_ways(ActionOutcome::WIRE_VARIANTS, ActionOutcome::WIRE_NAMES, |v| v.wire_name());
+        both_ways(DeskState::WIRE_VARIANTS, DeskState::WIRE_NAMES, |v| v.wire_name());
+        both_ways(CrisisKind::WIRE_VARIANTS, CrisisKind::WIRE_NAMES, |v| v.wire_name());
+        both_ways(EscalationReason::WIRE_VARIANTS, EscalationReason::WIRE_NAMES, |v| v.wire_name());
     }
 }

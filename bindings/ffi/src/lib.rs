@@ -129,9 +129,25 @@ pub struct Resolution {
     pub event_json: String,
 }
 
-fn name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+/// The wire name of one of the core's closed sets (channels, priorities, ...).
+fn name(v: &impl WireName) -> String {
+    v.wire().to_owned()
 }
+
+/// The core's closed sets, named as on the wire (their own `wire_name`).
+trait WireName {
+    fn wire(&self) -> &'static str;
+}
+
+macro_rules! wire_name {
+    ($($t:ty),+) => {$(impl WireName for $t { fn wire(&self) -> &'static str { self.wire_name() } })+};
+}
+wire_name!(
+    inscene::content::Channel,
+    inscene::content::Priority,
+    inscene::content::RiskLevel,
+    inscene::session::DeskState
+);
 
 /// Receives analytics events as the session emits them (JSON objects).
 #[uniffi::export(with_foreign)]
@@ -500,7 +516,7 @@ impl From<inscene::session::Effect> for Effect {
                 },
                 resumed,
             },
-            Core::ShowCrisis { kind, resources } => Effect::ShowCrisis { kind: kind.as_str().to_owned(), resources },
+            Core::ShowCrisis { kind, resources } => Effect::ShowCrisis { kind: kind.wire_name().to_owned(), resources },
             Core::HandOff { packet } => {
                 Effect::HandOff { packet_json: serde_json::to_string(&packet).unwrap_or_default() }
             }

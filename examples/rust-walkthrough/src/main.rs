@@ -193,7 +193,7 @@ fn story_crisis(catalog: &Catalog) -> Result<(), String> {
         println!("   Someone types \"{query}\".");
         match (&found.crisis, found.suggestions.first()) {
             (Some(c), _) => {
-                println!("     Crisis language ({}): no flows. Shown at once: {}", c.kind.as_str(), c.resources);
+                println!("     Crisis language ({}): no flows. Shown at once: {}", c.kind.wire_name(), c.resources);
                 println!("     A person is connected first, by {}.", channels(&c.channels));
             }
             (None, Some(s)) => println!("     Not a crisis: the SDK suggests \"{}\".", s.title),

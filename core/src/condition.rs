@@ -246,6 +246,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // test code: its size does not ship
     fn collects_literal_var_paths_but_not_iterator_scopes() {
         let rule = json!({"and": [
             {"==": [{"var": "entities.order.status"}, "deleted"]},

@@ -1815,6 +1815,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // test code: its size does not ship
     fn scc_finds_cycles_and_singletons() {
         let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![]];
         let mut comps: Vec<Vec<usize>> = strongly_connected(&edges)

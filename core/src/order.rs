@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 
 /// Sorts keys in ascending order.
+#[allow(clippy::disallowed_methods)] // the one unstable sort instance
 pub(crate) fn keys(v: &mut [u64]) {
     v.sort_unstable();
 }
@@ -33,6 +34,7 @@ pub(crate) fn by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
 
 /// The positions `0..n` in sorted order. Not generic, so compiled once.
 #[inline(never)]
+#[allow(clippy::disallowed_methods)] // the one stable sort instance
 fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| cmp(a, b));

@@ -504,14 +504,15 @@ fn rank(
 }
 
 /// Every text-trigger keyword and regex of a catalog, regexes compiled up
-/// front, for [`resolve_naive`].
-#[doc(hidden)]
+/// front, for [`resolve_naive`]. Test oracle: only with the `testing` feature.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Default)]
 pub struct NaiveBaseline {
     keywords: FxHashMap<TriggerRef, Vec<String>>,
     regexes: FxHashMap<TriggerRef, Vec<(String, regex_lite::Regex)>>,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl NaiveBaseline {
     /// Collects keywords and compiles every trigger pattern (what a naive engine pays at load).
     pub fn new(catalog: &Catalog) -> Self {
@@ -533,7 +534,8 @@ impl NaiveBaseline {
 /// The naive approach: evaluate every trigger of every scenario one by one
 /// (regexes precompiled in `baseline`). Kept as the oracle the indexed
 /// resolver is tested against, and as the baseline the benchmarks compare with.
-#[doc(hidden)]
+/// Only with the `testing` feature.
+#[cfg(any(test, feature = "testing"))]
 pub fn resolve_naive(
     catalog: &Catalog,
     baseline: &NaiveBaseline,
@@ -624,6 +626,7 @@ mod tests {
     /// Every pattern against every route of a small alphabet, checked against
     /// the plain recursive definition of a match.
     #[test]
+    #[allow(clippy::disallowed_methods)] // test code: its size does not ship
     fn globs_agree_with_the_recursive_definition() {
         fn reference(segs: &[Seg], route: &[&str]) -> bool {
             match (segs.first(), route.first()) {

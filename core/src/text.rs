@@ -202,7 +202,8 @@ impl<O: Copy> PhraseIndex<O> {
 
     /// Every pattern that matches `text`, each tried in turn without the
     /// literal prefilter: the oracle the property tests hold [`Self::scan`] to.
-    #[doc(hidden)]
+    /// Only with the `testing` feature.
+    #[cfg(any(test, feature = "testing"))]
     pub fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
         self.raw.matching_patterns_unfiltered(text)
     }
@@ -665,6 +666,7 @@ impl<O: Copy> RawIndex<O> {
         out
     }
 
+    #[cfg(any(test, feature = "testing"))]
     fn matching_patterns_unfiltered(&self, text: &str) -> Vec<usize> {
         (0..self.patterns.len())
             .filter(|&p| {

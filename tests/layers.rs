@@ -1,0 +1,113 @@
+//! The core's layers (docs/ARCHITECTURE.md): each module imports only from its
+//! own layer and those below. The imports that still point up are listed here
+//! one by one, to be removed by the re-layering of issue 21; the test fails on
+//! any new one, and on a listed one that is gone (so the list only shrinks).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: failing loudly is the point
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use inscene_conformance::repo_path;
+
+/// Layers, lowest first, and the modules each holds.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("base", &["error", "id", "limits", "wire", "order", "syntax", "fold"]),
+    ("formats", &["content", "context", "events", "handoff", "redact"]),
+    ("engines", &["logic", "condition", "text", "i18n", "intent", "crisis"]),
+    ("check", &["lint"]),
+    ("compile", &["catalog", "pack"]),
+    ("run", &["resolve", "escalation", "session"]),
+];
+
+/// Imports that point up today, as `from -> to`.
+const STILL_UPWARD: &[&str] = &[
+    "catalog -> resolve",
+    "content -> intent",
+    "context -> escalation",
+    "context -> logic",
+    "crisis -> catalog",
+    "error -> pack",
+    "events -> crisis",
+    "events -> session",
+    "lint -> catalog",
+    "lint -> resolve",
+];
+
+fn layer_of(module: &str) -> usize {
+    LAYERS
+        .iter()
+        .position(|(_, mods)| mods.contains(&module))
+        .unwrap_or_else(|| panic!("module `{module}` is in no layer: add it to LAYERS and docs/ARCHITECTURE.md"))
+}
+
+/// The core modules a source file names through `crate::`, outside its tests.
+fn imports(source: &str) -> BTreeSet<String> {
+    let code = source.split("#[cfg(test)]\nmod tests").next().unwrap_or(source);
+    // Comments name modules too (doc links); only code imports.
+    let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let code = code.as_str();
+    let mut out = BTreeSet::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `use crate::{a, b::c, d::{e, f}}`: the first name of each item at depth 0.
+            let (mut depth, mut word, mut first) = (0, String::new(), true);
+            for ch in group.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => first = true,
+                    c if depth == 0 && first && (c.is_ascii_alphanumeric() || c == '_') => word.push(c),
+                    _ => {}
+                }
+                if !word.is_empty() && !(ch.is_ascii_alphanumeric() || ch == '_') {
+                    out.insert(std::mem::take(&mut word));
+                    first = false;
+                }
+            }
+        } else {
+            let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            out.insert(word);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_module_imports_from_a_higher_layer_beyond_the_listed_ones() {
+    let dir = repo_path("core/src");
+    let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if name != "lib" {
+                modules.insert(name, imports(&std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    assert!(modules.len() >= 20, "found only {} modules", modules.len());
+    let known: BTreeSet<&str> = modules.keys().map(String::as_str).collect();
+    let mut upward = BTreeSet::new();
+    for (from, names) in &modules {
+        for to in names.iter().filter(|n| known.contains(n.as_str()) && *n != from) {
+            if layer_of(to) > layer_of(from) {
+                upward.insert(format!("{from} -> {to}"));
+            }
+        }
+    }
+    let listed: BTreeSet<String> = STILL_UPWARD.iter().map(|s| (*s).to_owned()).collect();
+    let new: Vec<&String> = upward.difference(&listed).collect();
+    assert!(new.is_empty(), "imports from a higher layer (move the type down, or the code up): {new:?}");
+    let gone: Vec<&String> = listed.difference(&upward).collect();
+    assert!(gone.is_empty(), "no longer upward, strike from STILL_UPWARD and docs/ARCHITECTURE.md: {gone:?}");
+}
+
+#[test]
+fn the_import_scanner_reads_paths_and_groups() {
+    let found = imports(
+        "//! see [`crate::lint`]\nuse crate::{content::{A, B}, events::Event};\nfn f() { crate::order::by(); }\n#[cfg(test)]\nmod tests { use crate::session; }",
+    );
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["content", "events", "order"]);
+}

@@ -61,7 +61,7 @@ fn imports(source: &str) -> BTreeSet<String> {
                     c if depth == 0 && first && (c.is_ascii_alphanumeric() || c == '_') => word.push(c),
                     _ => {}
                 }
-                if !word.is_empty() && !(ch.is_ascii_alphanumeric() || ch == '_') {
+                if !(word.is_empty() || ch.is_ascii_alphanumeric() || ch == '_') {
                     out.insert(std::mem::take(&mut word));
                     first = false;
                 }

@@ -84,19 +84,32 @@ pub struct ContextEvent {
     pub code: Option<String>,
 }
 
+/// What the host's desk says of one channel now (the context's
+/// `desk.channels.<channel>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelState {
+    /// Whether a person answers on it now.
+    pub open: bool,
+    /// Estimated wait until a person answers, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u64>,
+    /// People waiting ahead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_length: Option<u64>,
+}
+
 /// A validated context.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     raw: Map<String, Value>,
     events: Vec<ContextEvent>,
-    desk: std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>,
+    desk: std::collections::BTreeMap<crate::content::Channel, ChannelState>,
 }
 
 /// Reads `desk`: `{"channels": {"chat": {"open": true, "wait_seconds": 120,
 /// "queue_length": 4}, ...}}`.
-fn desk_channels(
-    desk: Option<&Value>,
-) -> Result<std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>> {
+fn desk_channels(desk: Option<&Value>) -> Result<std::collections::BTreeMap<crate::content::Channel, ChannelState>> {
     use crate::content::Channel;
     let mut out = std::collections::BTreeMap::new();
     let Some(desk) = desk.filter(|d| !d.is_null()) else { return Ok(out) };
@@ -133,7 +146,7 @@ fn desk_channels(
         };
         let wait_seconds = count("wait_seconds")?;
         let queue_length = count("queue_length")?;
-        out.insert(channel, crate::escalation::ChannelState { open, wait_seconds, queue_length });
+        out.insert(channel, ChannelState { open, wait_seconds, queue_length });
     }
     Ok(out)
 }
@@ -268,7 +281,7 @@ impl Context {
 
     /// What the host's desk says of each channel now (`desk.channels`); a
     /// channel not named is not known to be closed.
-    pub fn desk(&self) -> &std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState> {
+    pub fn desk(&self) -> &std::collections::BTreeMap<crate::content::Channel, ChannelState> {
         &self.desk
     }
 
@@ -333,7 +346,7 @@ impl Context {
     pub fn get(&self, path: &str) -> Option<&Value> {
         match path.split_once('.') {
             None => self.raw.get(path),
-            Some((first, rest)) => crate::logic::dotted(self.raw.get(first)?, rest),
+            Some((first, rest)) => crate::wire::dotted(self.raw.get(first)?, rest),
         }
     }
 
@@ -472,7 +485,7 @@ pub struct DeskShape {
     /// Per channel (`chat`, `voice`, `video`, `callback`, `ticket`): open now,
     /// the estimated wait and the queue's length. A channel not named is not
     /// known to be closed.
-    channels: Option<std::collections::BTreeMap<crate::content::Channel, crate::escalation::ChannelState>>,
+    channels: Option<std::collections::BTreeMap<crate::content::Channel, ChannelState>>,
 }
 
 /// A recent event in a context.

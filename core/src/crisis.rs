@@ -41,33 +41,7 @@ pub const LEXICON_VERSION: &str = "2026.12.2";
 /// The fold crisis screening reads: disguised spellings too.
 const CRISIS_FOLD: Fold = Fold { leet: true };
 
-/// The kind of crisis phrase a text held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CrisisKind {
-    /// A plan or a method: jumping from a height, charcoal, pesticide, pills, hanging.
-    Method,
-    /// Hurting oneself.
-    SelfHarm,
-    /// Wanting to die or to kill oneself.
-    Ideation,
-    /// Saying goodbye for good, a last message.
-    Farewell,
-    /// Life without meaning or hope.
-    Hopelessness,
-    /// A keyword or pattern of the catalog's own `crisis` section.
-    Catalog,
-}
-
-crate::wire::wire_names!(CrisisKind {
-    Method = "method",
-    SelfHarm = "self_harm",
-    Ideation = "ideation",
-    Farewell = "farewell",
-    Hopelessness = "hopelessness",
-    Catalog = "catalog",
-});
+pub use crate::events::CrisisKind;
 
 impl CrisisKind {
     /// The role of a lexicon kind name (`exclude` for a benign look-alike).

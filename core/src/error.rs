@@ -321,7 +321,7 @@ pub enum Error {
     #[error("{}: {message}", code.as_str())]
     Pack {
         /// Why.
-        code: crate::pack::PackCode,
+        code: PackCode,
         /// What went wrong, for a person.
         message: String,
         /// For `pack.invalid` by the catalog inside: its content diagnostics.
@@ -365,6 +365,41 @@ impl Error {
                 diagnostics.iter().find(|d| d.is_error()).map(|d| d.path.as_str())
             }
             _ => None,
+        }
+    }
+}
+
+/// Why a pack is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PackCode {
+    /// Not a pack of this format, or its catalog does not load.
+    Invalid,
+    /// Signed by no key the app trusts.
+    UnknownKey,
+    /// The signature does not match the bytes.
+    BadSignature,
+    /// Not newer than the installed pack.
+    Rollback,
+    /// Past its expiry.
+    Expired,
+    /// Not for this SDK version.
+    SdkVersion,
+    /// This user is not in the pack's rollout.
+    NotInRollout,
+}
+
+impl PackCode {
+    /// The stable code, e.g. `pack.bad_signature`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackCode::Invalid => "pack.invalid",
+            PackCode::UnknownKey => "pack.unknown_key",
+            PackCode::BadSignature => "pack.bad_signature",
+            PackCode::Rollback => "pack.rollback",
+            PackCode::Expired => "pack.expired",
+            PackCode::SdkVersion => "pack.sdk_version",
+            PackCode::NotInRollout => "pack.not_in_rollout",
         }
     }
 }

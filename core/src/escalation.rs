@@ -22,20 +22,7 @@ use crate::i18n;
 /// Channels used when neither content nor segment says otherwise.
 pub const DEFAULT_CHANNELS: &[Channel] = &[Channel::Chat, Channel::Ticket];
 
-/// What the host's desk says of one channel now (the context's
-/// `desk.channels.<channel>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ChannelState {
-    /// Whether a person answers on it now.
-    pub open: bool,
-    /// Estimated wait until a person answers, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wait_seconds: Option<u64>,
-    /// People waiting ahead.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue_length: Option<u64>,
-}
+pub use crate::context::ChannelState;
 
 /// Where an escalation goes given what the desk can do now.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! Session events add `session`, `seq` (1, 2, ... over the session's life,
 //! across snapshots; `id` is `<session>:<seq>`), `scenario`, `flow` and
 //! `step`. Events outside a session (`suggested`, `intervention`) take their
-//! id from the context's `request` (see [`request_id`]). The fields of each
+//! id from the context's `request` and a fingerprint of the call. The fields of each
 //! kind are typed in [`EventKind`]. No event holds personal data or text the
 //! user typed; hosts may add their own fields under `host`, which the SDK
 //! never sets.
@@ -15,8 +15,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::content::{Channel, Priority};
-use crate::crisis::CrisisKind;
-use crate::session::{ActionOutcome, DeskState};
 
 /// Version of the event contract; `schema/inscene-events.v1.schema.json`.
 pub const EVENTS_SCHEMA: &str = "inscene-events/1";
@@ -356,6 +354,68 @@ impl StepKind {
         }
     }
 }
+
+/// Result of an in-app action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// It worked.
+    Success,
+    /// It failed.
+    Failure,
+    /// The user cancelled it.
+    Cancelled,
+}
+
+crate::wire::wire_names!(ActionOutcome { Success = "success", Failure = "failure", Cancelled = "cancelled" });
+
+/// What the help desk says of a handoff, as the host relays it
+/// (the session's `desk_status` input); Bot Framework's `handoff.status` has the same
+/// states, with `queued` added for desks that report the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeskState {
+    /// Waiting for a person, perhaps with a place in the queue.
+    Queued,
+    /// A person took the conversation.
+    Accepted,
+    /// The desk could not take it on this channel: the next route is offered.
+    Failed,
+    /// The person finished.
+    Completed,
+}
+
+crate::wire::wire_names!(DeskState { Queued = "queued", Accepted = "accepted", Failed = "failed", Completed = "completed" });
+
+/// The kind of crisis phrase a text held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CrisisKind {
+    /// A plan or a method: jumping from a height, charcoal, pesticide, pills, hanging.
+    Method,
+    /// Hurting oneself.
+    SelfHarm,
+    /// Wanting to die or to kill oneself.
+    Ideation,
+    /// Saying goodbye for good, a last message.
+    Farewell,
+    /// Life without meaning or hope.
+    Hopelessness,
+    /// A keyword or pattern of the catalog's own `crisis` section.
+    Catalog,
+}
+
+crate::wire::wire_names!(CrisisKind {
+    Method = "method",
+    SelfHarm = "self_harm",
+    Ideation = "ideation",
+    Farewell = "farewell",
+    Hopelessness = "hopelessness",
+    Catalog = "catalog",
+});
 
 /// The id of an event outside a session: `<request>:<what>:<16 hex>`, the
 /// context's `request` (an id the host gives each opening of help, unique like

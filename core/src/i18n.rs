@@ -142,7 +142,7 @@ pub fn render(text: &str, data: &serde_json::Value) -> String {
     for seg in segments {
         match seg {
             Segment::Text(t) => out.push_str(&t),
-            Segment::Placeholder(path) => match crate::logic::dotted(data, &path) {
+            Segment::Placeholder(path) => match crate::wire::dotted(data, &path) {
                 Some(serde_json::Value::String(s)) => out.push_str(s),
                 Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => out.push_str(&v.to_string()),
                 _ => {}

@@ -41,10 +41,7 @@ pub const ALPHA: f32 = 0.02;
 /// softmax (chosen on the CLINC150 validation split).
 pub const TEMPERATURE: f64 = 0.5;
 
-/// Confidence a text match needs unless the catalog sets its own, chosen on
-/// the CLINC150 validation splits (`val` with `oos_val`) by maximising
-/// accuracy over both, as Larson et al. (2019) do.
-pub const DEFAULT_THRESHOLD: f64 = 0.29;
+pub use crate::content::DEFAULT_TEXT_THRESHOLD as DEFAULT_THRESHOLD;
 
 /// Weight of a title, summary or keyword against an example's 1.
 pub const LABEL_WEIGHT: f32 = 0.5;

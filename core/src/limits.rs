@@ -67,3 +67,7 @@ impl Default for Limits {
         }
     }
 }
+
+/// Most `/`-separated segments in one screen pattern (the matcher keeps a bit
+/// per segment; see `resolve::glob_match`). The linter refuses longer ones.
+pub(crate) const MAX_GLOB_SEGMENTS: usize = 63;

@@ -1367,13 +1367,13 @@ impl<'a, F: FlowSource> Linter<'a, F> {
                         );
                     }
                     let segments = pat.split('/').count();
-                    if segments > crate::resolve::MAX_GLOB_SEGMENTS {
+                    if segments > crate::limits::MAX_GLOB_SEGMENTS {
                         self.error(
                             Code::LimitExceeded,
                             &p.key("patterns").index(i),
                             format!(
                                 "screen pattern has {segments} segments; the limit is {}",
-                                crate::resolve::MAX_GLOB_SEGMENTS
+                                crate::limits::MAX_GLOB_SEGMENTS
                             ),
                         );
                     }

@@ -501,21 +501,7 @@ pub fn strict_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// The value at a dotted path (`entities.order.id`) in `v`; segments name
-/// object keys or array indices. The one path lookup of the core: conditions,
-/// placeholders and `Context::get` all read data through it.
-pub(crate) fn dotted<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, step)
-}
-
-/// Looks one step into `v`: a key of an object or an index of an array.
-pub(crate) fn step<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    match v {
-        Value::Object(m) => m.get(key),
-        Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    }
-}
+pub(crate) use crate::wire::{dotted, step};
 
 fn walk<'a, S: AsRef<str>>(mut v: &'a Value, path: &[S]) -> Option<&'a Value> {
     for seg in path {

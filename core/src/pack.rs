@@ -25,6 +25,7 @@ use ed25519_compact::{KeyPair, PublicKey, Seed, Signature};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+pub use crate::error::PackCode;
 use crate::error::{Diagnostic, Error, Result};
 use crate::limits::Limits;
 
@@ -126,41 +127,6 @@ pub struct Parts<'a> {
 
 fn fail(code: PackCode, message: impl Into<String>) -> Error {
     Error::Pack { code, message: message.into(), diagnostics: Vec::new() }
-}
-
-/// Why a pack is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PackCode {
-    /// Not a pack of this format, or its catalog does not load.
-    Invalid,
-    /// Signed by no key the app trusts.
-    UnknownKey,
-    /// The signature does not match the bytes.
-    BadSignature,
-    /// Not newer than the installed pack.
-    Rollback,
-    /// Past its expiry.
-    Expired,
-    /// Not for this SDK version.
-    SdkVersion,
-    /// This user is not in the pack's rollout.
-    NotInRollout,
-}
-
-impl PackCode {
-    /// The stable code, e.g. `pack.bad_signature`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PackCode::Invalid => "pack.invalid",
-            PackCode::UnknownKey => "pack.unknown_key",
-            PackCode::BadSignature => "pack.bad_signature",
-            PackCode::Rollback => "pack.rollback",
-            PackCode::Expired => "pack.expired",
-            PackCode::SdkVersion => "pack.sdk_version",
-            PackCode::NotInRollout => "pack.not_in_rollout",
-        }
-    }
 }
 
 /// A public key's id: the first eight bytes, as hex.

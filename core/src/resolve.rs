@@ -67,8 +67,7 @@ pub(crate) struct ResolveIndex {
     pub phrases: Option<PhraseIndex<TriggerRef>>,
 }
 
-/// Most `/`-separated segments in one screen pattern; see [`glob_match`].
-pub(crate) const MAX_GLOB_SEGMENTS: usize = 63;
+use crate::limits::MAX_GLOB_SEGMENTS;
 
 /// A screen pattern's segments: `*` one segment, `**` any number, else
 /// literal. Runs of `**` mean what one does, so they collapse to one.

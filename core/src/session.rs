@@ -21,6 +21,7 @@ use crate::content::{Channel, Priority, RiskLevel};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::escalation::{self, ActionRequest, EffectivePolicy};
+pub use crate::events::{ActionOutcome, DeskState};
 use crate::events::{EscalationReason, Event, EventKind, OfferReason, Recovery, StepKind};
 use crate::handoff::{ActionRecord, CatalogRef, HANDOFF_SCHEMA, HandoffPacket, PathEntry, Speaker, TranscriptLine};
 use crate::i18n;
@@ -330,40 +331,6 @@ impl<'de> Deserialize<'de> for Input {
         d.deserialize_map(V)
     }
 }
-
-/// Result of an in-app action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ActionOutcome {
-    /// It worked.
-    Success,
-    /// It failed.
-    Failure,
-    /// The user cancelled it.
-    Cancelled,
-}
-
-crate::wire::wire_names!(ActionOutcome { Success = "success", Failure = "failure", Cancelled = "cancelled" });
-
-/// What the help desk says of a handoff, as the host relays it
-/// ([`Input::DeskStatus`]); Bot Framework's `handoff.status` has the same
-/// states, with `queued` added for desks that report the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum DeskState {
-    /// Waiting for a person, perhaps with a place in the queue.
-    Queued,
-    /// A person took the conversation.
-    Accepted,
-    /// The desk could not take it on this channel: the next route is offered.
-    Failed,
-    /// The person finished.
-    Completed,
-}
-
-crate::wire::wire_names!(DeskState { Queued = "queued", Accepted = "accepted", Failed = "failed", Completed = "completed" });
 
 /// The desk's latest word on a handoff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

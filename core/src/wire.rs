@@ -163,6 +163,22 @@ macro_rules! wire_struct {
 }
 pub(crate) use wire_struct;
 
+/// The value at a dotted path (`entities.order.id`) in `v`; segments name
+/// object keys or array indices. The one path lookup of the core: conditions,
+/// placeholders and `Context::get` all read data through it.
+pub(crate) fn dotted<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(v, step)
+}
+
+/// Looks one step into `v`: a key of an object or an index of an array.
+pub(crate) fn step<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m.get(key),
+        serde_json::Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -106,3 +106,20 @@ fn the_import_scanner_reads_paths_and_groups() {
     );
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["content", "events", "order"]);
 }
+
+/// Cargo runs link-time optimisation only for a crate whose every type can take
+/// it, and an `rlib` cannot: with `"lib"` beside `"cdylib"` the facades were
+/// built without `lto = true` (the mobile library 244.7 KB larger and resolve
+/// slower; docs/PERFORMANCE.md, "link-time optimisation").
+#[test]
+fn the_shipped_libraries_are_built_with_link_time_optimisation() {
+    for manifest in ["bindings/ffi/Cargo.toml", "wasm/Cargo.toml"] {
+        let text = std::fs::read_to_string(repo_path(manifest)).unwrap();
+        let line =
+            text.lines().find(|l| l.starts_with("crate-type")).unwrap_or_else(|| panic!("{manifest}: no crate-type"));
+        assert!(line.contains("cdylib"), "{manifest}: {line}");
+        assert!(!line.contains("\"lib\"") && !line.contains("rlib"), "{manifest}: an rlib turns LTO off: {line}");
+    }
+    let root = std::fs::read_to_string(repo_path("Cargo.toml")).unwrap();
+    assert!(root.contains("[profile.release]\nlto = true"), "the release profile asks for LTO");
+}

@@ -54,7 +54,7 @@ fn measure(catalog: &Catalog, items: &[Labelled]) -> (f64, f64, Vec<String>) {
     let (mut crisis, mut caught, mut benign, mut alarms) = (0u32, 0u32, 0u32, 0u32);
     let mut wrong = Vec::new();
     for item in items {
-        let hit = inscene::crisis::screen(catalog, &ctx, &item.text).is_some();
+        let hit = inscene::escalation::screen_crisis(catalog, &ctx, &item.text).is_some();
         if item.crisis {
             crisis += 1;
             caught += u32::from(hit);
@@ -115,12 +115,12 @@ fn a_catalog_can_turn_the_lexicon_off_and_then_screens_its_own_phrases_only() {
     };
     let ctx = Context::from_json("{}").unwrap();
     let off = Catalog::from_json(&doc(false)).unwrap();
-    assert!(inscene::crisis::screen(&off, &ctx, "I want to die").is_none());
-    let hit = inscene::crisis::screen(&off, &ctx, "the RED  balloon").unwrap();
+    assert!(inscene::escalation::screen_crisis(&off, &ctx, "I want to die").is_none());
+    let hit = inscene::escalation::screen_crisis(&off, &ctx, "the RED  balloon").unwrap();
     assert_eq!(hit.kind.wire_name(), "catalog");
     assert_eq!(hit.resources, "Call 999.");
     let on = Catalog::from_json(&doc(true)).unwrap();
-    assert_eq!(inscene::crisis::screen(&on, &ctx, "I want to die").unwrap().kind.wire_name(), "ideation");
+    assert_eq!(inscene::escalation::screen_crisis(&on, &ctx, "I want to die").unwrap().kind.wire_name(), "ideation");
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn a_catalog_without_a_crisis_section_shows_generic_resources_in_the_users_langu
         ("es", "quiero morir", "emergencia"),
     ] {
         let ctx = Context::from_json(&serde_json::json!({ "locale": locale }).to_string()).unwrap();
-        let hit = inscene::crisis::screen(&catalog, &ctx, text).unwrap();
+        let hit = inscene::escalation::screen_crisis(&catalog, &ctx, text).unwrap();
         assert!(hit.resources.contains(expect), "{locale}: {}", hit.resources);
     }
 }

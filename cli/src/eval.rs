@@ -97,7 +97,7 @@ pub fn eval_crisis(
         Err(code) => return code,
     };
     for item in items {
-        let hit = inscene::crisis::screen(&catalog, &ctx, &item.text);
+        let hit = inscene::escalation::screen_crisis(&catalog, &ctx, &item.text);
         if let Some(h) = &hit {
             *report.kinds.entry(h.kind.wire_name()).or_default() += 1;
         }

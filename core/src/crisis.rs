@@ -23,9 +23,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
 use crate::content::{Channel, CrisisScreening, Priority};
-use crate::context::Context;
 use crate::fold::{Fold, fold_phrase};
 use crate::i18n;
 use crate::limits::Limits;
@@ -307,19 +305,17 @@ pub(crate) fn find(index: &CrisisIndex, text: &str) -> Option<CrisisKind> {
         .min()
 }
 
-/// Screens `text` for crisis language with the catalog's screening.
-pub fn screen(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
-    let kind = find(catalog.crisis_index(), text)?;
-    let crisis = catalog.crisis();
-    let mut chain = i18n::chain_for(catalog.locales(), &ctx.languages());
-    chain.push("en".to_owned());
+/// What a crisis hit of `kind` offers under the catalog's screening `crisis`:
+/// its resources in the first locale of `chain` that has them (the built-in
+/// ones when the catalog has no screening), its channels and its queue.
+pub fn hit(kind: CrisisKind, crisis: Option<&CrisisScreening>, chain: &[String]) -> CrisisHit {
     let (locale, resources) = match crisis {
-        Some(c) => i18n::pick(&c.resources, &chain),
+        Some(c) => i18n::pick(&c.resources, chain),
         // A slice, not a map: collecting into a map compiles a sort (docs/PERFORMANCE.md).
         None => chain.iter().find_map(|l| BUILTIN_RESOURCES.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).copied()),
     }
     .unwrap_or(("", ""));
-    Some(CrisisHit {
+    CrisisHit {
         kind,
         resources: resources.to_owned(),
         locale: locale.to_owned(),
@@ -329,7 +325,7 @@ pub fn screen(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit>
             .unwrap_or_else(|| vec![Channel::Voice, Channel::Chat]),
         queue: crisis.and_then(|c| c.queue.clone()),
         priority: Priority::Urgent,
-    })
+    }
 }
 
 #[cfg(test)]

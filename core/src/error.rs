@@ -166,6 +166,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `code` at `path`, with no position yet.
+    pub(crate) fn at(code: Code, severity: Severity, path: &Pointer, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity, message: message.into(), path: path.as_str().to_owned(), position: None }
+    }
+
     /// Whether this diagnostic blocks loading.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -3,7 +3,8 @@
 //! This module holds the policy that decides when a human is offered or forced
 //! (merged from built-in defaults, the catalog and the flow), urgency rules
 //! that raise priority, and proactive interventions raised by host events.
-//! Crisis screening of free text lives in [`crate::crisis`].
+//! Crisis screening of free text is [`screen_crisis`], over the lexicon and
+//! matcher of [`crate::crisis`].
 
 use std::collections::BTreeMap;
 
@@ -14,10 +15,27 @@ use crate::catalog::{Catalog, Flow};
 use crate::condition::Scope;
 use crate::content::{Channel, EscalationPolicy, HumanMode, Priority, RiskLevel, SegmentRule};
 use crate::context::Context;
-pub use crate::crisis::{CrisisHit, screen as screen_crisis};
+pub use crate::crisis::CrisisHit;
 use crate::error::{Error, Result};
 use crate::events::{Event, EventKind};
 use crate::i18n;
+
+/// Screens `text` for crisis language with the catalog's screening: the
+/// crisis, its resources in the user's language, and where it goes.
+///
+/// ```
+/// let catalog = inscene::Catalog::from_json(include_str!("../../content/sample-shop.json")).unwrap();
+/// let ctx = inscene::context::Context::from_json(r#"{"locale": "en"}"#).unwrap();
+/// let hit = inscene::escalation::screen_crisis(&catalog, &ctx, "I want to end my life").unwrap();
+/// assert_eq!(hit.kind.wire_name(), "ideation");
+/// assert!(inscene::escalation::screen_crisis(&catalog, &ctx, "where is my order").is_none());
+/// ```
+pub fn screen_crisis(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
+    let kind = crate::crisis::find(catalog.crisis_index(), text)?;
+    let mut chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    chain.push("en".to_owned());
+    Some(crate::crisis::hit(kind, catalog.crisis(), &chain))
+}
 
 /// Channels used when neither content nor segment says otherwise.
 pub const DEFAULT_CHANNELS: &[Channel] = &[Channel::Chat, Channel::Ticket];

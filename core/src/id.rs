@@ -97,6 +97,14 @@ id_type!(
     InterventionId
 );
 
+/// Index of a flow in a [`Catalog`](crate::Catalog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowIx(pub(crate) u32);
+
+/// Index of a step within its flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepIx(pub(crate) u32);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,7 @@ pub mod pack;
 pub mod redact;
 pub mod resolve;
 pub mod session;
+mod source;
 mod syntax;
 pub mod text;
 mod wire;

@@ -10,121 +10,29 @@
 //! would on empty data; that value is computed once at load, so such rules are
 //! only evaluated when something they read is present.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
-use crate::condition::{Condition, exact_var_paths};
+#[cfg(any(test, feature = "testing"))]
+use crate::catalog::index::parse_glob;
+use crate::catalog::index::{Seg, TriggerRef};
+use crate::condition::Condition;
 use crate::content::{RiskLevel, Trigger};
 use crate::context::Context;
 use crate::escalation::{self, CrisisHit};
 use crate::events::{Event, EventKind};
 use crate::i18n;
-use crate::text::{Phrase, PhraseIndex};
+use crate::limits::MAX_GLOB_SEGMENTS;
+use crate::text::Phrase;
 
 /// Most suggestions returned unless the caller asks for fewer.
 pub const DEFAULT_MAX_SUGGESTIONS: usize = 5;
 
 /// Deepest context nesting considered when listing the paths a context holds.
 const MAX_PATH_DEPTH: usize = 8;
-
-/// A trigger of a scenario, by position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct TriggerRef {
-    pub scenario: u32,
-    pub trigger: u16,
-}
-
-impl TriggerRef {
-    /// A key that sorts as the reference does, for the core's one key sort.
-    fn key(&self) -> u64 {
-        (u64::from(self.scenario) << 16) | u64::from(self.trigger)
-    }
-
-    fn from_key(key: u64) -> TriggerRef {
-        TriggerRef { scenario: (key >> 16) as u32, trigger: key as u16 }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seg {
-    Lit(String),
-    One,
-    Any,
-}
-
-/// Trigger indexes of a catalog, built once at load.
-#[derive(Debug, Default)]
-pub(crate) struct ResolveIndex {
-    screens_exact: FxHashMap<String, Vec<TriggerRef>>,
-    screens_glob: FxHashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
-    screens_glob_any: Vec<(Vec<Seg>, String, TriggerRef)>,
-    events: FxHashMap<String, Vec<TriggerRef>>,
-    conditions_by_path: FxHashMap<String, Vec<TriggerRef>>,
-    conditions_always: Vec<TriggerRef>,
-    pub phrases: Option<PhraseIndex<TriggerRef>>,
-}
-
-use crate::limits::MAX_GLOB_SEGMENTS;
-
-/// A screen pattern's segments: `*` one segment, `**` any number, else
-/// literal. Runs of `**` mean what one does, so they collapse to one.
-fn parse_glob(pattern: &str) -> Vec<Seg> {
-    let mut segs: Vec<Seg> = Vec::new();
-    for s in pattern.split('/') {
-        let seg = match s {
-            "*" => Seg::One,
-            "**" => Seg::Any,
-            lit => Seg::Lit(lit.to_owned()),
-        };
-        if !(matches!(seg, Seg::Any) && matches!(segs.last(), Some(Seg::Any))) {
-            segs.push(seg);
-        }
-    }
-    segs
-}
-
-impl ResolveIndex {
-    pub fn add_screen(&mut self, pattern: &str, t: TriggerRef) {
-        let segs = parse_glob(pattern);
-        match segs.first() {
-            _ if segs.iter().all(|s| matches!(s, Seg::Lit(_))) => {
-                self.screens_exact.entry(pattern.to_owned()).or_default().push(t)
-            }
-            Some(Seg::Lit(first)) => {
-                self.screens_glob.entry(first.clone()).or_default().push((segs.clone(), pattern.to_owned(), t))
-            }
-            _ => self.screens_glob_any.push((segs, pattern.to_owned(), t)),
-        }
-    }
-
-    pub fn add_event(&mut self, name: &str, t: TriggerRef) {
-        self.events.entry(name.to_owned()).or_default().push(t);
-    }
-
-    /// Indexes a condition trigger by the paths it reads; `empty_value` is what it gives on empty data.
-    pub fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
-        match exact_var_paths(rule) {
-            Some(paths) if !empty_value => {
-                let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
-                crate::order::by(&mut keys, Ord::cmp);
-                keys.dedup();
-                for k in keys {
-                    self.conditions_by_path.entry(k).or_default().push(t);
-                }
-            }
-            _ => self.conditions_always.push(t),
-        }
-    }
-}
-
-/// The longest leading part of a path made of names, not list positions.
-fn index_key(path: &str) -> String {
-    let parts: Vec<&str> = path.split('.').take_while(|p| p.parse::<usize>().is_err()).collect();
-    if parts.is_empty() { path.to_owned() } else { parts.join(".") }
-}
 
 /// Paths present in `data` (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
 fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
@@ -507,8 +415,8 @@ fn rank(
 #[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Default)]
 pub struct NaiveBaseline {
-    keywords: FxHashMap<TriggerRef, Vec<String>>,
-    regexes: FxHashMap<TriggerRef, Vec<(String, regex_lite::Regex)>>,
+    keywords: rustc_hash::FxHashMap<TriggerRef, Vec<String>>,
+    regexes: rustc_hash::FxHashMap<TriggerRef, Vec<(String, regex_lite::Regex)>>,
 }
 
 #[cfg(any(test, feature = "testing"))]
@@ -669,11 +577,5 @@ mod tests {
                 assert_eq!(glob_match(&segs, &route), reference(&segs, &route), "{p} against {route:?}");
             }
         }
-    }
-
-    #[test]
-    fn index_keys_stop_at_list_positions() {
-        assert_eq!(index_key("entities.order.status"), "entities.order.status");
-        assert_eq!(index_key("events.0.name"), "events");
     }
 }

@@ -10,14 +10,13 @@
 //! Once compiled, every reference between steps, flows and actions is an index
 //! that is known to be valid.
 
-use crate::intent::{IntentModel, Sample};
+pub(crate) mod index;
+
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::condition::{self, Condition, Evaluator, LazyCondition, Scope};
 use crate::content::{
@@ -28,18 +27,14 @@ use crate::crisis::{self, CrisisIndex};
 use crate::error::{Code, Diagnostic, Error, Path, Pointer, Result, Severity};
 use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
+pub use crate::id::{FlowIx, StepIx};
+use crate::intent::{IntentModel, Sample};
 use crate::limits::Limits;
-use crate::lint::{self, Depth, Flows};
-use crate::resolve::{ResolveIndex, TriggerRef};
+use crate::lint::{self, Depth};
+pub(crate) use crate::source::LazyFlowSource;
+use crate::source::{self, Flows};
 use crate::text::{LazyRegex, PhraseIndexBuilder};
-
-/// Index of a flow in a [`Catalog`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FlowIx(pub(crate) u32);
-
-/// Index of a step within its flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StepIx(pub(crate) u32);
+use index::{ResolveIndex, TriggerRef};
 
 /// A loaded content catalog.
 #[derive(Debug)]
@@ -71,42 +66,6 @@ pub struct Catalog {
 struct Intents {
     samples: Vec<Sample>,
     model: OnceLock<IntentModel>,
-}
-
-/// A flow kept as its JSON text until first use, with its id read at load.
-/// The linter and the strict loader parse every flow up front into `parsed`.
-#[derive(Debug)]
-pub(crate) struct LazyFlowSource {
-    id: String,
-    pub(crate) raw: Box<RawValue>,
-    pub(crate) parsed: Option<Box<content::Flow>>,
-}
-
-impl<'de> Deserialize<'de> for LazyFlowSource {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        // Read only the id; the rest of the flow waits for its first use.
-        let id = lint::member_str(raw.get(), "id").ok_or_else(|| serde::de::Error::missing_field("id"))?;
-        Ok(LazyFlowSource { id, raw, parsed: None })
-    }
-}
-
-impl Serialize for LazyFlowSource {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match &self.parsed {
-            Some(flow) => flow.serialize(s),
-            None => self.raw.serialize(s),
-        }
-    }
-}
-
-impl lint::FlowSource for LazyFlowSource {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn parsed(&self) -> Option<&content::Flow> {
-        self.parsed.as_deref()
-    }
 }
 
 /// A compiled urgency rule.
@@ -283,7 +242,7 @@ impl Catalog {
     pub fn from_json_bytes(source: &[u8]) -> Result<Catalog> {
         match std::str::from_utf8(source) {
             Ok(text) => Self::from_json(text),
-            Err(e) => Err(Error::InvalidContent { diagnostics: vec![lint::not_utf8(source, &e)] }),
+            Err(e) => Err(Error::InvalidContent { diagnostics: vec![source::not_utf8(source, &e)] }),
         }
     }
 
@@ -427,7 +386,7 @@ impl Catalog {
         let flow: content::Flow = match serde_json::from_str(src.raw.get()) {
             Ok(f) => f,
             Err(e) => {
-                let at = lint::pointer_at(src.raw.get(), e.line(), e.column(), p.to_pointer());
+                let at = source::pointer_at(src.raw.get(), e.line(), e.column(), p.to_pointer());
                 return Err(vec![Diagnostic {
                     code: Code::Schema,
                     severity: Severity::Error,

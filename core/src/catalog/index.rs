@@ -1,0 +1,115 @@
+//! The resolve index the catalog compiles and owns: every trigger of every
+//! scenario, by what a context must hold for it to fire (a screen route or its
+//! first literal segment, an event name, the paths a condition reads) and, for
+//! text, one automaton ([`crate::text`]). [`crate::resolve`] reads it.
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use crate::condition::exact_var_paths;
+use crate::text::PhraseIndex;
+
+/// A trigger of a scenario, by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct TriggerRef {
+    pub(crate) scenario: u32,
+    pub(crate) trigger: u16,
+}
+
+impl TriggerRef {
+    /// A key that sorts as the reference does, for the core's one key sort.
+    pub(crate) fn key(&self) -> u64 {
+        (u64::from(self.scenario) << 16) | u64::from(self.trigger)
+    }
+
+    pub(crate) fn from_key(key: u64) -> TriggerRef {
+        TriggerRef { scenario: (key >> 16) as u32, trigger: key as u16 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    Lit(String),
+    One,
+    Any,
+}
+
+/// Trigger indexes of a catalog, built once at load.
+#[derive(Debug, Default)]
+pub(crate) struct ResolveIndex {
+    pub(crate) screens_exact: FxHashMap<String, Vec<TriggerRef>>,
+    pub(crate) screens_glob: FxHashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
+    pub(crate) screens_glob_any: Vec<(Vec<Seg>, String, TriggerRef)>,
+    pub(crate) events: FxHashMap<String, Vec<TriggerRef>>,
+    pub(crate) conditions_by_path: FxHashMap<String, Vec<TriggerRef>>,
+    pub(crate) conditions_always: Vec<TriggerRef>,
+    pub(crate) phrases: Option<PhraseIndex<TriggerRef>>,
+}
+
+/// A screen pattern's segments: `*` one segment, `**` any number, else
+/// literal. Runs of `**` mean what one does, so they collapse to one.
+pub(crate) fn parse_glob(pattern: &str) -> Vec<Seg> {
+    let mut segs: Vec<Seg> = Vec::new();
+    for s in pattern.split('/') {
+        let seg = match s {
+            "*" => Seg::One,
+            "**" => Seg::Any,
+            lit => Seg::Lit(lit.to_owned()),
+        };
+        if !(matches!(seg, Seg::Any) && matches!(segs.last(), Some(Seg::Any))) {
+            segs.push(seg);
+        }
+    }
+    segs
+}
+
+impl ResolveIndex {
+    pub(crate) fn add_screen(&mut self, pattern: &str, t: TriggerRef) {
+        let segs = parse_glob(pattern);
+        match segs.first() {
+            _ if segs.iter().all(|s| matches!(s, Seg::Lit(_))) => {
+                self.screens_exact.entry(pattern.to_owned()).or_default().push(t)
+            }
+            Some(Seg::Lit(first)) => {
+                self.screens_glob.entry(first.clone()).or_default().push((segs.clone(), pattern.to_owned(), t))
+            }
+            _ => self.screens_glob_any.push((segs, pattern.to_owned(), t)),
+        }
+    }
+
+    pub(crate) fn add_event(&mut self, name: &str, t: TriggerRef) {
+        self.events.entry(name.to_owned()).or_default().push(t);
+    }
+
+    /// Indexes a condition trigger by the paths it reads; `empty_value` is what it gives on empty data.
+    pub(crate) fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
+        match exact_var_paths(rule) {
+            Some(paths) if !empty_value => {
+                let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
+                crate::order::by(&mut keys, Ord::cmp);
+                keys.dedup();
+                for k in keys {
+                    self.conditions_by_path.entry(k).or_default().push(t);
+                }
+            }
+            _ => self.conditions_always.push(t),
+        }
+    }
+}
+
+/// The longest leading part of a path made of names, not list positions.
+fn index_key(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').take_while(|p| p.parse::<usize>().is_err()).collect();
+    if parts.is_empty() { path.to_owned() } else { parts.join(".") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_keys_stop_at_list_positions() {
+        assert_eq!(index_key("entities.order.status"), "entities.order.status");
+        assert_eq!(index_key("events.0.name"), "events");
+    }
+}

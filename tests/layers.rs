@@ -64,8 +64,8 @@ fn imports(source: &str) -> BTreeSet<String> {
     out
 }
 
-#[test]
-fn no_module_imports_from_a_higher_layer_beyond_the_listed_ones() {
+/// Each core module (a file, or a folder read whole) and the core modules it imports.
+fn module_imports() -> BTreeMap<String, BTreeSet<String>> {
     let dir = repo_path("core/src");
     let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).unwrap().flatten() {
@@ -82,12 +82,21 @@ fn no_module_imports_from_a_higher_layer_beyond_the_listed_ones() {
             }
         }
     }
+    let known: BTreeSet<String> = modules.keys().cloned().collect();
+    for (name, names) in modules.iter_mut() {
+        names.retain(|n| known.contains(n) && n != name);
+    }
+    modules
+}
+
+#[test]
+fn no_module_imports_from_a_higher_layer_beyond_the_listed_ones() {
+    let modules = module_imports();
     assert!(modules.len() >= 20, "found only {} modules", modules.len());
     assert!(modules.contains_key("session"), "the split session module is read");
-    let known: BTreeSet<&str> = modules.keys().map(String::as_str).collect();
     let mut upward = BTreeSet::new();
     for (from, names) in &modules {
-        for to in names.iter().filter(|n| known.contains(n.as_str()) && *n != from) {
+        for to in names {
             if layer_of(to) > layer_of(from) {
                 upward.insert(format!("{from} -> {to}"));
             }
@@ -98,6 +107,38 @@ fn no_module_imports_from_a_higher_layer_beyond_the_listed_ones() {
     assert!(new.is_empty(), "imports from a higher layer (move the type down, or the code up): {new:?}");
     let gone: Vec<&String> = listed.difference(&upward).collect();
     assert!(gone.is_empty(), "no longer upward, strike from STILL_UPWARD and docs/ARCHITECTURE.md: {gone:?}");
+}
+
+/// No two modules import each other, directly or round a longer circle (within
+/// a layer too, where the layer test cannot see it).
+#[test]
+fn no_import_circle() {
+    let modules = module_imports();
+    // Depth-first search for a back edge, iteratively: (module, its imports left).
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for start in modules.keys() {
+        if done.contains(start.as_str()) {
+            continue;
+        }
+        let mut path: Vec<(&str, Vec<&str>)> = vec![(start, modules[start].iter().map(String::as_str).collect())];
+        while let Some((_, next)) = path.last_mut() {
+            match next.pop() {
+                Some(to) if done.contains(to) => {}
+                Some(to) => {
+                    if let Some(at) = path.iter().position(|(m, _)| *m == to) {
+                        let circle: Vec<&str> = path[at..].iter().map(|(m, _)| *m).chain([to]).collect();
+                        panic!("import circle: {}", circle.join(" -> "));
+                    }
+                    path.push((to, modules[to].iter().map(String::as_str).collect()));
+                }
+                None => {
+                    let (m, _) = path.pop().unwrap();
+                    done.insert(m);
+                }
+            }
+        }
+    }
+    assert_eq!(done.len(), modules.len());
 }
 
 #[test]

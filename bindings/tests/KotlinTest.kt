@@ -65,13 +65,13 @@ fun main() {
     check("the desk's availability and status, typed") {
         val ctx = """{"locale":"en","entities":{"order":{"id":"1","status":"deleted"}},"desk":{"channels":{"chat":{"open":false},"callback":{"open":true,"wait_seconds":900}}}}"""
         val s = catalog.startSession("kt-desk", "order_missing", null, ctx, NOW, null)
-        val v = s.askHuman(NOW)
-        expect(v.escalationChannels.first() == "callback" && "chat" !in v.escalationChannels, "route ${v.escalationChannels}")
-        expect(v.escalationWaitSeconds == 900UL, "wait ${v.escalationWaitSeconds}")
-        val q = s.deskStatus("queued", 2UL, 600UL, null, NOW + 5)
-        expect(q.deskState == "queued" && q.deskPosition == 2UL, "queued ${q.deskState} ${q.deskPosition}")
-        val f = s.deskStatus("failed", null, null, "no_agents", NOW + 10)
-        expect(f.escalationChannels == listOf("ticket"), "next route ${f.escalationChannels}")
+        val v = s.askHuman(NOW).escalation!!
+        expect(v.channels.first() == "callback" && "chat" !in v.channels, "route ${v.channels}")
+        expect(v.waitSeconds == 900UL, "wait ${v.waitSeconds}")
+        val q = s.deskStatus("queued", 2UL, 600UL, null, NOW + 5).escalation!!
+        expect(q.desk?.state == "queued" && q.desk?.position == 2UL, "queued ${q.desk}")
+        val f = s.deskStatus("failed", null, null, "no_agents", NOW + 10).escalation!!
+        expect(f.channels == listOf("ticket"), "next route ${f.channels}")
         try {
             s.deskStatus("failed", null, null, "Agent Li Wei is away", NOW + 11)
             throw AssertionError("free text accepted")
@@ -132,6 +132,7 @@ fun main() {
     check("golden vectors replay like Rust") {
         val dir = File(System.getProperty("inscene.root"), "tests/golden")
         var replayed = 0
+        var views = 0
         for (file in dir.listFiles()!!.filter { it.name.endsWith(".json") }.sortedBy { it.name }) {
             val v = Json.parse(file.readText()).obj()
             val start = v["start"]?.obj() ?: continue
@@ -156,6 +157,13 @@ fun main() {
             for (item in v["script"]?.arr() ?: emptyList()) {
                 t += 10
                 val o = item.obj()
+                o["view"]?.let {
+                    // The same shape as the core's view, so the Rust vector's expectation holds as written.
+                    val problems = mutableListOf<String>()
+                    subset(it, plain(s.view(t)), "", problems)
+                    expect(problems.isEmpty(), "${file.name}: view $problems")
+                    views++
+                }
                 if (o.containsKey("restore")) {
                     s = cat.restoreSession(s.snapshot(), ctx, t, sink)
                     for (e in s.takeEffects()) {
@@ -187,6 +195,7 @@ fun main() {
             replayed++
         }
         expect(replayed >= 10, "replayed $replayed")
+        expect(views >= 30, "checked $views views")
     }
 
     check("hostile strings are typed errors, never a crash") {
@@ -227,12 +236,67 @@ fun main() {
     if (failed > 0) kotlin.system.exitProcess(1)
 }
 
+/** A view as the core's JSON has it: records as maps, the action's parameters parsed. */
+fun plain(v: StepView): Map<String, Any?> = mapOf(
+    "session" to v.session, "status" to v.status.name.lowercase(), "flow" to v.flow, "step" to v.step,
+    "kind" to v.kind, "title" to v.title, "text" to v.text, "locale" to v.locale,
+    "options" to v.options.map { mapOf("id" to it.id, "label" to it.label) },
+    "input" to v.input?.let { mapOf("max_length" to it.maxLength.toLong(), "error" to it.error) },
+    "action" to v.action?.let { mapOf("action" to it.action, "params" to Json.parse(it.paramsJson).plain()) },
+    "ask_feedback" to v.askFeedback,
+    "human" to v.human.let {
+        mapOf(
+            "available" to it.available, "visible" to it.visible, "prominent" to it.prominent,
+            "reasons" to it.reasons, "channels" to it.channels, "priority" to it.priority,
+        )
+    },
+    "can_go_back" to v.canGoBack,
+    "escalation" to v.escalation?.let { e ->
+        mapOf(
+            "reason" to e.reason, "detail" to e.detail, "priority" to e.priority, "channels" to e.channels,
+            "queue" to e.queue, "follow_up" to e.followUp, "urgency" to e.urgency,
+            "crisis_resources" to e.crisisResources, "at" to e.at, "wait_seconds" to e.waitSeconds?.toLong(),
+            "closed" to e.closed, "failed" to e.failed, "opens_at" to e.opensAt,
+            "desk" to e.desk?.let { d ->
+                mapOf("state" to d.state, "position" to d.position?.toLong(), "reason" to d.reason, "channel" to d.channel, "at" to d.at)
+            },
+        )
+    },
+    "notice" to v.notice,
+)
+
+/** Expected members must equal actual ones; "~text" means contains; lists match by prefix (as tests/golden.rs). */
+fun subset(expected: Json, actual: Any?, at: String, problems: MutableList<String>) {
+    val e = expected.value
+    when {
+        e is Map<*, *> -> {
+            val a = actual as? Map<*, *> ?: return run { problems += "$at: expected an object, got $actual" }
+            for ((k, ev) in expected.obj()) subset(ev, a[k], "$at/$k", problems)
+        }
+        e is List<*> -> {
+            val a = actual as? List<*> ?: return run { problems += "$at: expected a list, got $actual" }
+            val el = expected.arr()
+            if (el.size > a.size) problems += "$at: expected at least ${el.size} items, got ${a.size}"
+            el.zip(a).forEachIndexed { i, (ev, av) -> subset(ev, av, "$at/$i", problems) }
+        }
+        e is String && e.startsWith("~") ->
+            if (!(actual is String && actual.contains(e.substring(1)))) problems += "$at: $actual lacks ${e.substring(1)}"
+        e is Double -> if (!(actual is Number && actual.toDouble() == e)) problems += "$at: expected $e, got $actual"
+        e != actual -> problems += "$at: expected $e, got $actual"
+    }
+}
+
 // A minimal JSON reader for the test (the JDK has none); `raw` keeps each value's text.
 class Json(val value: Any?, val raw: String) {
     fun obj() = value as Map<String, Json>
     fun arr() = value as List<Json>
     fun str() = value as String
     fun long() = (value as Number).toLong()
+    fun plain(): Any? = when (value) {
+        is Map<*, *> -> obj().mapValues { it.value.plain() }
+        is List<*> -> arr().map { it.plain() }
+        else -> value
+    }
 
     companion object {
         fun parse(s: String): Json { val p = Parser(s); val j = p.value(); return j }

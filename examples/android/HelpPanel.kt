@@ -119,7 +119,7 @@ fun HelpPanel(
             if (current.status == SessionStatus.RESOLVED && current.askFeedback) {
                 Button(onClick = { act { feedback(true, now()) } }) { Text("This helped") }
             }
-            if (current.status == SessionStatus.ESCALATED) EscalationStatus(current)
+            current.escalation?.let { EscalationStatus(it) }
         }
         error?.let { Text("Something went wrong ($it)") }
         // A person is always one tap away; prominent when the policy recommends it.
@@ -133,12 +133,12 @@ fun HelpPanel(
 
 /** The escalation's own route and the desk's latest word, as the session gives them. */
 @Composable
-private fun EscalationStatus(v: StepView) {
-    val minutes = v.escalationWaitSeconds?.let { (it.toLong() + 59) / 60 }
-    when (v.deskState) {
+private fun EscalationStatus(e: EscalationView) {
+    val minutes = e.waitSeconds?.let { (it.toLong() + 59) / 60 }
+    when (e.desk?.state) {
         "queued" -> Text(
             listOfNotNull(
-                v.deskPosition?.let { "You are number $it in the queue." },
+                e.desk?.position?.let { "You are number $it in the queue." },
                 minutes?.let { "About $it min." },
             ).joinToString(" ").ifEmpty { "You are in the queue." },
         )
@@ -146,8 +146,8 @@ private fun EscalationStatus(v: StepView) {
         "completed" -> Text("The person has finished helping you.")
         else -> {
             // Not yet reported, or failed: the session already offers the next route.
-            v.escalationOpensAt?.let { Text("Our team answers again from ${java.time.Instant.ofEpochSecond(it)}.") }
-            Text("We will reach you by ${v.escalationChannels.joinToString(" or ") { channelName(it) }}.")
+            e.opensAt?.let { Text("Our team answers again from ${java.time.Instant.ofEpochSecond(it)}.") }
+            Text("We will reach you by ${e.channels.joinToString(" or ") { channelName(it) }}.")
             minutes?.let { Text("About $it min.") }
         }
     }

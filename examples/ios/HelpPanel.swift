@@ -110,7 +110,7 @@ struct HelpPanel: View {
                 if view.status == .resolved && view.askFeedback {
                     Button("This helped") { model.send { try $0.feedback(helpful: true, now: now()) } }
                 }
-                if view.status == .escalated { EscalationStatus(view: view) }
+                if let escalation = view.escalation { EscalationStatus(escalation: escalation) }
             } else {
                 if let crisis = model.crisis { Text(crisis.resources) }
                 ForEach(model.suggestions, id: \.scenario) { s in Button(s.title) { model.start(s) } }
@@ -131,14 +131,14 @@ struct HelpPanel: View {
 
 /// The escalation's own route and the desk's latest word, as the session gives them.
 struct EscalationStatus: View {
-    let view: StepView
+    let escalation: EscalationView
 
-    private var minutes: UInt64? { view.escalationWaitSeconds.map { ($0 + 59) / 60 } }
+    private var minutes: UInt64? { escalation.waitSeconds.map { ($0 + 59) / 60 } }
 
     var body: some View {
-        switch view.deskState {
+        switch escalation.desk?.state {
         case "queued":
-            let place = view.deskPosition.map { "You are number \($0) in the queue." } ?? "You are in the queue."
+            let place = escalation.desk?.position.map { "You are number \($0) in the queue." } ?? "You are in the queue."
             Text([place, minutes.map { "About \($0) min." }].compactMap { $0 }.joined(separator: " "))
         case "accepted":
             Text("A person has joined.")
@@ -146,10 +146,10 @@ struct EscalationStatus: View {
             Text("The person has finished helping you.")
         default:
             // Not yet reported, or failed: the session already offers the next route.
-            if let opens = view.escalationOpensAt {
+            if let opens = escalation.opensAt {
                 Text("Our team answers again from \(Date(timeIntervalSince1970: TimeInterval(opens)).formatted()).")
             }
-            Text("We will reach you by \(view.escalationChannels.map(channelName).joined(separator: " or ")).")
+            Text("We will reach you by \(escalation.channels.map(channelName).joined(separator: " or ")).")
             if let minutes { Text("About \(minutes) min.") }
         }
     }

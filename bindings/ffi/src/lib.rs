@@ -407,6 +407,8 @@ pub struct ActionRequest {
 /// How "talk to a human" should show.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct HumanOffer {
+    /// A person can be reached at all (the policy or the user's segment allows it).
+    pub available: bool,
     /// Show the choice on this step.
     pub visible: bool,
     /// The policy recommends a human now.
@@ -419,9 +421,70 @@ pub struct HumanOffer {
     pub priority: String,
 }
 
+/// The text field of an input step.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct InputView {
+    /// Longest accepted input, in characters.
+    pub max_length: u32,
+    /// Why the last input was rejected, in the user's language.
+    pub error: Option<String>,
+}
+
+/// The desk's latest word on a handoff.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DeskView {
+    /// `queued`, `accepted`, `failed` or `completed`.
+    pub state: String,
+    /// Place in the desk's queue, when queued.
+    pub position: Option<u64>,
+    /// The desk's failure code (`no_agents`, `channel_down`), when failed.
+    pub reason: Option<String>,
+    /// The channel it is about.
+    pub channel: String,
+    /// When the desk said it (seconds since the Unix epoch).
+    pub at: i64,
+}
+
+/// Where a session was handed over to a person, and how it goes there.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EscalationView {
+    /// Why: `content`, `user_request`, `unhelpful`, `segment`, `risk`, `crisis`, ...
+    pub reason: String,
+    /// The reason's detail (the content's reason code, the segment, ...).
+    pub detail: Option<String>,
+    /// `low`, `normal`, `high` or `urgent`.
+    pub priority: String,
+    /// Where it goes, best first: the channels the desk answers on now, or the fallbacks.
+    pub channels: Vec<String>,
+    /// The desk queue.
+    pub queue: Option<String>,
+    /// The user is to be contacted again.
+    pub follow_up: bool,
+    /// The urgency rules that raised the priority.
+    pub urgency: Vec<String>,
+    /// Crisis resources shown to the user, for a crisis.
+    pub crisis_resources: Option<String>,
+    /// When it escalated (seconds since the Unix epoch).
+    pub at: i64,
+    /// When a person will answer on the first channel, in seconds, as the desk estimated it.
+    pub wait_seconds: Option<u64>,
+    /// Preferred channels the desk has closed now.
+    pub closed: Vec<String>,
+    /// The desk's latest word.
+    pub desk: Option<DeskView>,
+    /// Channels the desk failed on, in order: the route moved past them.
+    pub failed: Vec<String>,
+    /// When the queue's hours open again (seconds since the Unix epoch), if closed now.
+    pub opens_at: Option<i64>,
+}
+
 /// The current step, ready to render. All text is plain text, never markup.
+/// The same shape as the core's view (and the web package's), field for field;
+/// only the action's parameters come as JSON text.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct StepView {
+    /// The session's id.
+    pub session: String,
     /// Where the session stands.
     pub status: SessionStatus,
     /// Current flow.
@@ -438,10 +501,8 @@ pub struct StepView {
     pub locale: String,
     /// Options of a choice.
     pub options: Vec<ChoiceOption>,
-    /// Longest accepted input, on input steps.
-    pub input_max_length: Option<u32>,
-    /// Error text for a rejected input.
-    pub input_error: Option<String>,
+    /// The text field, on input steps.
+    pub input: Option<InputView>,
     /// The action to perform, on action steps.
     pub action: Option<ActionRequest>,
     /// Ask "did this help?".
@@ -450,21 +511,8 @@ pub struct StepView {
     pub human: HumanOffer,
     /// Whether `back` is possible.
     pub can_go_back: bool,
-    /// Escalation reason, once escalated.
-    pub escalation_reason: Option<String>,
-    /// Escalation priority, once escalated.
-    pub escalation_priority: Option<String>,
-    /// Where the escalation goes, best first: the channels the desk answers
-    /// on now, or the fallbacks (empty before an escalation).
-    pub escalation_channels: Vec<String>,
-    /// When a person will answer, in seconds, as the desk estimated it.
-    pub escalation_wait_seconds: Option<u64>,
-    /// When the queue's hours open again (seconds since the Unix epoch), if closed now.
-    pub escalation_opens_at: Option<i64>,
-    /// The desk's latest word: `queued`, `accepted`, `failed` or `completed`.
-    pub desk_state: Option<String>,
-    /// Place in the desk's queue, when queued.
-    pub desk_position: Option<u64>,
+    /// The handoff, once escalated.
+    pub escalation: Option<EscalationView>,
     /// A note (e.g. the content changed and the flow restarted).
     pub notice: Option<String>,
 }
@@ -564,7 +612,9 @@ impl HelpSession {
         let guard = lock(&self.state);
         let (session, ctx) = &*guard;
         let v = session.view(&self.catalog.inner, ctx, now);
+        let names = |c: &[inscene::content::Channel]| c.iter().map(name).collect::<Vec<_>>();
         StepView {
+            session: v.session,
             status: v.status.into(),
             flow: v.flow,
             step: v.step,
@@ -573,32 +623,43 @@ impl HelpSession {
             text: v.text,
             locale: v.locale,
             options: v.options.into_iter().map(|o| ChoiceOption { id: o.id, label: o.label }).collect(),
-            input_max_length: v.input.as_ref().map(|i| i.max_length),
-            input_error: v.input.and_then(|i| i.error),
+            input: v.input.map(|i| InputView { max_length: i.max_length, error: i.error }),
             action: v.action.map(|a| ActionRequest {
                 action: a.action,
                 params_json: serde_json::Value::Object(a.params).to_string(),
             }),
             ask_feedback: v.ask_feedback,
             human: HumanOffer {
+                available: v.human.available,
                 visible: v.human.visible,
                 prominent: v.human.prominent,
                 reasons: v.human.reasons,
-                channels: v.human.channels.iter().map(name).collect(),
+                channels: names(&v.human.channels),
                 priority: name(&v.human.priority),
             },
             can_go_back: v.can_go_back,
-            escalation_reason: v.escalation.as_ref().map(|e| e.reason.wire_name().to_owned()),
-            escalation_priority: v.escalation.as_ref().map(|e| name(&e.priority)),
-            escalation_channels: v
-                .escalation
-                .as_ref()
-                .map(|e| e.channels.iter().map(name).collect())
-                .unwrap_or_default(),
-            escalation_wait_seconds: v.escalation.as_ref().and_then(|e| e.wait_seconds),
-            escalation_opens_at: v.escalation.as_ref().and_then(|e| e.opens_at),
-            desk_state: v.escalation.as_ref().and_then(|e| e.desk.as_ref()).map(|d| name(&d.state)),
-            desk_position: v.escalation.as_ref().and_then(|e| e.desk.as_ref()).and_then(|d| d.position),
+            escalation: v.escalation.map(|e| EscalationView {
+                reason: e.reason.wire_name().to_owned(),
+                detail: e.detail,
+                priority: name(&e.priority),
+                channels: names(&e.channels),
+                queue: e.queue,
+                follow_up: e.follow_up,
+                urgency: e.urgency,
+                crisis_resources: e.crisis_resources,
+                at: e.at,
+                wait_seconds: e.wait_seconds,
+                closed: names(&e.closed),
+                desk: e.desk.map(|d| DeskView {
+                    state: name(&d.state),
+                    position: d.position,
+                    reason: d.reason,
+                    channel: name(&d.channel),
+                    at: d.at,
+                }),
+                failed: names(&e.failed),
+                opens_at: e.opens_at,
+            }),
             notice: v.notice,
         }
     }

@@ -100,7 +100,7 @@ class RealDesk(unittest.TestCase):
         self.assertEqual(view.step, "ask_number")
         view = s.submit("2026112200012345", NOW + 3)
         self.assertEqual(view.status, sdk.SessionStatus.ESCALATED)
-        self.assertEqual(view.escalation_channels[:2], ["chat", "voice"])
+        self.assertEqual(view.escalation.channels[:2], ["chat", "voice"])
         packet = s.handoff_json()
         self.assertNotIn(PHONE, packet)
 
@@ -116,9 +116,9 @@ class RealDesk(unittest.TestCase):
             call(calls[0]["method"], calls[0]["path"], calls[0]["body"], password="rotated-away")
         self.assertEqual(refused.exception.code, 401)
         view = s.desk_status("failed", None, None, f"http_{refused.exception.code}", NOW + 4)
-        self.assertEqual(view.desk_state, "failed")
-        self.assertNotIn("chat", view.escalation_channels)
-        self.assertTrue(view.escalation_channels, "a failure is never a dead end")
+        self.assertEqual(view.escalation.desk.state, "failed")
+        self.assertNotIn("chat", view.escalation.channels)
+        self.assertTrue(view.escalation.channels, "a failure is never a dead end")
 
         created = call(calls[0]["method"], calls[0]["path"], calls[0]["body"])
         ticket = call("GET", f"/api/tickets/{created['id']}/")
@@ -140,20 +140,20 @@ class RealDesk(unittest.TestCase):
 
         # Queued behind the earlier ticket.
         view = s.apply_json(desk_says(created["id"]), NOW + 5)
-        self.assertEqual((view.desk_state, view.desk_position), ("queued", 2))
+        self.assertEqual((view.escalation.desk.state, view.escalation.desk.position), ("queued", 2))
 
         # The earlier ticket is taken, then an agent takes ours.
         call("PATCH", f"/api/tickets/{earlier['id']}/", {"assigned_to": SETUP["agent"]})
         view = s.apply_json(desk_says(created["id"]), NOW + 30)
-        self.assertEqual((view.desk_state, view.desk_position), ("queued", 1))
+        self.assertEqual((view.escalation.desk.state, view.escalation.desk.position), ("queued", 1))
         call("PATCH", f"/api/tickets/{created['id']}/", {"assigned_to": SETUP["agent"]})
         view = s.apply_json(desk_says(created["id"]), NOW + 60)
-        self.assertEqual(view.desk_state, "accepted")
+        self.assertEqual(view.escalation.desk.state, "accepted")
 
         # The agent resolves it.
         call("PATCH", f"/api/tickets/{created['id']}/", {"status": 3})
         view = s.apply_json(desk_says(created["id"]), NOW + 600)
-        self.assertEqual(view.desk_state, "completed")
+        self.assertEqual(view.escalation.desk.state, "completed")
 
         statuses = [(e.get("state"), e.get("reason")) for e in sink.events if e["type"] == "handoff_status"]
         self.assertEqual(

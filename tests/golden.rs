@@ -121,6 +121,13 @@ fn run(name: &str, contract: &Contract) {
             }
         }
     }
+    // What a host stores is what the snapshot schema says, redacted or not.
+    for (what, snapshot) in
+        [("snapshot", session.snapshot()), ("redacted snapshot", session.snapshot_redacted(&catalog, &ctx))]
+    {
+        let value: Value = serde_json::from_str(&snapshot).expect("a snapshot is JSON");
+        contract.check(Shape::Snapshot, &value, &format!("{name}: {what}"));
+    }
     let expect = &vector["expect"];
     assert_eq!(serde_json::to_value(session.state().status).unwrap(), expect["status"], "{name}: final status");
     if let Some(kinds) = expect.get("events") {

@@ -12,6 +12,7 @@ const HANDOFF_SCHEMA_FILE: &str = "schema/inscene-handoff.v1.schema.json";
 const API_SCHEMA_FILE: &str = "schema/inscene-api.v1.schema.json";
 const PACK_SCHEMA_FILE: &str = "schema/inscene-pack-manifest.v1.schema.json";
 const EVENTS_SCHEMA_FILE: &str = "schema/inscene-events.v1.schema.json";
+const SNAPSHOT_SCHEMA_FILE: &str = "schema/inscene-snapshot.v1.schema.json";
 /// Embedded by the core (`include_str!`) for the unknown-field lint.
 const FIELDS_FILE: &str = "core/src/content-fields.json";
 
@@ -45,6 +46,16 @@ fn generated_events() -> String {
     )
     .into();
     pretty(schema, EVENTS_SCHEMA_FILE)
+}
+
+/// A session snapshot (`Session::snapshot`): everything a session holds, the
+/// user's answers and the transcript as typed included.
+fn generated_snapshot() -> String {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(inscene::session::SessionState)).expect("schema serializes");
+    schema["title"] = "inscene session snapshot".into();
+    schema["description"] = "The whole state of a session, as `snapshot()` gives it and `restore` reads it. It holds the user's answers and the transcript as typed (personal data, kept on the device); `snapshot_redacted()` gives the same shape with personal data redacted.".into();
+    pretty(schema, SNAPSHOT_SCHEMA_FILE)
 }
 
 fn generated_pack() -> String {
@@ -133,6 +144,7 @@ fn committed_schemas_match_the_rust_types() {
     assert_fresh(API_SCHEMA_FILE, &generated_api());
     assert_fresh(PACK_SCHEMA_FILE, &generated_pack());
     assert_fresh(EVENTS_SCHEMA_FILE, &generated_events());
+    assert_fresh(SNAPSHOT_SCHEMA_FILE, &generated_snapshot());
 }
 
 #[test]
@@ -247,6 +259,155 @@ fn hand_written_readers_require_what_the_schemas_require() {
     ] {
         check(&api, name, fields);
     }
+    let snapshot: Value = serde_json::from_str(&generated_snapshot()).expect("json");
+    let mut root = snapshot.clone();
+    root["$defs"]["SessionState"] = snapshot.clone();
+    for (name, fields) in [
+        ("SessionState", inscene::session::SessionState::WIRE_FIELDS),
+        ("Frame", inscene::session::Frame::WIRE_FIELDS),
+        ("DeskReport", inscene::session::DeskReport::WIRE_FIELDS),
+        ("EscalationState", EscalationState::WIRE_FIELDS),
+    ] {
+        check(&root, name, fields);
+    }
+}
+
+/// One kind of a tagged type, with the fields every kind has (a step's `id`).
+fn with_common(schema: &serde_json::Value, kind: &serde_json::Value) -> serde_json::Value {
+    let mut merged = kind.clone();
+    for (k, p) in schema["properties"].as_object().into_iter().flatten() {
+        merged["properties"][k] = p.clone();
+    }
+    if let Some(common) = schema["required"].as_array() {
+        let mut required = merged["required"].as_array().cloned().unwrap_or_default();
+        required.extend(common.iter().cloned());
+        merged["required"] = required.into();
+    }
+    merged
+}
+
+/// A value of `schema` (resolved against `root`'s `$defs`) with every property
+/// (`all`) or only the required ones, each given the first value its schema
+/// allows: the first of a `oneOf`, `anyOf` or `enum`, the `const`, one item in
+/// a list. `depth` bounds nesting, where a list is left empty.
+fn sample(root: &serde_json::Value, schema: &serde_json::Value, all: bool, depth: usize) -> serde_json::Value {
+    use serde_json::{Value, json};
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return sample(root, &root["$defs"][name], all, depth);
+    }
+    if let Some(c) = schema.get("const") {
+        return c.clone();
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
+        return first.clone();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let option = options.iter().find(|o| o["type"] != "null").unwrap_or(&options[0]);
+            return sample(root, &with_common(schema, option), all, depth);
+        }
+    }
+    let ty = match &schema["type"] {
+        Value::Array(types) => types.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+        t => t.clone(),
+    };
+    match ty.as_str() {
+        Some("string") => json!("x"),
+        Some("integer") => json!(schema["minimum"].as_u64().unwrap_or(1).max(1)),
+        Some("number") => json!(0.5),
+        Some("boolean") => json!(true),
+        Some("array") if depth == 0 => json!([]),
+        Some("array") => json!([sample(root, &schema["items"], false, depth - 1)]),
+        Some("object") => {
+            let mut out = serde_json::Map::new();
+            let required: Vec<&str> =
+                schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            if let Some(props) = schema["properties"].as_object() {
+                for (k, p) in props {
+                    if all || required.contains(&k.as_str()) {
+                        out.insert(k.clone(), sample(root, p, false, depth.saturating_sub(1)));
+                    }
+                }
+            } else if let Some(values) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+                out.insert("en".into(), sample(root, values, false, depth.saturating_sub(1)));
+            }
+            Value::Object(out)
+        }
+        _ => Value::Null,
+    }
+}
+
+/// `Step`, `Trigger` and the session's `Input` have readers written by hand
+/// (each kind's fields under one `type` tag), `SessionState` and the rest by
+/// `wire_struct!`; the schemas come from serde's derive. For every kind the
+/// schema lists, the reader takes the kind with all its fields and with only
+/// the required ones, and refuses it without any one required field, so the
+/// schema and the reader describe the same thing.
+#[test]
+fn every_kind_the_schemas_describe_reads_as_they_say() {
+    use serde_json::Value;
+    type Reader = fn(Value) -> Result<(), String>;
+    // Read, then written back: what was read is the input's, field for field
+    // (a field the reader skipped would come back as its default).
+    macro_rules! read {
+        ($t:ty) => {
+            |v: Value| {
+                let read = serde_json::from_value::<$t>(v.clone()).map_err(|e| e.to_string())?;
+                kept(&v, &serde_json::to_value(&read).map_err(|e| e.to_string())?, "")
+            }
+        };
+    }
+    /// Every member of `given` is in `back` with the same value; a member
+    /// given as null or empty may be left out when written back.
+    fn kept(given: &Value, back: &Value, at: &str) -> Result<(), String> {
+        match (given, back) {
+            (Value::Object(g), Value::Object(b)) => g.iter().try_for_each(|(k, x)| match b.get(k) {
+                Some(y) => kept(x, y, &format!("{at}/{k}")),
+                None if x.is_null() || x == &serde_json::json!({}) || x == &serde_json::json!([]) => Ok(()),
+                None => Err(format!("{at}/{k} was {x}, not read")),
+            }),
+            (Value::Array(g), Value::Array(b)) if g.len() == b.len() => {
+                g.iter().zip(b).enumerate().try_for_each(|(i, (x, y))| kept(x, y, &format!("{at}/{i}")))
+            }
+            _ if given == back => Ok(()),
+            _ => Err(format!("{at} was {given}, read back as {back}")),
+        }
+    }
+    let content: Value = serde_json::from_str(&generated()).expect("json");
+    let api: Value = serde_json::from_str(&generated_api()).expect("json");
+    let snapshot: Value = serde_json::from_str(&generated_snapshot()).expect("json");
+    let cases: [(&str, &Value, &Value, Reader); 7] = [
+        ("Step", &content, &content["$defs"]["Step"], read!(inscene::content::Step)),
+        ("Trigger", &content, &content["$defs"]["Trigger"], read!(inscene::content::Trigger)),
+        ("Flow", &content, &content["$defs"]["Flow"], read!(inscene::content::Flow)),
+        ("Scenario", &content, &content["$defs"]["Scenario"], read!(inscene::content::Scenario)),
+        ("Intervention", &content, &content["$defs"]["Intervention"], read!(inscene::content::Intervention)),
+        ("Input", &api, &api["$defs"]["SessionInput"], read!(inscene::session::Input)),
+        ("SessionState", &snapshot, &snapshot, read!(inscene::session::SessionState)),
+    ];
+    let mut kinds = 0;
+    for (name, root, schema, reader) in cases {
+        let variants: Vec<Value> = match schema["oneOf"].as_array() {
+            Some(v) => v.iter().map(|kind| with_common(schema, kind)).collect(),
+            None => vec![schema.clone()],
+        };
+        for variant in &variants {
+            let label = format!("{name} {}", variant["properties"]["type"]["const"]);
+            let full = sample(root, variant, true, 4);
+            reader(full.clone()).unwrap_or_else(|e| panic!("{label} with every field: {e}\n{full}"));
+            let minimal = sample(root, variant, false, 4);
+            reader(minimal.clone()).unwrap_or_else(|e| panic!("{label} with the required fields: {e}\n{minimal}"));
+            for field in variant["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                let mut without = minimal.clone();
+                without.as_object_mut().unwrap().remove(field);
+                assert!(reader(without).is_err(), "{label} reads without its required `{field}`");
+            }
+            kinds += 1;
+        }
+    }
+    eprintln!("kinds read: {kinds}");
+    assert!(kinds >= 25, "only {kinds} kinds");
 }
 
 /// The event contract is closed: what no kind declares is refused (a typo, or

@@ -44,6 +44,7 @@ pub struct Contract {
     resolution: boon::SchemaIndex,
     intervention: boon::SchemaIndex,
     effect: boon::SchemaIndex,
+    snapshot: boon::SchemaIndex,
 }
 
 /// What a value is meant to be.
@@ -61,6 +62,8 @@ pub enum Shape {
     Intervention,
     /// A session's effect (`Effect` of the API schema).
     Effect,
+    /// A session snapshot (`schema/inscene-snapshot.v1.schema.json`).
+    Snapshot,
 }
 
 impl Contract {
@@ -68,7 +71,7 @@ impl Contract {
     pub fn load() -> Contract {
         let mut compiler = boon::Compiler::new();
         let mut schemas = boon::Schemas::new();
-        let files = ["inscene-events.v1", "inscene-handoff.v1", "inscene-api.v1"];
+        let files = ["inscene-events.v1", "inscene-handoff.v1", "inscene-api.v1", "inscene-snapshot.v1"];
         for f in files {
             let json: serde_json::Value = serde_json::from_str(&read(&format!("schema/{f}.schema.json"))).unwrap();
             compiler.add_resource(&format!("https://inscene.dev/schema/{f}.schema.json"), json).unwrap();
@@ -84,7 +87,8 @@ impl Contract {
         let resolution = at("inscene-api.v1.schema.json#/$defs/Resolution");
         let intervention = at("inscene-api.v1.schema.json#/$defs/Intervention");
         let effect = at("inscene-api.v1.schema.json#/$defs/Effect");
-        Contract { schemas, event, packet, view, resolution, intervention, effect }
+        let snapshot = at("inscene-snapshot.v1.schema.json");
+        Contract { schemas, event, packet, view, resolution, intervention, effect, snapshot }
     }
 
     /// Panics, naming `what`, unless `value` is a valid `shape`.
@@ -103,6 +107,7 @@ impl Contract {
             Shape::Resolution => self.resolution,
             Shape::Intervention => self.intervention,
             Shape::Effect => self.effect,
+            Shape::Snapshot => self.snapshot,
         };
         self.schemas.validate(value, index).err().map(|e| format!("{e:#}"))
     }

@@ -21,6 +21,7 @@ crate::wire::wire_names!(Status { Active = "active", Resolved = "resolved", Esca
 
 /// One level of the flow stack: a flow and the step within it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Frame {
     /// Flow id.
     pub flow: String,
@@ -78,6 +79,7 @@ crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority
 
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionState {
     /// Snapshot format version.
     pub state_version: u32,

@@ -165,3 +165,30 @@ fn the_shipped_libraries_are_built_with_link_time_optimisation() {
     let root = std::fs::read_to_string(repo_path("Cargo.toml")).unwrap();
     assert!(root.contains("[profile.release]\nlto = true"), "the release profile asks for LTO");
 }
+
+/// The facades mint no error codes: every code a host sees is the core's
+/// (`inscene::Error::code`), a wrong-typed argument included
+/// (`Error::bad_argument`).
+#[test]
+fn the_facades_write_no_error_code_of_their_own() {
+    let mut found = Vec::new();
+    for dir in ["bindings/ffi/src", "wasm/src"] {
+        for file in std::fs::read_dir(repo_path(dir)).unwrap().flatten().map(|e| e.path()) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split('"').skip(1).step_by(2).find(|s| {
+                    *s == "internal"
+                        || ["content.", "context.", "session.", "pack."].iter().any(|p| {
+                            s.strip_prefix(p).is_some_and(|rest| {
+                                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                            })
+                        })
+                });
+                if let Some(code) = code {
+                    found.push(format!("{}:{}: \"{code}\"", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "use inscene::Error (bad_argument for a wrong argument), not a code string: {found:?}");
+}

@@ -290,8 +290,9 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
-    /// The input does not fit the current step (e.g. an option id on an input step); state is unchanged.
-    #[error("input does not fit the current step: {message}")]
+    /// The input cannot be taken: it does not fit the current step (e.g. an
+    /// option id on an input step), or a host argument is not what it should be; state is unchanged.
+    #[error("invalid input: {message}")]
     InvalidInput {
         /// What was expected.
         message: String,
@@ -334,6 +335,26 @@ pub enum Error {
     },
 }
 
+/// An argument a host hands the SDK. A facade that finds one of the wrong type
+/// (a number where the catalog's text goes, bytes that are not a `Uint8Array`)
+/// reports it with [`Error::bad_argument`], so the code is the core's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Argument {
+    /// The catalog's JSON text or bytes: `content.invalid_json`.
+    Catalog,
+    /// A context, or a host event: `context.invalid`.
+    Context,
+    /// A session input, a start request, action data, a host action list: `session.invalid_input`.
+    Input,
+    /// A snapshot: `session.invalid_snapshot`.
+    Snapshot,
+    /// A content pack's bytes: `pack.invalid`.
+    Pack,
+    /// The trusted public keys of packs: `pack.unknown_key`.
+    TrustedKeys,
+}
+
 fn content_summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match diagnostics.iter().find(|d| d.is_error()) {
@@ -343,6 +364,27 @@ fn content_summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 impl Error {
+    /// The error for an `argument` a host handed over that cannot be read.
+    ///
+    /// ```
+    /// use inscene::error::{Argument, Error};
+    /// assert_eq!(Error::bad_argument(Argument::Input, "not a session input").code(), "session.invalid_input");
+    /// assert_eq!(Error::bad_argument(Argument::Catalog, "must be a string").code(), "content.invalid_json");
+    /// ```
+    pub fn bad_argument(argument: Argument, message: impl Into<String>) -> Error {
+        let message = message.into();
+        match argument {
+            Argument::Catalog => Error::InvalidContent {
+                diagnostics: vec![Diagnostic::at(Code::InvalidJson, Severity::Error, &Pointer::root(), message)],
+            },
+            Argument::Context => Error::InvalidContext { field: String::new(), message },
+            Argument::Input => Error::InvalidInput { message },
+            Argument::Snapshot => Error::InvalidSnapshot { message },
+            Argument::Pack => Error::Pack { code: PackCode::Invalid, message, diagnostics: Vec::new() },
+            Argument::TrustedKeys => Error::Pack { code: PackCode::UnknownKey, message, diagnostics: Vec::new() },
+        }
+    }
+
     /// Stable code of the error. For invalid content it is the code of the
     /// first error diagnostic, so a single broken reference reads as
     /// `content.dangling_next`, not as a generic failure.

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use inscene::context::Context;
+use inscene::error::Argument;
 use inscene::session::{Input, Session, StartRequest};
 use js_sys::{Function, JSON, Reflect};
 use wasm_bindgen::prelude::*;
@@ -63,8 +64,13 @@ fn core_error(e: &inscene::Error) -> JsValue {
     error(e.code(), &e.to_string(), e.path())
 }
 
+/// A host argument that cannot be read, with the core's code for it.
+fn bad(argument: Argument, message: &str) -> JsValue {
+    core_error(&inscene::Error::bad_argument(argument, message))
+}
+
 /// JSON text of a JS value: strings pass through, everything else is stringified.
-fn json_text(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
+fn json_text(value: &JsValue, argument: Argument, what: &str) -> Result<String, JsValue> {
     if let Some(s) = value.as_string() {
         return Ok(s);
     }
@@ -74,18 +80,18 @@ fn json_text(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue>
     JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| error(code, &format!("{what} cannot be written as JSON"), None))
+        .ok_or_else(|| bad(argument, &format!("{what} cannot be written as JSON")))
 }
 
 /// A string argument, or a typed error naming what was expected. Strings
 /// cross as JS values and are checked here: a non-string handed to a `&str`
 /// parameter made the generated glue write out of bounds (a trap).
-fn string_arg(value: &JsValue, code: &str, what: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| error(code, &format!("{what} must be a string"), None))
+fn string_arg(value: &JsValue, argument: Argument, what: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| bad(argument, &format!("{what} must be a string")))
 }
 
 fn parse_context(value: &JsValue) -> Result<Context, JsValue> {
-    let text = json_text(value, "context.invalid", "the context")?;
+    let text = json_text(value, Argument::Context, "the context")?;
     Context::from_json(&text).map_err(|e| core_error(&e))
 }
 
@@ -110,7 +116,7 @@ fn now_or_clock(now: Option<f64>) -> i64 {
 pub fn lint(
     #[wasm_bindgen(js_name = catalogJson, unchecked_param_type = "string")] catalog_json: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = string_arg(&catalog_json, "content.invalid_json", "the catalog")?;
+    let text = string_arg(&catalog_json, Argument::Catalog, "the catalog")?;
     to_js(&inscene::lint::findings(&text))
 }
 
@@ -135,14 +141,13 @@ impl Catalog {
             JsValue,
         >,
     ) -> Result<Catalog, JsValue> {
-        let text = string_arg(&catalog_json, "content.invalid_json", "the catalog")?;
+        let text = string_arg(&catalog_json, Argument::Catalog, "the catalog")?;
         let mut inner = inscene::Catalog::from_json(&text).map_err(|e| core_error(&e))?;
         if let Some(list) = host_actions.filter(|v| !v.is_undefined() && !v.is_null()) {
-            let bad = || error("session.invalid_input", "hostActions must be a list of action ids (strings)", None);
+            let not_a_list = || bad(Argument::Input, "hostActions must be a list of action ids (strings)");
             // Through JSON, like every other structured argument: one reader for all.
-            let text =
-                if list.is_array() { json_text(&list, "session.invalid_input", "hostActions")? } else { String::new() };
-            let ids: Vec<String> = serde_json::from_str(&text).map_err(|_| bad())?;
+            let text = if list.is_array() { json_text(&list, Argument::Input, "hostActions")? } else { String::new() };
+            let ids: Vec<String> = serde_json::from_str(&text).map_err(|_| not_a_list())?;
             inner = inner.with_host_actions(ids);
         }
         Ok(Catalog { inner: Rc::new(inner), pack_sequence: None })
@@ -157,7 +162,7 @@ impl Catalog {
     ) -> Result<Catalog, JsValue> {
         let bytes = catalog_json
             .dyn_into::<js_sys::Uint8Array>()
-            .map_err(|_| error("content.invalid_json", "the catalog bytes must be a Uint8Array", None))?
+            .map_err(|_| bad(Argument::Catalog, "the catalog bytes must be a Uint8Array"))?
             .to_vec();
         let inner = inscene::Catalog::from_json_bytes(&bytes).map_err(|e| core_error(&e))?;
         Ok(Catalog { inner: Rc::new(inner), pack_sequence: None })
@@ -178,11 +183,11 @@ impl Catalog {
     ) -> Result<Catalog, JsValue> {
         let bytes = pack
             .dyn_into::<js_sys::Uint8Array>()
-            .map_err(|_| error("pack.invalid", "the pack must be a Uint8Array", None))?
+            .map_err(|_| bad(Argument::Pack, "the pack must be a Uint8Array"))?
             .to_vec();
-        let bad_keys = || error("pack.unknown_key", "trustedKeys must be a list of public keys (strings)", None);
+        let bad_keys = || bad(Argument::TrustedKeys, "trustedKeys must be a list of public keys (strings)");
         let text = if trusted_keys.is_array() {
-            json_text(&trusted_keys, "pack.unknown_key", "trustedKeys")?
+            json_text(&trusted_keys, Argument::TrustedKeys, "trustedKeys")?
         } else {
             String::new()
         };
@@ -190,18 +195,12 @@ impl Catalog {
         let installed = match installed_sequence {
             Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Some(n as u64),
             Some(_) => {
-                return Err(error(
-                    "session.invalid_input",
-                    "installedSequence must be a whole number, 0 or more",
-                    None,
-                ));
+                return Err(bad(Argument::Input, "installedSequence must be a whole number, 0 or more"));
             }
             None => None,
         };
         let user = match user_id.filter(|v| !v.is_undefined() && !v.is_null()) {
-            Some(v) => {
-                Some(v.as_string().ok_or_else(|| error("session.invalid_input", "userId must be a string", None))?)
-            }
+            Some(v) => Some(v.as_string().ok_or_else(|| bad(Argument::Input, "userId must be a string"))?),
             None => None,
         };
         let v = inscene::pack::verify_with_key_texts(
@@ -255,7 +254,7 @@ impl Catalog {
     /// `text` with personal data redacted as in handoff packets (phones, cards,
     /// IDs, IBANs, emails), for text the page logs or forwards itself.
     pub fn redact(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<String, JsValue> {
-        Ok(self.inner.redact(&string_arg(&text, "session.invalid_input", "the text to redact")?))
+        Ok(self.inner.redact(&string_arg(&text, Argument::Input, "the text to redact")?))
     }
 
     /// Ranked, explained suggestions for a context. `now`: seconds since the epoch (default: the clock).
@@ -279,9 +278,9 @@ impl Catalog {
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let ctx = parse_context(&context)?;
-        let text = json_text(&event, "context.invalid", "the event")?;
-        let event: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| error("context.invalid", &format!("event is not JSON: {e}"), None))?;
+        let text = json_text(&event, Argument::Context, "the event")?;
+        let event: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(Argument::Context, &format!("event is not JSON: {e}")))?;
         match inscene::escalation::on_event(&self.inner, &ctx, &event, now_or_clock(now)) {
             Ok(Some(found)) => to_js(&found),
             Ok(None) => Ok(JsValue::UNDEFINED),
@@ -303,12 +302,11 @@ impl Catalog {
         >,
     ) -> Result<HelpSession, JsValue> {
         let ctx = parse_context(&context)?;
-        let text = json_text(&request, "session.invalid_input", "the start request")?;
+        let text = json_text(&request, Argument::Input, "the start request")?;
         let request: StartRequest = serde_json::from_str(&text).map_err(|e| {
-            error(
-                "session.invalid_input",
+            bad(
+                Argument::Input,
                 &format!("not a start request ({{session, scenario?, flow?, intervention?, human?}}): {e}"),
-                None,
             )
         })?;
         let started = Session::start(&self.inner, &ctx, &request, now_or_clock(now));
@@ -326,7 +324,7 @@ impl Catalog {
             Function,
         >,
     ) -> Result<HelpSession, JsValue> {
-        let snapshot = string_arg(&snapshot, "session.invalid_snapshot", "the snapshot")?;
+        let snapshot = string_arg(&snapshot, Argument::Snapshot, "the snapshot")?;
         let ctx = parse_context(&context)?;
         let restored = Session::restore(&self.inner, &ctx, &snapshot, now_or_clock(now));
         self.open(restored, ctx, on_event)
@@ -451,7 +449,7 @@ impl HelpSession {
         #[wasm_bindgen(unchecked_param_type = "string")] option: JsValue,
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let option = string_arg(&option, "session.invalid_input", "the option id")?;
+        let option = string_arg(&option, Argument::Input, "the option id")?;
         self.apply_input(&Input::Choose { option }, now)
     }
 
@@ -462,7 +460,7 @@ impl HelpSession {
         #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let value = string_arg(&value, "session.invalid_input", "the submitted value")?;
+        let value = string_arg(&value, Argument::Input, "the submitted value")?;
         self.apply_input(&Input::Submit { value }, now)
     }
 
@@ -478,7 +476,7 @@ impl HelpSession {
         let data = if data.is_undefined() || data.is_null() {
             "null".to_owned()
         } else {
-            json_text(&data, "session.invalid_input", "the action result data")?
+            json_text(&data, Argument::Input, "the action result data")?
         };
         let text =
             format!(r#"{{"type":"action_result","outcome":{},"data":{data}}}"#, serde_json::Value::String(outcome));
@@ -522,7 +520,7 @@ impl HelpSession {
         #[wasm_bindgen(unchecked_param_type = "SessionInput")] input: JsValue,
         now: Option<f64>,
     ) -> Result<JsValue, JsValue> {
-        let text = json_text(&input, "session.invalid_input", "the input")?;
+        let text = json_text(&input, Argument::Input, "the input")?;
         self.apply_text(&text, now)
     }
 
@@ -556,8 +554,8 @@ impl HelpSession {
 
 impl HelpSession {
     fn apply_text(&self, text: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
-        let input: Input = serde_json::from_str(text)
-            .map_err(|e| error("session.invalid_input", &format!("not a session input: {e}"), None))?;
+        let input: Input =
+            serde_json::from_str(text).map_err(|e| bad(Argument::Input, &format!("not a session input: {e}")))?;
         self.apply_input(&input, now)
     }
 }

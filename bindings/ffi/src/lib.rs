@@ -9,6 +9,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use inscene::context::Context;
+use inscene::error::Argument;
 use inscene::session::{self, Input, Session, StartRequest};
 
 uniffi::setup_scaffolding!();
@@ -275,11 +276,8 @@ impl HelpCatalog {
     /// A proactive intervention for a host event (`{"name": ..., "data": {...}}`), as JSON, if any.
     pub fn on_event(&self, event_json: String, context_json: String, now: i64) -> Result<Option<String>, HelpError> {
         let ctx = context(&context_json)?;
-        let event: serde_json::Value = serde_json::from_str(&event_json).map_err(|e| HelpError::Failed {
-            code: "context.invalid".into(),
-            detail: format!("event is not JSON: {e}"),
-            path: None,
-        })?;
+        let event: serde_json::Value = serde_json::from_str(&event_json)
+            .map_err(|e| inscene::Error::bad_argument(Argument::Context, format!("event is not JSON: {e}")))?;
         let found = inscene::escalation::on_event(&self.inner, &ctx, &event, now)?;
         Ok(found.map(|i| serde_json::to_string(&i).unwrap_or_default()))
     }
@@ -702,10 +700,8 @@ impl HelpSession {
         now: i64,
     ) -> Result<StepView, HelpError> {
         let data = match data_json {
-            Some(d) => Some(serde_json::from_str(&d).map_err(|e| HelpError::Failed {
-                code: "session.invalid_input".into(),
-                detail: format!("action result data is not JSON: {e}"),
-                path: None,
+            Some(d) => Some(serde_json::from_str(&d).map_err(|e| {
+                inscene::Error::bad_argument(Argument::Input, format!("action result data is not JSON: {e}"))
             })?),
             None => None,
         };
@@ -762,11 +758,8 @@ impl HelpSession {
 
     /// Applies an input given as JSON (`{"type":"choose","option":"yes"}`), as the golden vectors do.
     pub fn apply_json(&self, input_json: String, now: i64) -> Result<StepView, HelpError> {
-        let input: Input = serde_json::from_str(&input_json).map_err(|e| HelpError::Failed {
-            code: "session.invalid_input".into(),
-            detail: format!("not a session input: {e}"),
-            path: None,
-        })?;
+        let input: Input = serde_json::from_str(&input_json)
+            .map_err(|e| inscene::Error::bad_argument(Argument::Input, format!("not a session input: {e}")))?;
         self.apply(input, now)
     }
 

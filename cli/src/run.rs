@@ -91,7 +91,8 @@ fn parse_answer(line: &str, view: &inscene::session::StepView) -> Result<Input, 
                 .ok_or_else(|| format!("pick 1 to {}", view.options.len()))
         }
         "input" => Ok(Input::Submit { value: line.to_owned() }),
-        "action" => {
+        // The app is asked to perform an action: the user plays the app and says how it went.
+        _ if view.action.is_some() => {
             let (outcome, data) = line.split_once(' ').unwrap_or((line, ""));
             let outcome = match outcome {
                 "s" | "success" => ActionOutcome::Success,

@@ -123,7 +123,7 @@ fun HelpPanel(
         }
         error?.let { Text("Something went wrong ($it)") }
         // A person is always one tap away; prominent when the policy recommends it.
-        if (view?.status != SessionStatus.ESCALATED) {
+        if (view?.escalation == null) {
             Button(onClick = { if (session == null) onHandoff("{}") else act { askHuman(now()) } }) {
                 Text(if (view?.human?.prominent == true) "Talk to a person now" else "Talk to a person")
             }

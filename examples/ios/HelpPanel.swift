@@ -116,7 +116,7 @@ struct HelpPanel: View {
                 ForEach(model.suggestions, id: \.scenario) { s in Button(s.title) { model.start(s) } }
             }
             if let code = model.errorCode { Text("Something went wrong (\(code))") }
-            if model.view?.status != .escalated {
+            if model.view?.escalation == nil {
                 // A person is always one tap away; prominent when the policy recommends it.
                 Button(model.view?.human.prominent == true ? "Talk to a person now" : "Talk to a person") {
                     model.send { try $0.askHuman(now: now()) }

@@ -561,7 +561,7 @@ export class HelpPanel extends HTMLElement {
     const humanNeeded =
       st.mode === "crisis" || (view && view.human?.prominent) || st.intervention?.human || st.unsure;
 
-    if (st.mode !== "crisis" && st.mode !== "intervention" && !(view && view.status === "escalated")) {
+    if (st.mode !== "crisis" && st.mode !== "intervention" && !view?.escalation) {
       main.push(this._askForm(t));
     }
     if (st.mode === "loading") main.push(h("p", { class: "status" }, t.loading));
@@ -571,7 +571,7 @@ export class HelpPanel extends HTMLElement {
     if (st.mode === "suggestions" && !(st.unsure && !st.suggestions.length)) main.push(this._suggestions(t, st.suggestions));
     if (st.mode === "crisis") {
       main.push(h("div", { class: "alert", role: "alert" }, h("p", {}, st.crisis.resources)));
-      if (view?.status === "escalated") main.push(h("p", { role: "status" }, t.connecting));
+      if (view?.escalation) main.push(h("p", { role: "status" }, t.connecting));
     }
     if (st.mode === "intervention") main.push(this._intervention(t, st.intervention));
     if (st.mode === "step" && view) main.push(...this._step(t, view));
@@ -580,7 +580,7 @@ export class HelpPanel extends HTMLElement {
     if (st.error) main.push(h("p", { class: "error", role: "alert", "data-code": st.error }, t.errors[st.error] ?? t.unavailable));
     body.replaceChildren(...main);
 
-    const escalated = view?.status === "escalated";
+    const escalated = Boolean(view?.escalation);
     this._human.replaceChildren(
       escalated
         ? h(
@@ -694,7 +694,7 @@ export class HelpPanel extends HTMLElement {
     if (view.notice) out.push(h("p", { class: "status" }, view.notice));
     out.push(h("p", { "data-step": view.step ?? "", tabindex: "-1" }, view.text));
     if (this._busy) out.push(h("p", { class: "status", role: "status" }, t.working));
-    if (view.status === "escalated") {
+    if (view.escalation) {
       out.push(h("p", { role: "status" }, t.connecting));
       return out;
     }
@@ -756,7 +756,8 @@ export class HelpPanel extends HTMLElement {
       if (view.input?.error) out.push(h("p", { id: `${id}-error`, class: "error", role: "alert" }, view.input.error));
     }
     if (view.can_go_back) controls.push(h("button", { type: "button", onclick: () => this._input("back") }, t.back));
-    if (view.kind !== "action") {
+    // While the app performs an action there is nothing to call unhelpful yet.
+    if (!view.action) {
       controls.push(h("button", { type: "button", onclick: () => this._input("notHelpful") }, t.notHelpful));
     }
     out.push(h("div", { class: "row" }, controls));

@@ -199,8 +199,8 @@ fn readme_lists_exactly_the_operators_the_engine_knows() {
     assert_eq!(listed, expected, "update the README's operator line");
 }
 
-/// The content and snapshot types are read by `wire_struct!`, not by serde's
-/// derive; the schemas still come from the derive. Both must agree on which
+/// The content and snapshot types are read by `#[derive(WireStruct)]`, not by
+/// serde's `Deserialize`; the schemas come from serde's attributes too. Both must agree on which
 /// fields exist and which are required.
 #[test]
 fn hand_written_readers_require_what_the_schemas_require() {
@@ -340,7 +340,7 @@ fn sample(root: &serde_json::Value, schema: &serde_json::Value, all: bool, depth
 
 /// `Step`, `Trigger` and the session's `Input` have readers written by hand
 /// (each kind's fields under one `type` tag), `SessionState` and the rest by
-/// `wire_struct!`; the schemas come from serde's derive. For every kind the
+/// `#[derive(WireStruct)]`; the schemas come from serde's derive. For every kind the
 /// schema lists, the reader takes the kind with all its fields and with only
 /// the required ones, and refuses it without any one required field, so the
 /// schema and the reader describe the same thing.

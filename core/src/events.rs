@@ -255,7 +255,7 @@ impl Event {
 }
 
 /// Why a session was handed over to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationReason {
@@ -280,19 +280,6 @@ pub enum EscalationReason {
     /// The solution offered did not help.
     ResolutionUnhelpful,
 }
-
-crate::wire::wire_names!(EscalationReason {
-    Content = "content",
-    UserRequest = "user_request",
-    Unhelpful = "unhelpful",
-    Segment = "segment",
-    Risk = "risk",
-    Crisis = "crisis",
-    ContentLoop = "content_loop",
-    ContentChanged = "content_changed",
-    ContentInvalid = "content_invalid",
-    ResolutionUnhelpful = "resolution_unhelpful",
-});
 
 /// Why a person was offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -356,7 +343,7 @@ impl StepKind {
 }
 
 /// Result of an in-app action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionOutcome {
@@ -368,12 +355,10 @@ pub enum ActionOutcome {
     Cancelled,
 }
 
-crate::wire::wire_names!(ActionOutcome { Success = "success", Failure = "failure", Cancelled = "cancelled" });
-
 /// What the help desk says of a handoff, as the host relays it
 /// (the session's `desk_status` input); Bot Framework's `handoff.status` has the same
 /// states, with `queued` added for desks that report the queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeskState {
@@ -387,10 +372,8 @@ pub enum DeskState {
     Completed,
 }
 
-crate::wire::wire_names!(DeskState { Queued = "queued", Accepted = "accepted", Failed = "failed", Completed = "completed" });
-
 /// The kind of crisis phrase a text held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CrisisKind {
@@ -407,15 +390,6 @@ pub enum CrisisKind {
     /// A keyword or pattern of the catalog's own `crisis` section.
     Catalog,
 }
-
-crate::wire::wire_names!(CrisisKind {
-    Method = "method",
-    SelfHarm = "self_harm",
-    Ideation = "ideation",
-    Farewell = "farewell",
-    Hopelessness = "hopelessness",
-    Catalog = "catalog",
-});
 
 /// The id of an event outside a session: `<request>:<what>:<16 hex>`, the
 /// context's `request` (an id the host gives each opening of help, unique like

@@ -103,7 +103,7 @@ pub struct CatalogRef {
 }
 
 /// One step on the user's path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PathEntry {
     /// Flow id.
@@ -112,10 +112,8 @@ pub struct PathEntry {
     pub step: String,
 }
 
-crate::wire::wire_struct!(PathEntry { req flow, req step });
-
 /// An action performed by the host.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionRecord {
     /// Action id.
@@ -129,10 +127,8 @@ pub struct ActionRecord {
     pub at: i64,
 }
 
-crate::wire::wire_struct!(ActionRecord { req action, req params, req result, req at });
-
 /// Who said a transcript line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
@@ -144,10 +140,8 @@ pub enum Speaker {
     System,
 }
 
-crate::wire::wire_names!(Speaker { Bot = "bot", User = "user", System = "system" });
-
 /// One line of the transcript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TranscriptLine {
     /// Who.
@@ -155,8 +149,6 @@ pub struct TranscriptLine {
     /// What, as plain text.
     pub text: String,
 }
-
-crate::wire::wire_struct!(TranscriptLine { req speaker, req text });
 
 /// The languages the summary has its own words in; the others get English
 /// words around the content's own texts.

@@ -39,7 +39,7 @@ pub const PUBLIC_KEY_MAGIC: &str = "inscene-pack-public-key/1";
 pub const SECRET_KEY_MAGIC: &str = "inscene-pack-secret-key/1";
 
 /// What a pack says of itself. Signed with the catalog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(title = "inscene content pack manifest v1"))]
 pub struct Manifest {
@@ -70,12 +70,9 @@ pub struct Manifest {
 // Read with the crate's own small reader (serde's derive costs kilobytes of the
 // mobile library per type). Unknown fields are skipped: a field that must not
 // be ignored by older SDKs comes with a new format line, `inscene-pack/2`.
-crate::wire::wire_struct!(Manifest {
-    req catalog, req sequence, req created_at, opt expires_at, opt min_sdk, opt max_sdk, opt rollout, req key
-});
 
 /// A staged rollout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rollout {
     /// Share of users, 0 to 100 (decimals allowed: 0.5 is one in two hundred).
@@ -84,8 +81,6 @@ pub struct Rollout {
     /// the same salt with a higher percent keeps everyone who had it.
     pub salt: String,
 }
-
-crate::wire::wire_struct!(Rollout { req percent, req salt });
 
 /// What a device checks a pack against.
 #[derive(Debug, Clone)]

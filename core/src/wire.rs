@@ -52,116 +52,9 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Implements `Deserialize` for a unit enum from its variants' wire names.
-macro_rules! wire_names {
-    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
-        impl $ty {
-            /// Every wire name, in declaration order.
-            #[allow(dead_code)]
-            pub(crate) const WIRE_NAMES: &'static [&'static str] = &[$($name),+];
-            #[allow(dead_code)]
-            pub(crate) const WIRE_VARIANTS: &'static [$ty] = &[$($ty::$variant),+];
-
-            /// The variant's name in JSON.
-            #[allow(dead_code)]
-            pub fn wire_name(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let i = crate::wire::variant(d, Self::WIRE_NAMES)?;
-                Self::WIRE_VARIANTS.get(i).copied().ok_or_else(|| serde::de::Error::custom("unknown variant"))
-            }
-        }
-    };
-}
-pub(crate) use wire_names;
-
-/// Implements `Deserialize` for a struct read from a JSON object, as serde's
-/// derive would, without the derive's second reader for arrays and its field
-/// enum: each field is `req` (must be present), `opt` (an `Option`, absent is
-/// `None`) or `def` (absent is `Default::default()`, or `def = fn`), named as
-/// in Rust or `as "wire name"`. Unknown
-/// fields are skipped; a repeated one is an error, as with the derive. The
-/// struct literal at the end makes the compiler check that every field is listed.
-macro_rules! wire_struct {
-    ($ty:ident { $($mode:ident $field:ident $(as $name:literal)? $(= $default:expr)?),+ $(,)? }) => {
-        impl $ty {
-            /// Wire name of every field, and whether it is required: the JSON
-            /// Schema test holds these to the schema's `required`.
-            #[doc(hidden)]
-            #[allow(dead_code)]
-            pub const WIRE_FIELDS: &'static [(&'static str, bool)] =
-                &[$((crate::wire::wire_struct!(@name $field $($name)?), crate::wire::wire_struct!(@required $mode))),+];
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = $ty;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($ty), " object"))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$ty, A::Error> {
-                        $(let mut $field = None;)+
-                        while let Some(crate::wire::Key(key)) = map.next_key()? {
-                            match key.as_ref() {
-                                $(crate::wire::wire_struct!(@name $field $($name)?) => {
-                                    if $field.is_some() {
-                                        return Err(A::Error::duplicate_field(
-                                            crate::wire::wire_struct!(@name $field $($name)?),
-                                        ));
-                                    }
-                                    $field = Some(map.next_value()?);
-                                })+
-                                _ => {
-                                    map.next_value::<serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        Ok($ty {
-                            $($field: crate::wire::wire_struct!(
-                                @take $mode $field (crate::wire::wire_struct!(@name $field $($name)?)) $(= $default)?
-                            ),)+
-                        })
-                    }
-                }
-                d.deserialize_map(V)
-            }
-        }
-    };
-    (@required req) => {
-        true
-    };
-    (@required $mode:ident) => {
-        false
-    };
-    (@name $field:ident) => {
-        stringify!($field)
-    };
-    (@name $field:ident $name:literal) => {
-        $name
-    };
-    (@take req $field:ident ($name:expr)) => {
-        $field.ok_or_else(|| A::Error::missing_field($name))?
-    };
-    (@take opt $field:ident ($name:expr)) => {
-        $field.unwrap_or(None)
-    };
-    (@take def $field:ident ($name:expr)) => {
-        $field.unwrap_or_default()
-    };
-    (@take def $field:ident ($name:expr) = $default:expr) => {
-        $field.unwrap_or_else($default)
-    };
-}
-pub(crate) use wire_struct;
+/// The readers of the wire types, derived from their serde attributes
+/// (`core/derive`): `WireStruct` for objects, `WireNames` for unit enums.
+pub(crate) use inscene_derive::{WireNames, WireStruct};
 
 /// The value at a dotted path (`entities.order.id`) in `v`; segments name
 /// object keys or array indices. The one path lookup of the core: conditions,
@@ -204,16 +97,21 @@ mod tests {
         assert!(e.starts_with("invalid type: integer `3`, expected a variant name"), "{e}");
     }
 
-    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[derive(Debug, PartialEq, serde::Serialize, crate::wire::WireStruct)]
     struct Probe {
         id: String,
         note: Option<String>,
+        #[serde(default)]
         tags: Vec<String>,
+        #[serde(default = "one")]
         weight: f64,
         #[serde(rename = "type")]
         kind: String,
     }
-    crate::wire::wire_struct!(Probe { req id, opt note, def tags, def weight = || 1.0, req kind as "type" });
+
+    fn one() -> f64 {
+        1.0
+    }
 
     #[test]
     fn a_struct_reads_as_the_derive_would() {

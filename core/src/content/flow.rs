@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::*;
 
 /// A solution flow: a small graph of steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Flow {
     /// Flow id.
@@ -23,8 +23,6 @@ pub struct Flow {
     /// The steps.
     pub steps: Vec<Step>,
 }
-
-crate::wire::wire_struct!(Flow { req id, opt title, opt start, opt escalation_policy, req steps });
 
 /// One step ("slice") of a flow.
 // Deserialize is written by hand (below), as for `Trigger`: serde's derive for a
@@ -281,7 +279,7 @@ impl<'de> Deserialize<'de> for Step {
 }
 
 /// How a flow step runs another flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlowMode {
@@ -292,10 +290,8 @@ pub enum FlowMode {
     Call,
 }
 
-crate::wire::wire_names!(FlowMode { Goto = "goto", Call = "call" });
-
 /// An option of a choice step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChoiceOption {
     /// Option id, unique within the step; recorded as the answer.
@@ -306,10 +302,8 @@ pub struct ChoiceOption {
     pub next: String,
 }
 
-crate::wire::wire_struct!(ChoiceOption { req id, req label, req next });
-
 /// A branch of a check step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Branch {
     /// JsonLogic condition over the context and `answers`.
@@ -317,5 +311,3 @@ pub struct Branch {
     /// Next step when it holds.
     pub next: String,
 }
-
-crate::wire::wire_struct!(Branch { req when, req next });

@@ -73,7 +73,7 @@ pub struct CatalogDoc<F = Flow> {
 }
 
 /// Identity and version of a catalog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CatalogMeta {
     /// Stable id of the catalog, e.g. `"shop-help"`.
@@ -85,10 +85,8 @@ pub struct CatalogMeta {
     pub description: Option<String>,
 }
 
-crate::wire::wire_struct!(CatalogMeta { req id, req version, opt description });
-
 /// The locales of a catalog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Locales {
     /// Locale used when nothing better is available; every text must have it.
@@ -100,10 +98,8 @@ pub struct Locales {
     pub fallbacks: BTreeMap<String, Vec<String>>,
 }
 
-crate::wire::wire_struct!(Locales { req default, req supported, def fallbacks });
-
 /// Declared context fields, so content can be checked against what hosts send.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContextSchema {
     /// Declared fields by dotted path (`entities.order.id`).
@@ -111,10 +107,8 @@ pub struct ContextSchema {
     pub fields: Vec<ContextField>,
 }
 
-crate::wire::wire_struct!(ContextSchema { def fields });
-
 /// One declared context field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContextField {
     /// Dotted path into the context, e.g. `entities.order.status`.
@@ -130,10 +124,8 @@ pub struct ContextField {
     pub pii: bool,
 }
 
-crate::wire::wire_struct!(ContextField { req path, req kind as "type", opt description, def pii });
-
 /// Type of a context field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
@@ -155,10 +147,8 @@ pub enum FieldType {
     Object,
 }
 
-crate::wire::wire_names!(FieldType { String = "string", Number = "number", Integer = "integer", Boolean = "boolean", Date = "date", Timestamp = "timestamp", List = "list", Object = "object" });
-
 /// An in-app action the host app can perform when a flow asks for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionDef {
     /// Action id, e.g. `open_deleted_orders`.
@@ -171,10 +161,8 @@ pub struct ActionDef {
     pub params: Vec<ActionParam>,
 }
 
-crate::wire::wire_struct!(ActionDef { req id, opt description, def params });
-
 /// A parameter of an action.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionParam {
     /// Parameter name.
@@ -187,10 +175,8 @@ pub struct ActionParam {
     pub description: Option<String>,
 }
 
-crate::wire::wire_struct!(ActionParam { req name, def required, opt description });
-
 /// Ways to reach a human.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -206,10 +192,8 @@ pub enum Channel {
     Ticket,
 }
 
-crate::wire::wire_names!(Channel { Chat = "chat", Voice = "voice", Video = "video", Callback = "callback", Ticket = "ticket" });
-
 /// Priority of an escalation, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -224,10 +208,8 @@ pub enum Priority {
     Urgent,
 }
 
-crate::wire::wire_names!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
-
 /// Risk level of a scenario or intervention, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
@@ -244,10 +226,8 @@ pub enum RiskLevel {
     Critical,
 }
 
-crate::wire::wire_names!(RiskLevel { None = "none", Low = "low", Medium = "medium", High = "high", Critical = "critical" });
-
 /// How a rule brings a human in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HumanMode {
@@ -257,12 +237,10 @@ pub enum HumanMode {
     Immediate,
 }
 
-crate::wire::wire_names!(HumanMode { Offer = "offer", Immediate = "immediate" });
-
 /// When a human must be offered or forced. Every field is optional so that a
 /// flow can override just what it needs; the catalog-wide policy fills the rest,
 /// and built-in defaults fill what neither sets.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationPolicy {
     /// Keep "talk to a human" visible on every step (default `true`).
@@ -307,10 +285,8 @@ pub struct EscalationPolicy {
     pub agent_language: Option<String>,
 }
 
-crate::wire::wire_struct!(EscalationPolicy { opt always_offer_human, opt offer_after_unhelpful, opt force_after_unhelpful, opt offer_on_visit, opt offer_at_risk, opt force_at_risk, opt channels, opt queue, opt segments, opt hours, opt agent_language });
-
 /// A queue's opening hours.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BusinessHours {
     /// The desk's offset from UTC, in minutes (480 for China Standard Time).
@@ -320,10 +296,8 @@ pub struct BusinessHours {
     pub open: Vec<OpenWindow>,
 }
 
-crate::wire::wire_struct!(BusinessHours { def utc_offset_minutes, req open });
-
 /// One opening window, the same on each of its days.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OpenWindow {
     /// Days: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`.
@@ -333,8 +307,6 @@ pub struct OpenWindow {
     /// Closing time, `HH:MM`, after `from` (`24:00` for midnight).
     pub to: String,
 }
-
-crate::wire::wire_struct!(OpenWindow { req days, req from, req to });
 
 impl OpenWindow {
     /// Minutes after midnight of `from` and `to`, when both are well formed
@@ -360,7 +332,7 @@ impl OpenWindow {
 }
 
 /// Escalation rule for users in one segment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SegmentRule {
     /// Segment name as the host sends it in `user.segments`, e.g. `elderly`, `vip_gold`.
@@ -384,13 +356,11 @@ pub struct SegmentRule {
     pub follow_up: bool,
 }
 
-crate::wire::wire_struct!(SegmentRule { req segment, opt when, req mode, opt channels, opt priority, def follow_up });
-
 /// Crisis screening: phrases that, found in anything the user types, bypass
 /// every flow and escalate at top priority with crisis resources shown. The
 /// built-in lexicon screens every catalog; this section adds the catalog's own
 /// phrases, exclusions, resources and routing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CrisisScreening {
     /// Literal phrases per locale, matched case-insensitively.
@@ -421,11 +391,9 @@ fn yes() -> bool {
     true
 }
 
-crate::wire::wire_struct!(CrisisScreening { def keywords, def patterns, def exclude, req resources, opt channels, opt queue, def builtin = yes });
-
 /// How a typed question is matched to scenarios by their `examples`, titles,
 /// summaries and keywords (see `docs/INTENTS.md`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TextMatching {
     /// Confidence, 0 to 1, a scenario needs to count as what the question is
@@ -459,10 +427,8 @@ fn default_text_weight() -> f64 {
     2.0
 }
 
-crate::wire::wire_struct!(TextMatching { def threshold = default_text_threshold, def weight = default_text_weight });
-
 /// A context condition that raises escalation priority.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UrgencyRule {
     /// Rule id, reported as the reason for the raised priority.
@@ -473,10 +439,8 @@ pub struct UrgencyRule {
     pub priority: Priority,
 }
 
-crate::wire::wire_struct!(UrgencyRule { req id, req when, req priority });
-
 /// A problem the SDK can recognise from context.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Scenario {
     /// Scenario id, e.g. `order_missing`.
@@ -508,8 +472,6 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub examples: BTreeMap<String, Vec<String>>,
 }
-
-crate::wire::wire_struct!(Scenario { req id, req title, opt summary, opt product, req triggers, def priority = default_priority, opt audience, def risk, req flow, def examples });
 
 fn default_priority() -> u32 {
     50
@@ -684,7 +646,7 @@ impl Trigger {
 
 /// A proactive intervention: raised by a host event when its condition holds,
 /// it interrupts whatever the user is doing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Intervention {
     /// Intervention id, e.g. `payment_fraud_warning`.
@@ -713,10 +675,8 @@ pub struct Intervention {
     pub flow: Option<String>,
 }
 
-crate::wire::wire_struct!(Intervention { req id, req events, opt when, def risk, req message, opt education, opt hold_action, opt human, opt flow });
-
 /// A call of a declared action with its parameters.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionCall {
     /// Declared action id.
@@ -726,10 +686,8 @@ pub struct ActionCall {
     pub params: BTreeMap<String, Value>,
 }
 
-crate::wire::wire_struct!(ActionCall { req action, def params });
-
 /// A human contact offered by an intervention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HumanOffer {
     /// Channels, best first.
@@ -743,8 +701,6 @@ pub struct HumanOffer {
     /// Stable reason code for routing and reporting.
     pub reason: String,
 }
-
-crate::wire::wire_struct!(HumanOffer { req channels, opt queue, def priority, req reason });
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Where a session stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, crate::wire::WireNames)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -17,10 +17,8 @@ pub enum Status {
     Abandoned,
 }
 
-crate::wire::wire_names!(Status { Active = "active", Resolved = "resolved", Escalated = "escalated", Abandoned = "abandoned" });
-
 /// One level of the flow stack: a flow and the step within it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Frame {
     /// Flow id.
@@ -29,10 +27,8 @@ pub struct Frame {
     pub step: String,
 }
 
-crate::wire::wire_struct!(Frame { req flow, req step });
-
 /// How and why the session was handed over.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscalationState {
     /// Why.
@@ -75,10 +71,8 @@ pub struct EscalationState {
     pub opens_at: Option<i64>,
 }
 
-crate::wire::wire_struct!(EscalationState { req reason, opt detail, req priority, req channels, opt queue, req follow_up, req urgency, opt crisis_resources, req at, opt wait_seconds, def closed, opt desk, def failed, opt opens_at });
-
 /// The whole state of a session: plain data, serializable with [`Session::snapshot`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionState {
     /// Snapshot format version.
@@ -134,10 +128,8 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-crate::wire::wire_struct!(SessionState { req state_version, req session, req catalog_id, req catalog_version, opt scenario, req risk, opt intervention, req stack, req back, req path, req answers, req actions, req visits, req unhelpful, req human_requested, req status, opt escalation, opt feedback, req transcript, opt notice, req started_at, def events_emitted });
-
 /// The desk's latest word on a handoff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, crate::wire::WireStruct)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeskReport {
     /// The state.
@@ -153,8 +145,6 @@ pub struct DeskReport {
     /// When the host reported it.
     pub at: i64,
 }
-
-crate::wire::wire_struct!(DeskReport { req state, opt position, opt reason, req channel, req at });
 
 /// Refuses a snapshot holding more than a session ever keeps, before any of
 /// it is looked at (each list is checked by its length alone), or one whose

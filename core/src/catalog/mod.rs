@@ -261,18 +261,24 @@ impl Catalog {
     /// flow rejects the whole catalog. For CI, tools and hosts that prefer to
     /// fail at start-up rather than in one session.
     pub fn from_json_strict(source: &str, limits: &Limits) -> Result<Catalog> {
-        // Every rule over every flow first, so all errors are listed at once.
-        let (_, diagnostics) = lint::analyze(source, limits, &Evaluator::new(), Depth::Load, Flows::Parsed);
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Error::InvalidContent { diagnostics });
-        }
-        let mut catalog = Self::from_json_with(source, limits)?;
-        // The full pass saw the flows' warnings too; keep those.
-        catalog.warnings = diagnostics;
+        // One pass of every rule over the document and every flow, parsed up
+        // front, so all errors are listed at once; then each flow compiles from
+        // its parsed form, not parsed and checked a second time.
+        let evaluator = Evaluator::new();
+        let (doc, diagnostics) = lint::analyze(source, limits, &evaluator, Depth::Load, Flows::Parsed);
+        let doc = match doc {
+            Some(doc) if !diagnostics.iter().any(Diagnostic::is_error) => doc,
+            _ => return Err(Error::InvalidContent { diagnostics }),
+        };
+        let mut catalog = compile(doc, evaluator, diagnostics, limits)?;
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for i in 0..catalog.flows.len() {
-            if let Err(Error::InvalidContent { diagnostics: d }) = catalog.flow(FlowIx(i as u32)) {
-                diagnostics.extend(d);
+            let Some(flow) = catalog.doc.flows[i].parsed.take() else { continue };
+            match catalog.compile_checked(i, *flow) {
+                Ok(compiled) => {
+                    let _ = catalog.flows[i].set(Ok(compiled));
+                }
+                Err(d) => diagnostics.extend(d),
             }
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
@@ -400,6 +406,14 @@ impl Catalog {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
+        self.compile_checked(i, flow)
+    }
+
+    /// Compiles flow `i`, which the linter has passed.
+    fn compile_checked(&self, i: usize, flow: content::Flow) -> std::result::Result<Flow, Vec<Diagnostic>> {
+        let p = Path::Root;
+        let p = p.key("flows");
+        let p = p.index(i);
         let mut cx = Compiler {
             evaluator: &self.evaluator,
             flow_index: &self.flow_index,

@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (core and the wasm facade on wasm32)"
 cargo clippy -p inscene -p inscene-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "docs: the core's API documentation builds without a warning (no broken or private links)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p inscene --no-deps --locked -q
+
 step "guard: core depends on no FFI crate"
 if cargo tree -p inscene -e normal --locked | grep -E 'uniffi|wasm-bindgen'; then
   echo "core must not depend on uniffi or wasm-bindgen" >&2

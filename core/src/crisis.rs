@@ -1,7 +1,7 @@
 //! Crisis screening: every text a user types is read for crisis language
 //! before anything else is done with it.
 //!
-//! Two sources of phrases meet in one [`CrisisIndex`]:
+//! Two sources of phrases meet in one `CrisisIndex`:
 //! - the **built-in lexicon** (`crisis/lexicon.txt`, versioned as
 //!   [`LEXICON_VERSION`]), which every catalog gets unless its `crisis`
 //!   section says `"builtin": false`. It covers ideation, plans and methods,

@@ -157,7 +157,7 @@ impl Redactor {
 }
 
 /// The values at the declared personal fields of `context`: strings and
-/// numbers, and those inside lists and objects there, at most [`MAX_VALUES`].
+/// numbers, and those inside lists and objects there, at most `MAX_VALUES` (64).
 /// Their order does not matter: where one value contains another (a full name
 /// and a part of it), the overlapping spans merge into one.
 pub fn pii_values(context: &crate::context::Context, pii: &[String]) -> Vec<String> {

@@ -28,7 +28,7 @@ use crate::syntax::Node;
 const MAX_LITERALS_PER_PATTERN: usize = 32;
 
 /// The regex work one scan may do, in bytes of text searched: each pattern
-/// run costs the text's length, and a first compile [`COMPILE_COST`]. A scan
+/// run costs the text's length, and a first compile `COMPILE_COST`. A scan
 /// over ordinary content runs a handful of patterns; a hostile catalog whose
 /// every pattern's literal appears in the text stops here instead of running
 /// tens of thousands of regexes over a long question.

@@ -3,7 +3,7 @@
 //! These types are the single source of truth for the format: the JSON Schema
 //! (`schema/inscene-content.v1.schema.json`) is generated from them and the linter
 //! walks them. They describe *raw* content: ids are plain strings here and every
-//! reference is checked by [`crate::lint`] before [`crate::catalog`] compiles the
+//! reference is checked by [`crate::lint`](mod@crate::lint) before [`crate::catalog`] compiles the
 //! content into a catalog with no dangling references.
 //!
 //! Unknown fields are tolerated (forward compatibility) and reported as warnings.

@@ -129,6 +129,10 @@ fn show(view: &inscene::session::StepView, out: &mut impl Write) {
     if view.input.is_some() {
         let _ = writeln!(out, "  (type your answer)");
     }
+    if let Some(a) = &view.action {
+        // Shown on every showing of the step, after a rejected answer too.
+        let _ = writeln!(out, "  (you are the app: did `{}` work? s success, f failure, c cancelled)", a.action);
+    }
     if view.ask_feedback {
         let _ = writeln!(out, "  Did this help? y / n");
     }
@@ -254,8 +258,8 @@ fn carry_out(effect: inscene::session::Effect, out: &mut impl Write) {
     let _ = match effect {
         Effect::PerformAction { request, resumed } => writeln!(
             out,
-            "  (the app {} `{}` {}) answer s / f / c",
-            if resumed { "performs again" } else { "performs" },
+            "  (the app is asked {}to perform `{}` {})",
+            if resumed { "again " } else { "" },
             request.action,
             serde_json::Value::Object(request.params)
         ),

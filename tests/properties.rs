@@ -214,8 +214,85 @@ fn arb_rule() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// Conditions of the shapes the resolve index files by value (`==`, `===` and
+/// `in` over a path, alone or in an `and`) and near misses (`!=`, a number, a
+/// list, a string read as a number, a default), over declared paths.
+fn arb_value_rule() -> impl Strategy<Value = serde_json::Value> {
+    let path = prop::sample::select(vec!["entities.order.status", "user.account_status", "entities.booking.status"]);
+    let literal = prop::sample::select(vec![
+        json!("deleted"),
+        json!("locked"),
+        json!("1"),
+        json!(" 3 "),
+        json!(""),
+        json!(1),
+        json!(null),
+        json!(true),
+        json!(["deleted"]),
+    ]);
+    let var = (path, any::<bool>())
+        .prop_map(|(p, with_default)| if with_default { json!({"var": [p, "deleted"]}) } else { json!({"var": p}) });
+    let atom = (
+        prop::sample::select(vec!["==", "===", "!=", "in"]),
+        var,
+        literal.clone(),
+        any::<bool>(),
+        prop::collection::vec(literal, 0..3),
+    )
+        .prop_map(|(op, v, l, flip, list)| match op {
+            "in" => json!({"in": [v, list]}),
+            _ if flip => json!({op: [l, v]}),
+            _ => json!({op: [v, l]}),
+        });
+    prop_oneof![atom.clone(), (atom.clone(), atom).prop_map(|(a, b)| json!({"and": [a, b]}))]
+}
+
+/// Any value a context may hold at the paths those rules read.
+fn arb_status() -> impl Strategy<Value = serde_json::Value> {
+    prop::sample::select(vec![
+        json!("deleted"),
+        json!("locked"),
+        json!("1"),
+        json!(1),
+        json!(1.0),
+        json!(" 3 "),
+        json!(3),
+        json!(""),
+        json!(null),
+        json!(true),
+        json!(["deleted"]),
+        json!({"deleted": 1}),
+    ])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The index files some conditions by the value they need: whatever the
+    /// rule and the context's values, it finds exactly what evaluating every
+    /// rule finds.
+    #[test]
+    fn conditions_filed_by_value_agree_with_the_naive_loop(
+        rules in prop::collection::vec(arb_value_rule(), 1..6),
+        order in arb_status(),
+        account in arb_status(),
+        booking in arb_status(),
+        with_booking in any::<bool>(),
+    ) {
+        let mut doc: serde_json::Value = serde_json::from_str(&read(SAMPLE_CATALOG)).unwrap();
+        for (scenario, rule) in doc["scenarios"].as_array_mut().unwrap().iter_mut().zip(&rules) {
+            scenario["triggers"] = json!([{"type": "condition", "rule": rule}]);
+        }
+        let catalog = Catalog::from_json(&doc.to_string()).unwrap();
+        let mut ctx = json!({"locale": "en", "entities": {"order": {"status": order}}, "user": {"account_status": account}});
+        if with_booking {
+            ctx["entities"]["booking"] = json!({"status": booking});
+        }
+        let ctx = Context::from_json(&ctx.to_string()).unwrap();
+        let options = ResolveOptions { max_suggestions: 100 };
+        let baseline = NaiveBaseline::new(&catalog);
+        prop_assert_eq!(resolve(&catalog, &ctx, NOW, &options).suggestions, resolve_naive(&catalog, &baseline, &ctx, NOW, &options));
+    }
 
     #[test]
     fn random_sessions_never_panic_and_a_human_is_always_reachable(

@@ -88,26 +88,55 @@ impl LazyCondition {
 }
 
 /// What `rule` gives on empty data, when that is clear without the engine:
-/// equality or membership of a path against non-empty string literals is
-/// false when the path is absent, and so is a conjunction holding one. `None`
-/// means "ask the engine".
+/// a rule that needs a string at a path ([`value_key`]) is false where the
+/// path is absent. `None` means "ask the engine".
 pub fn empty_value_hint(rule: &Value) -> Option<bool> {
-    let Value::Object(map) = rule else { return None };
-    let (op, args) = map.iter().next().filter(|_| map.len() == 1)?;
-    let is_var =
-        |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && (o.contains_key("var") || o.contains_key("val")));
-    let is_text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
-    match (op.as_str(), args) {
-        ("==" | "===", Value::Array(a)) if a.len() == 2 => {
-            ((is_var(&a[0]) && is_text(&a[1])) || (is_text(&a[0]) && is_var(&a[1]))).then_some(false)
+    value_key(rule).map(|_| false)
+}
+
+/// The path and the string values a rule cannot hold without: the rule is, or
+/// is an `and` of which a part is, `{"==": [{"var": p}, "s"]}` (either way
+/// round; `s` not read as a number, so only the string `s` equals it),
+/// `{"===": [{"var": p}, "s"]}`, or `{"in": [{"var": p}, ["s", "t"]]}` (all
+/// strings; `in` compares strictly). Each of these is false unless the value at
+/// `p` is a string among the values, so the rule is a candidate only then.
+pub fn value_key(rule: &Value) -> Option<(String, Vec<String>)> {
+    let Value::Object(m) = rule else { return None };
+    let (op, args) = m.iter().next().filter(|_| m.len() == 1)?;
+    let pair = || match args.as_array().map(Vec::as_slice) {
+        Some([a, b]) => Some((a, b)),
+        _ => None,
+    };
+    match op.as_str() {
+        "and" => args.as_array()?.iter().find_map(value_key),
+        "==" | "===" => {
+            let (a, b) = pair()?;
+            let (path, literal) = match (var_path(a), var_path(b)) {
+                (Some(p), None) => (p, b),
+                (None, Some(p)) => (p, a),
+                _ => return None,
+            };
+            let s = literal.as_str().filter(|s| op == "===" || !crate::logic::reads_as_number(s))?;
+            Some((path, vec![s.to_owned()]))
         }
-        ("in", Value::Array(a)) if a.len() == 2 => {
-            let list = a[1].as_array().is_some_and(|l| !l.is_empty() && l.iter().all(is_text));
-            (is_var(&a[0]) && list).then_some(false)
+        "in" => {
+            let (a, b) = pair()?;
+            let values = b.as_array()?.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()?;
+            Some((var_path(a)?, values))
         }
-        ("and", Value::Array(a)) => a.iter().any(|r| empty_value_hint(r) == Some(false)).then_some(false),
         _ => None,
     }
+}
+
+/// `p` of a plain `{"var": "p"}` (or `{"var": ["p"]}`, no default).
+fn var_path(v: &Value) -> Option<String> {
+    let Value::Object(m) = v else { return None };
+    let path = match m.get("var").filter(|_| m.len() == 1)? {
+        Value::String(p) => p.as_str(),
+        Value::Array(a) if a.len() == 1 => a[0].as_str()?,
+        _ => return None,
+    };
+    Some(path.to_owned()).filter(|p| !p.is_empty())
 }
 
 /// The work all the conditions evaluated over one [`Scope`] may do together,
@@ -274,6 +303,10 @@ mod tests {
             json!({"!=": [{"var": "a"}, "x"]}),
             json!({"<": [{"var": "a"}, 5]}),
             json!({"!": {"var": "a"}}),
+            // Not false on empty data: a default, a string read as a number (null == "0").
+            json!({"==": [{"var": ["a", "x"]}, "x"]}),
+            json!({"==": [{"var": "a"}, "0"]}),
+            json!({"and": [{"==": [{"var": "a"}, " 0 "]}, true]}),
         ];
         for rule in rules {
             let engine = ev.scope(&json!({})).holds(&ev.compile(&rule).unwrap());

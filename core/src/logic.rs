@@ -416,6 +416,11 @@ fn number(n: &Number) -> Num {
 }
 
 /// A string as a number: plain decimal notation only (`""` is 0).
+/// Whether loose comparison (`==`, `<`) reads `s` as a number.
+pub(crate) fn reads_as_number(s: &str) -> bool {
+    parse_num(s).is_some()
+}
+
 fn parse_num(s: &str) -> Option<Num> {
     if s.is_empty() {
         return Some(Num::I(0));

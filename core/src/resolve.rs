@@ -34,14 +34,13 @@ pub const DEFAULT_MAX_SUGGESTIONS: usize = 5;
 /// Deepest context nesting considered when listing the paths a context holds.
 const MAX_PATH_DEPTH: usize = 8;
 
-/// Paths present in `data` (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
+/// Paths present in `data`, null ones included (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
 fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
     let mut out = FxHashSet::default();
     let mut stack: Vec<(String, &Value, usize)> = data.iter().map(|(k, v)| (k.clone(), v, 1)).collect();
     while let Some((path, v, depth)) = stack.pop() {
-        if v.is_null() {
-            continue;
-        }
+        // A null is present: a rule may read it otherwise than a missing value
+        // (`var` gives its default only for the missing one).
         if let (Value::Object(m), true) = (v, depth < MAX_PATH_DEPTH) {
             stack.extend(m.iter().map(|(k, v)| (format!("{path}.{k}"), v, depth + 1)));
         }
@@ -313,6 +312,14 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     for p in &present {
         if let Some(list) = index.conditions_by_path.get(p) {
             conditions.extend(list.iter().map(TriggerRef::key));
+        }
+    }
+    // Rules that need one of some strings at a path: only those the context's value names.
+    for (path, by_value) in &index.conditions_by_value {
+        if let Some(Value::String(v)) = crate::wire::dotted(&data, path) {
+            if let Some(list) = by_value.get(v.as_str()) {
+                conditions.extend(list.iter().map(TriggerRef::key));
+            }
         }
     }
     crate::order::keys(&mut conditions);

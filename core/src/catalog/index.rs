@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use crate::condition::exact_var_paths;
+use crate::condition::{exact_var_paths, value_key};
 use crate::text::PhraseIndex;
 
 /// A trigger of a scenario, by position.
@@ -43,6 +43,10 @@ pub(crate) struct ResolveIndex {
     pub(crate) events: FxHashMap<String, Vec<TriggerRef>>,
     pub(crate) conditions_by_path: FxHashMap<String, Vec<TriggerRef>>,
     pub(crate) conditions_always: Vec<TriggerRef>,
+    /// Conditions that need a string at a path to be one of some values
+    /// ([`value_key`](crate::condition::value_key)): by path, then by value. A resolve looks up the
+    /// context's value at each such path, not every rule that reads it.
+    pub(crate) conditions_by_value: FxHashMap<String, FxHashMap<String, Vec<TriggerRef>>>,
     pub(crate) phrases: Option<PhraseIndex<TriggerRef>>,
 }
 
@@ -81,8 +85,16 @@ impl ResolveIndex {
         self.events.entry(name.to_owned()).or_default().push(t);
     }
 
-    /// Indexes a condition trigger by the paths it reads; `empty_value` is what it gives on empty data.
+    /// Indexes a condition trigger by the values it needs (see [`value_key`]),
+    /// else by the paths it reads; `empty_value` is what it gives on empty data.
     pub(crate) fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
+        if let Some((path, values)) = value_key(rule).filter(|_| !empty_value) {
+            let by_value = self.conditions_by_value.entry(path).or_default();
+            for v in values {
+                by_value.entry(v).or_default().push(t);
+            }
+            return;
+        }
         match exact_var_paths(rule) {
             Some(paths) if !empty_value => {
                 let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();

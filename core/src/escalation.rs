@@ -296,6 +296,21 @@ pub(crate) fn render_params(params: &BTreeMap<String, Value>, data: &Value) -> M
     out
 }
 
+/// [`on_event`] for an event given as JSON text, as the platform packages take it.
+///
+/// ```
+/// let catalog = inscene::Catalog::from_json(include_str!("../../content/sample-shop.json")).unwrap();
+/// let ctx = inscene::context::Context::from_json("{}").unwrap();
+/// let err = inscene::escalation::on_event_json(&catalog, &ctx, "{", 0).unwrap_err();
+/// assert_eq!(err.code(), "context.invalid");
+/// assert!(inscene::escalation::on_event_json(&catalog, &ctx, r#"{"name": "app_opened"}"#, 0).unwrap().is_none());
+/// ```
+pub fn on_event_json(catalog: &Catalog, ctx: &Context, event_json: &str, now: i64) -> Result<Option<InterventionView>> {
+    let event: Value = serde_json::from_str(event_json)
+        .map_err(|e| Error::bad_argument(crate::error::Argument::Context, format!("event is not JSON: {e}")))?;
+    on_event(catalog, ctx, &event, now)
+}
+
 /// Checks a host event against the catalog's interventions. `event` is
 /// `{"name": "...", "data": {...}}`; conditions see the context plus `event`.
 /// Returns the riskiest matching intervention, if any.

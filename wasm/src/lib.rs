@@ -279,9 +279,7 @@ impl Catalog {
     ) -> Result<JsValue, JsValue> {
         let ctx = parse_context(&context)?;
         let text = json_text(&event, Argument::Context, "the event")?;
-        let event: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(Argument::Context, &format!("event is not JSON: {e}")))?;
-        match inscene::escalation::on_event(&self.inner, &ctx, &event, now_or_clock(now)) {
+        match inscene::escalation::on_event_json(&self.inner, &ctx, &text, now_or_clock(now)) {
             Ok(Some(found)) => to_js(&found),
             Ok(None) => Ok(JsValue::UNDEFINED),
             Err(e) => Err(core_error(&e)),
@@ -554,8 +552,7 @@ impl HelpSession {
 
 impl HelpSession {
     fn apply_text(&self, text: &str, now: Option<f64>) -> Result<JsValue, JsValue> {
-        let input: Input =
-            serde_json::from_str(text).map_err(|e| bad(Argument::Input, &format!("not a session input: {e}")))?;
+        let input = Input::from_json(text).map_err(|e| core_error(&e))?;
         self.apply_input(&input, now)
     }
 }

@@ -276,9 +276,7 @@ impl HelpCatalog {
     /// A proactive intervention for a host event (`{"name": ..., "data": {...}}`), as JSON, if any.
     pub fn on_event(&self, event_json: String, context_json: String, now: i64) -> Result<Option<String>, HelpError> {
         let ctx = context(&context_json)?;
-        let event: serde_json::Value = serde_json::from_str(&event_json)
-            .map_err(|e| inscene::Error::bad_argument(Argument::Context, format!("event is not JSON: {e}")))?;
-        let found = inscene::escalation::on_event(&self.inner, &ctx, &event, now)?;
+        let found = inscene::escalation::on_event_json(&self.inner, &ctx, &event_json, now)?;
         Ok(found.map(|i| serde_json::to_string(&i).unwrap_or_default()))
     }
 
@@ -400,6 +398,12 @@ pub struct ActionRequest {
     pub action: String,
     /// Parameters as a JSON object.
     pub params_json: String,
+}
+
+impl From<inscene::escalation::ActionRequest> for ActionRequest {
+    fn from(a: inscene::escalation::ActionRequest) -> Self {
+        ActionRequest { action: a.action, params_json: serde_json::Value::Object(a.params).to_string() }
+    }
 }
 
 /// How "talk to a human" should show.
@@ -555,13 +559,7 @@ impl From<inscene::session::Effect> for Effect {
     fn from(e: inscene::session::Effect) -> Self {
         use inscene::session::Effect as Core;
         match e {
-            Core::PerformAction { request, resumed } => Effect::PerformAction {
-                request: ActionRequest {
-                    action: request.action,
-                    params_json: serde_json::Value::Object(request.params).to_string(),
-                },
-                resumed,
-            },
+            Core::PerformAction { request, resumed } => Effect::PerformAction { request: request.into(), resumed },
             Core::ShowCrisis { kind, resources } => Effect::ShowCrisis { kind: kind.wire_name().to_owned(), resources },
             Core::HandOff { packet } => {
                 Effect::HandOff { packet_json: serde_json::to_string(&packet).unwrap_or_default() }
@@ -622,10 +620,7 @@ impl HelpSession {
             locale: v.locale,
             options: v.options.into_iter().map(|o| ChoiceOption { id: o.id, label: o.label }).collect(),
             input: v.input.map(|i| InputView { max_length: i.max_length, error: i.error }),
-            action: v.action.map(|a| ActionRequest {
-                action: a.action,
-                params_json: serde_json::Value::Object(a.params).to_string(),
-            }),
+            action: v.action.map(ActionRequest::from),
             ask_feedback: v.ask_feedback,
             human: HumanOffer {
                 available: v.human.available,
@@ -758,9 +753,7 @@ impl HelpSession {
 
     /// Applies an input given as JSON (`{"type":"choose","option":"yes"}`), as the golden vectors do.
     pub fn apply_json(&self, input_json: String, now: i64) -> Result<StepView, HelpError> {
-        let input: Input = serde_json::from_str(&input_json)
-            .map_err(|e| inscene::Error::bad_argument(Argument::Input, format!("not a session input: {e}")))?;
-        self.apply(input, now)
+        self.apply(Input::from_json(&input_json)?, now)
     }
 
     /// The session's state as JSON, for [`HelpCatalog::restore_session`]. It

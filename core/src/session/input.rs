@@ -63,6 +63,23 @@ pub enum Input {
     },
 }
 
+impl Input {
+    /// Reads an input from its JSON (`{"type": "choose", "option": "yes"}`), as
+    /// the platform packages and the golden vectors send it.
+    ///
+    /// ```
+    /// let input = inscene::session::Input::from_json(r#"{"type": "next"}"#).unwrap();
+    /// assert_eq!(input, inscene::session::Input::Next);
+    /// let err = inscene::session::Input::from_json("{").unwrap_err();
+    /// assert_eq!(err.code(), "session.invalid_input");
+    /// ```
+    pub fn from_json(text: &str) -> crate::error::Result<Input> {
+        use crate::error::{Argument, Error};
+        serde_json::from_str(text)
+            .map_err(|e| Error::bad_argument(Argument::Input, format!("not a session input: {e}")))
+    }
+}
+
 impl<'de> Deserialize<'de> for Input {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::{Error as _, IgnoredAny, MapAccess, Visitor};

@@ -5,9 +5,24 @@
 
 use serde_json::{Value, json};
 
-/// Vocabulary grows with the catalog, as it does in a real product: a catalog
-/// ten times larger covers more screens, events and entity kinds, not ten
-/// times more scenarios on the same signal. These are scenarios per item.
+/// How a generated catalog spreads its scenarios over screens, events and
+/// entity fields: issue 16's three families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The vocabulary grows with the catalog (50 scenarios per screen area,
+    /// 20 per event name, 30 per entity kind): a context meets about the same
+    /// number of candidates at every size.
+    Growing,
+    /// The 1k catalog's vocabulary at every size (20 areas, 50 events, 34
+    /// entity kinds): ten times the scenarios, ten times as many on each signal.
+    Fixed,
+    /// The growing vocabulary, but scenarios fall on its items by a Zipf-like
+    /// law (rank r carries a share near 1/(r+1)), as in a real product where
+    /// the payment screen and a few events and fields carry most problems.
+    Zipf,
+}
+
+/// Scenarios per item of the growing vocabulary.
 const PER_AREA: usize = 50;
 const PER_EVENT: usize = 20;
 const PER_ENTITY: usize = 30;
@@ -16,19 +31,76 @@ fn vocab(n: usize, per: usize) -> usize {
     n.div_ceil(per).max(1)
 }
 
-/// A catalog of `n` scenarios as JSON text.
+impl Family {
+    /// Every family, in report order.
+    pub const ALL: [Family; 3] = [Family::Growing, Family::Fixed, Family::Zipf];
+
+    /// The family's name in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Growing => "growing",
+            Family::Fixed => "fixed",
+            Family::Zipf => "zipf",
+        }
+    }
+
+    /// The family called `name`.
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Screen areas, event names and entity kinds of an `n`-scenario catalog.
+    fn sizes(self, n: usize) -> (usize, usize, usize) {
+        let n = if self == Family::Fixed { 1_000 } else { n };
+        (vocab(n, PER_AREA), vocab(n, PER_EVENT), vocab(n, PER_ENTITY))
+    }
+
+    /// The item (of `count`) that scenario `i` uses; `salt` tells the three
+    /// kinds of signal apart so a Zipf head screen is not also the head event.
+    fn item(self, i: usize, count: usize, salt: u64) -> usize {
+        if self != Family::Zipf {
+            return i % count;
+        }
+        // A fixed hash of (i, salt) to a uniform u in [0, 1), then the inverse
+        // of the continuous Zipf law with exponent 1: P(rank <= r) = ln(r + 1) / ln(count + 1).
+        let mut h = (i as u64 ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_add(0x632b_e59b_d9b4_e019);
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^= h >> 31;
+        let u = (h >> 11) as f64 / (1u64 << 53) as f64;
+        let r = ((count as f64 + 1.0).powf(u) - 1.0).floor() as usize;
+        r.min(count - 1)
+    }
+
+    fn area(self, n: usize, i: usize) -> usize {
+        self.item(i, self.sizes(n).0, 1)
+    }
+    fn event(self, n: usize, i: usize) -> usize {
+        self.item(i, self.sizes(n).1, 2)
+    }
+    fn entity(self, n: usize, i: usize) -> usize {
+        self.item(i, self.sizes(n).2, 3)
+    }
+}
+
+/// A catalog of `n` scenarios as JSON text, of the growing family.
 pub fn catalog(n: usize) -> String {
-    let (areas, events, entities) = (vocab(n, PER_AREA), vocab(n, PER_EVENT), vocab(n, PER_ENTITY));
+    catalog_in(Family::Growing, n)
+}
+
+/// A catalog of `n` scenarios of `family` as JSON text.
+pub fn catalog_in(family: Family, n: usize) -> String {
+    let entities = family.sizes(n).2;
     let fields: Vec<Value> =
         (0..entities).map(|k| json!({ "path": format!("entities.item{k}.status"), "type": "string" })).collect();
     let mut scenarios = Vec::with_capacity(n);
     let mut flows = Vec::with_capacity(n);
     for i in 0..n {
-        let area = i % areas;
+        let area = family.area(n, i);
         let mut triggers = vec![
             json!({ "type": "screen", "patterns": [format!("area{area}/screen{i}")], "weight": 0.5 }),
-            json!({ "type": "event", "names": [format!("evt_{}", i % events)], "codes": [format!("{}", 1000 + i % 97)], "weight": 1.0 }),
-            json!({ "type": "condition", "rule": { "==": [ { "var": format!("entities.item{}.status", i % entities) }, format!("state{}", i % 7) ] }, "weight": 1.5 }),
+            json!({ "type": "event", "names": [format!("evt_{}", family.event(n, i))], "codes": [format!("{}", 1000 + i % 97)], "weight": 1.0 }),
+            json!({ "type": "condition", "rule": { "==": [ { "var": format!("entities.item{}.status", family.entity(n, i)) }, format!("state{}", i % 7) ] }, "weight": 1.5 }),
         ];
         let mut text = json!({
             "type": "text",
@@ -121,21 +193,27 @@ fn examples(n: usize, i: usize) -> Vec<String> {
         .collect()
 }
 
-/// A realistic context: a screen, three recent events, two entities and, if
-/// `query`, a 200-character question that mentions one scenario's keyword.
+/// A realistic context of the growing family: see [`context_in`].
 pub fn context(n: usize, seed: usize, query: bool) -> String {
-    let (areas, events, entities) = (vocab(n, PER_AREA), vocab(n, PER_EVENT), vocab(n, PER_ENTITY));
+    context_in(Family::Growing, n, seed, query)
+}
+
+/// A realistic context on scenario `seed * 7919 mod n`'s signals: its screen,
+/// three recent events (another scenario's, its own, `app_opened`), its entity
+/// and an order, a segment and, if `query`, a 200-character question that
+/// mentions its keyword and another scenario's regex.
+pub fn context_in(family: Family, n: usize, seed: usize, query: bool) -> String {
     let i = (seed * 7919) % n;
     let mut ctx = json!({
         "locale": "en",
-        "screen": format!("area{}/screen{i}", i % areas),
+        "screen": format!("area{}/screen{i}", family.area(n, i)),
         "events": [
-            { "name": format!("evt_{}", (i + 1) % events), "at": 1_795_000_000 - 60, "data": { "code": "1001" } },
-            { "name": format!("evt_{}", i % events), "at": 1_795_000_000 - 30, "data": { "code": format!("{}", 1000 + i % 97) } },
+            { "name": format!("evt_{}", family.event(n, (i + 1) % n)), "at": 1_795_000_000 - 60, "data": { "code": "1001" } },
+            { "name": format!("evt_{}", family.event(n, i)), "at": 1_795_000_000 - 30, "data": { "code": format!("{}", 1000 + i % 97) } },
             { "name": "app_opened", "at": 1_795_000_000 - 300 }
         ],
         "entities": {
-            format!("item{}", i % entities): { "status": format!("state{}", i % 7) },
+            format!("item{}", family.entity(n, i)): { "status": format!("state{}", i % 7) },
             "order": { "id": "20261122001" }
         },
         "user": { "segments": ["vip_gold"] }

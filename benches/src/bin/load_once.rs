@@ -9,41 +9,58 @@
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/load-once resolve /tmp/cat10k.json 10000 64 1
 //! # wall clock: load and load+prepare (median of 5), then resolves of the 64 contexts (median, p99)
 //! target/release/load-once time /tmp/cat10k.json 10000
+//! # another family of issue 16 (growing, the default; fixed; zipf): before the command
+//! target/release/load-once --family zipf gen 10000 /tmp/cat10k-zipf.json
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
 
 use std::process::ExitCode;
 
+/// The default limits, with room for the 50k catalogs (75 MB of text).
+fn limits() -> inscene::Limits {
+    inscene::Limits { max_source_bytes: 128 << 20, ..inscene::Limits::default() }
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut family = inscene_benches::Family::Growing;
+    if args.first().map(String::as_str) == Some("--family") && args.len() > 1 {
+        family = inscene_benches::Family::parse(&args[1]).expect("a family: growing, fixed or zipf");
+        args.drain(..2);
+    }
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["gen", n, path] => {
             let n: usize = n.parse().expect("a number of scenarios");
-            std::fs::write(path, inscene_benches::catalog(n)).expect("the catalog is written");
+            std::fs::write(path, inscene_benches::catalog_in(family, n)).expect("the catalog is written");
             ExitCode::SUCCESS
         }
         ["load", path] => {
             let text = std::fs::read_to_string(path).expect("the catalog is readable");
-            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            let catalog = inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads");
             std::hint::black_box(&catalog);
             ExitCode::SUCCESS
         }
         ["prepare", path] => {
             let text = std::fs::read_to_string(path).expect("the catalog is readable");
-            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            let catalog = inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads");
             catalog.prepare();
             std::hint::black_box(&catalog);
             ExitCode::SUCCESS
         }
         ["resolve", path, n, times, rounds] => {
             let text = std::fs::read_to_string(path).expect("the catalog is readable");
-            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            let catalog = inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads");
             let n: usize = n.parse().expect("the catalog's number of scenarios");
             let times: usize = times.parse().expect("a number of resolves");
             let contexts: Vec<inscene::context::Context> = (0..times)
-                .map(|i| inscene::context::Context::from_json(&inscene_benches::context(n, i, true)).expect("context"))
+                .map(|i| {
+                    inscene::context::Context::from_json(&inscene_benches::context_in(family, n, i, true))
+                        .expect("context")
+                })
                 .collect();
             let options = inscene::resolve::ResolveOptions::default();
+            // Built here, not in the first resolve, so a profile of `resolve` alone shows warm calls.
+            catalog.prepare();
             let rounds: usize = rounds.parse().expect("a number of rounds");
             for _ in 0..=rounds {
                 for ctx in &contexts {
@@ -71,17 +88,20 @@ fn main() -> ExitCode {
                 )
             };
             let load = ms(&|| {
-                std::hint::black_box(inscene::Catalog::from_json(&text).expect("the catalog loads"));
+                std::hint::black_box(inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads"));
             });
             let prepared = ms(&|| {
-                let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+                let catalog = inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads");
                 catalog.prepare();
                 std::hint::black_box(catalog);
             });
-            let catalog = inscene::Catalog::from_json(&text).expect("the catalog loads");
+            let catalog = inscene::Catalog::from_json_with(&text, &limits()).expect("the catalog loads");
             catalog.prepare();
             let contexts: Vec<inscene::context::Context> = (0..64)
-                .map(|i| inscene::context::Context::from_json(&inscene_benches::context(n, i, true)).expect("context"))
+                .map(|i| {
+                    inscene::context::Context::from_json(&inscene_benches::context_in(family, n, i, true))
+                        .expect("context")
+                })
                 .collect();
             let options = inscene::resolve::ResolveOptions::default();
             let mut us: Vec<f64> = (0..5_000)
@@ -106,7 +126,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: load-once gen N FILE | load-once load FILE | load-once prepare FILE | load-once resolve FILE N TIMES ROUNDS | load-once time FILE N"
+                "usage: load-once [--family growing|fixed|zipf] gen N FILE | load-once load FILE | load-once prepare FILE | load-once resolve FILE N TIMES ROUNDS | load-once time FILE N"
             );
             ExitCode::from(2)
         }

@@ -336,6 +336,20 @@ proptest! {
         }
     }
 
+    /// With few suggestions asked for, the resolver stops scoring once no
+    /// candidate left can enter them: what it keeps is what ranking everything gives.
+    #[test]
+    fn pruned_resolve_agrees_with_the_naive_loop(ctx in arb_context(), k in 0usize..4) {
+        let catalog = catalog();
+        let ctx = Context::from_json(&ctx.to_string()).unwrap();
+        let options = ResolveOptions { max_suggestions: k };
+        let fast = resolve(catalog, &ctx, NOW, &options);
+        if fast.crisis.is_none() {
+            let baseline = NaiveBaseline::new(catalog);
+            prop_assert_eq!(fast.suggestions, resolve_naive(catalog, &baseline, &ctx, NOW, &options));
+        }
+    }
+
     #[test]
     fn the_literal_prefilter_never_skips_a_matching_pattern(
         words in prop::collection::vec(
@@ -423,4 +437,37 @@ fn deeply_nested_json_is_rejected_not_overflowed() {
     assert!(Context::from_json(&deep).is_err());
     let deep_ctx = format!(r#"{{"entities": {}1{}}}"#, r#"{"a":"#.repeat(120), "}".repeat(120));
     let _ = Context::from_json(&deep_ctx).map(|c| resolve(catalog(), &c, NOW, &ResolveOptions::default()));
+}
+
+/// Every family of generated catalog (issue 16: a growing, a fixed and a
+/// Zipf-like vocabulary), where hundreds of scenarios share a signal: the
+/// pruned, indexed resolve keeps exactly what the naive loop ranks first.
+#[test]
+fn pruned_resolve_agrees_with_the_naive_loop_on_every_family() {
+    use inscene_benches::{Family, catalog_in, context_in};
+    for family in Family::ALL {
+        let n = 1_200;
+        let catalog = Catalog::from_json(&catalog_in(family, n)).unwrap();
+        let baseline = NaiveBaseline::new(&catalog);
+        let mut pruned = 0usize;
+        for seed in 0..24 {
+            for query in [false, true] {
+                let ctx = Context::from_json(&context_in(family, n, seed, query)).unwrap();
+                let all = resolve_naive(&catalog, &baseline, &ctx, NOW, &ResolveOptions { max_suggestions: n });
+                for k in [1, 3, 5] {
+                    let options = ResolveOptions { max_suggestions: k };
+                    let fast = resolve(&catalog, &ctx, NOW, &options).suggestions;
+                    assert_eq!(
+                        fast,
+                        resolve_naive(&catalog, &baseline, &ctx, NOW, &options),
+                        "{} seed {seed}",
+                        family.name()
+                    );
+                    pruned += usize::from(all.len() > k);
+                }
+            }
+        }
+        // The contexts do meet more candidates than are kept, so pruning is exercised.
+        assert!(pruned > 24, "{}: only {pruned} resolves had more candidates than suggestions", family.name());
+    }
 }

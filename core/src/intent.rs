@@ -568,17 +568,40 @@ impl IntentModel {
             return Vec::new();
         }
         let total: f32 = known.iter().map(|k| k.1).sum();
-        // Summed gains per scenario, and the scenarios touched, in first-touch order.
-        let mut acc = vec![0f32; self.base.len()];
-        let mut touched: Vec<u32> = Vec::new();
+        // Summed gains of the scenarios touched, in first-touch order. In a
+        // table as long as the catalog when the question's postings are many
+        // for its size (zeroing it costs less than hashing them), else in a
+        // hash map, so that a question in a large catalog costs its postings,
+        // not the catalog's size.
+        let adds: usize = known.iter().map(|k| self.postings(k.0).len()).sum();
+        let dense = self.base.len() <= adds.saturating_mul(16);
+        let mut acc: Vec<f32> = if dense { vec![0f32; self.base.len()] } else { Vec::new() };
+        let mut slot: FxHashMap<u32, u32> =
+            FxHashMap::with_capacity_and_hasher(if dense { 0 } else { adds }, Default::default());
+        let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds.min(self.base.len()));
         for (f, w, _) in &known {
             for (c, d) in self.postings(*f) {
-                if let Some(a) = acc.get_mut(c as usize) {
-                    if *a == 0.0 {
-                        touched.push(c);
+                if dense {
+                    if let Some(a) = acc.get_mut(c as usize) {
+                        if *a == 0.0 {
+                            touched.push((c, 0.0));
+                        }
+                        *a += w * d;
                     }
-                    *a += w * d;
+                    continue;
                 }
+                let at = *slot.entry(c).or_insert_with(|| {
+                    touched.push((c, 0.0));
+                    touched.len() as u32 - 1
+                });
+                if let Some(t) = touched.get_mut(at as usize) {
+                    t.1 += w * d;
+                }
+            }
+        }
+        if dense {
+            for t in &mut touched {
+                t.1 = acc.get(t.0 as usize).copied().unwrap_or(0.0);
             }
         }
         // One pass over the scenarios the question touched: the best `keep`
@@ -588,8 +611,8 @@ impl IntentModel {
         let before = |a: &(u32, f64), b: &(u32, f64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
         let mut near: Vec<(u32, f64)> = Vec::with_capacity(keep + 1);
         let mut touched_at = vec![0u32; self.levels.len()];
-        for &c in &touched {
-            let (Some(Some(base)), Some(&gain)) = (self.base.get(c as usize), acc.get(c as usize)) else { continue };
+        for &(c, gain) in &touched {
+            let Some(Some(base)) = self.base.get(c as usize) else { continue };
             if let Some(n) = self.level.get(c as usize).and_then(|&l| touched_at.get_mut(l as usize)) {
                 *n += 1;
             }
@@ -639,7 +662,7 @@ impl IntentModel {
             .collect()
     }
 
-    fn postings(&self, f: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+    fn postings(&self, f: u32) -> impl ExactSizeIterator<Item = (u32, f32)> + '_ {
         let range = match (self.start.get(f as usize), self.start.get(f as usize + 1)) {
             (Some(&a), Some(&b)) => a as usize..b as usize,
             _ => 0..0,

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use crate::catalog::Catalog;
 #[cfg(any(test, feature = "testing"))]
 use crate::catalog::index::parse_glob;
-use crate::catalog::index::{Seg, TriggerRef};
+use crate::catalog::index::{MAX_PATH_DEPTH, Seg, TriggerRef};
 use crate::condition::Condition;
 use crate::content::{RiskLevel, Trigger};
 use crate::context::Context;
@@ -30,9 +30,6 @@ use crate::text::Phrase;
 
 /// Most suggestions returned unless the caller asks for fewer.
 pub const DEFAULT_MAX_SUGGESTIONS: usize = 5;
-
-/// Deepest context nesting considered when listing the paths a context holds.
-const MAX_PATH_DEPTH: usize = 8;
 
 /// Paths present in `data`, null ones included (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
 fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
@@ -49,17 +46,68 @@ fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
     out
 }
 
+/// A pattern segment as [`glob_match`] reads it: borrowed, so a trigger's
+/// pattern is matched without building its segments on the heap.
+#[derive(Debug, Clone, Copy)]
+enum SegRef<'a> {
+    Lit(&'a str),
+    One,
+    Any,
+}
+
+trait AsSeg {
+    fn seg(&self) -> SegRef<'_>;
+}
+
+impl AsSeg for Seg {
+    fn seg(&self) -> SegRef<'_> {
+        match self {
+            Seg::Lit(l) => SegRef::Lit(l),
+            Seg::One => SegRef::One,
+            Seg::Any => SegRef::Any,
+        }
+    }
+}
+
+impl AsSeg for SegRef<'_> {
+    fn seg(&self) -> SegRef<'_> {
+        *self
+    }
+}
+
+/// Whether the screen pattern `pattern` matches `route`, read as
+/// [`parse_glob`](crate::catalog::index::parse_glob) reads it, without allocating.
+fn pattern_matches(pattern: &str, route: &[&str]) -> bool {
+    let mut segs = [SegRef::Any; MAX_GLOB_SEGMENTS + 1];
+    let mut n = 0usize;
+    for part in pattern.split('/') {
+        let seg = match part {
+            "*" => SegRef::One,
+            "**" => SegRef::Any,
+            lit => SegRef::Lit(lit),
+        };
+        if matches!(seg, SegRef::Any) && n > 0 && matches!(segs.get(n - 1), Some(SegRef::Any)) {
+            continue;
+        }
+        let Some(slot) = segs.get_mut(n) else { return false };
+        *slot = seg;
+        n += 1;
+    }
+    glob_match(segs.get(..n).unwrap_or_default(), route)
+}
+
 /// Whether `route` matches the pattern `segs`, in time linear in both: the
 /// pattern's positions run as a bit-parallel NFA over the route's segments,
 /// so `**` never backtracks. Patterns have at most [`MAX_GLOB_SEGMENTS`]
 /// segments (lint and load refuse longer ones); a longer one matches nothing.
-fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
+fn glob_match<S: AsSeg>(segs: &[S], route: &[&str]) -> bool {
     let m = segs.len();
     if m > MAX_GLOB_SEGMENTS {
         return false;
     }
     // Bit i: the first i segments of the pattern have matched the route so far.
-    let any: u64 = segs.iter().enumerate().filter(|(_, s)| matches!(s, Seg::Any)).fold(0, |a, (i, _)| a | 1 << i);
+    let any: u64 =
+        segs.iter().enumerate().filter(|(_, s)| matches!(s.seg(), SegRef::Any)).fold(0, |a, (i, _)| a | 1 << i);
     // A `**` at position i matches nothing, so being at i means being at i + 1 too.
     let close = |mut set: u64| {
         for i in 0..m {
@@ -76,11 +124,11 @@ fn glob_match(segs: &[Seg], route: &[&str]) -> bool {
             if set & (1 << i) == 0 {
                 continue;
             }
-            match s {
-                Seg::Any => next |= 1 << i,
-                Seg::One => next |= 1 << (i + 1),
-                Seg::Lit(l) if l == r => next |= 1 << (i + 1),
-                Seg::Lit(_) => {}
+            match s.seg() {
+                SegRef::Any => next |= 1 << i,
+                SegRef::One => next |= 1 << (i + 1),
+                SegRef::Lit(l) if l == *r => next |= 1 << (i + 1),
+                SegRef::Lit(_) => {}
             }
         }
         set = close(next);
@@ -200,21 +248,24 @@ pub fn rank_text(catalog: &Catalog, question: &str, max: usize) -> Vec<TextCandi
 }
 
 /// Ranks the question against the scenarios' texts; every confident match
-/// fires an `intent` reason. Says whether anything textual was confident.
-fn match_text(catalog: &Catalog, query: &str, fired: &mut Fired, keyword_hit: bool) -> TextMatch {
+/// gives its scenario an `intent` reason. Says whether anything textual was
+/// confident.
+fn match_text(catalog: &Catalog, query: &str, keyword_hit: bool) -> (TextMatch, Vec<(u32, Reason)>) {
     let settings = catalog.text_matching();
     let ranked = catalog.intent_model().rank(query, 3);
+    let mut intents = Vec::new();
     for c in ranked.iter().filter(|c| c.confidence >= settings.threshold) {
-        let t = TriggerRef { scenario: c.class, trigger: u16::MAX };
         let detail = format!("{} ({}% sure)", c.terms.join(", "), (c.confidence * 100.0).round());
-        fired.push((t.key(), Reason { trigger: None, kind: "intent", detail, weight: settings.weight * c.confidence }));
+        intents
+            .push((c.class, Reason { trigger: None, kind: "intent", detail, weight: settings.weight * c.confidence }));
     }
     let best = ranked.first();
-    TextMatch {
+    let text = TextMatch {
         in_scope: keyword_hit || best.is_some_and(|c| c.confidence >= settings.threshold),
         scenario: best.and_then(|c| catalog.scenarios().get(c.class as usize)).map(|s| s.id.to_string()),
         confidence: best.map_or(0.0, |c| (c.confidence * 1000.0).round() / 1000.0),
-    }
+    };
+    (text, intents)
 }
 
 /// Options of a resolve.
@@ -230,12 +281,12 @@ impl Default for ResolveOptions {
     }
 }
 
-/// Every trigger that fired, by [`TriggerRef::key`], in firing order. A trigger
-/// may fire twice (a screen by name and by pattern); its first reason counts.
-/// A list, sorted once in [`rank`]: two levels of BTreeMap cost 15 KB of code
-/// in the libraries.
+/// Every trigger that fired, by [`TriggerRef::key`], in firing order (the
+/// naive oracle's); a trigger's first reason counts.
+#[cfg(any(test, feature = "testing"))]
 type Fired = Vec<(u64, Reason)>;
 
+#[cfg(any(test, feature = "testing"))]
 fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str, detail: String) {
     let weight = catalog
         .scenarios()
@@ -262,45 +313,50 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         return Resolution { suggestions: Vec::new(), crisis: Some(hit), text: None, event };
     }
     let index = catalog.resolve_index();
-    let mut fired: Fired = Vec::new();
+    // Every scenario a trigger of which may fire, with the summed weights of
+    // those triggers: an upper bound of its score before priority.
+    let mut bounds = Bounds::default();
+    let weight_of = |t: &TriggerRef| {
+        catalog
+            .scenarios()
+            .get(t.scenario as usize)
+            .and_then(|s| s.triggers.get(t.trigger as usize))
+            .map_or(0.0, Trigger::weight)
+    };
+    let mut bound = |t: &TriggerRef| bounds.add(t.scenario, weight_of(t));
 
+    let route: Vec<&str> = ctx.screen().map(|s| s.split('/').collect()).unwrap_or_default();
     if let Some(screen) = ctx.screen() {
-        for &t in index.screens_exact.get(screen).into_iter().flatten() {
-            fire(&mut fired, catalog, t, "screen", screen.to_owned());
-        }
-        let route: Vec<&str> = screen.split('/').collect();
+        index.screens_exact.get(screen).into_iter().flatten().for_each(&mut bound);
         let globs =
             route.first().and_then(|f| index.screens_glob.get(*f)).into_iter().flatten().chain(&index.screens_glob_any);
-        for (segs, pattern, t) in globs {
+        for (segs, _, t) in globs {
             if glob_match(segs, &route) {
-                fire(&mut fired, catalog, *t, "screen", pattern.clone());
+                bound(t);
             }
         }
     }
-
     for e in ctx.events() {
-        for &t in index.events.get(&e.name).into_iter().flatten() {
-            if let Some(detail) = event_fires(catalog, t, e, now) {
-                fire(&mut fired, catalog, t, "event", detail);
-            }
+        index.events.get(&e.name).into_iter().flatten().for_each(&mut bound);
+        if let Some(code) = &e.code {
+            index.events_coded.get(&e.name).and_then(|c| c.get(code)).into_iter().flatten().for_each(&mut bound);
         }
     }
 
-    let before_text = fired.len();
+    let mut hits: Vec<(TriggerRef, Phrase)> = Vec::new();
     if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
-        for (phrase, hit) in phrases.scan(query, false) {
-            let detail = match phrase {
-                Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(k).unwrap_or("")),
-                Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(p).unwrap_or("")),
-                Phrase::Folded(p) => format!("pattern {}", phrases.folded_pattern_text(p).unwrap_or("")),
-            };
-            fire(&mut fired, catalog, hit.owner, "text", detail);
-        }
+        hits = phrases.scan(query, false).into_iter().map(|(phrase, hit)| (hit.owner, phrase)).collect();
+        hits.iter().for_each(|(t, _)| bound(t));
     }
+    let mut intents: Vec<(u32, Reason)> = Vec::new();
     let text = ctx.query().map(|q| {
-        let keyword_hit = fired.len() > before_text;
-        match_text(catalog, q, &mut fired, keyword_hit)
+        let (text, found) = match_text(catalog, q, !hits.is_empty());
+        intents = found;
+        text
     });
+    for (s, r) in &intents {
+        bounds.add(*s, r.weight);
+    }
 
     let data = ctx.evaluation_data(now, &Map::new());
     let mut scope = catalog.evaluator().scope(&data);
@@ -308,31 +364,20 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         Value::Object(m) => present_paths(m),
         _ => FxHashSet::default(),
     };
-    let mut conditions: Vec<u64> = index.conditions_always.iter().map(TriggerRef::key).collect();
+    let mut bound = |t: &TriggerRef| bounds.add(t.scenario, weight_of(t));
+    index.conditions_always.iter().for_each(&mut bound);
     for p in &present {
-        if let Some(list) = index.conditions_by_path.get(p) {
-            conditions.extend(list.iter().map(TriggerRef::key));
-        }
-    }
-    // Rules that need one of some strings at a path: only those the context's value names.
-    for (path, by_value) in &index.conditions_by_value {
-        if let Some(Value::String(v)) = crate::wire::dotted(&data, path) {
-            if let Some(list) = by_value.get(v.as_str()) {
-                conditions.extend(list.iter().map(TriggerRef::key));
-            }
-        }
-    }
-    crate::order::keys(&mut conditions);
-    conditions.dedup();
-    for t in conditions.into_iter().map(TriggerRef::from_key) {
-        if let Some(c) = condition_of(catalog, t) {
-            if scope.holds(c) {
-                fire(&mut fired, catalog, t, "condition", "condition holds".to_owned());
+        index.conditions_by_path.get(p).into_iter().flatten().for_each(&mut bound);
+        // Rules that need one of some strings at a path: only those the context's value names.
+        if let Some(by_value) = index.conditions_by_value.get(p) {
+            if let Some(Value::String(v)) = crate::wire::dotted(&data, p) {
+                by_value.get(v.as_str()).into_iter().flatten().for_each(&mut bound);
             }
         }
     }
 
-    let suggestions = rank(catalog, ctx, fired, &mut scope, options);
+    let found = Found { ctx, now, route: &route, hits: &hits, intents: &intents };
+    let suggestions = top(catalog, &found, bounds, &mut scope, options);
     let kind = EventKind::Suggested {
         scenarios: suggestions.iter().map(|s| s.scenario.clone()).collect(),
         text_in_scope: text.as_ref().map(|t| t.in_scope),
@@ -340,6 +385,173 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     };
     let event = Event::outside_session(kind, catalog, ctx, now, "suggested");
     Resolution { suggestions, crisis: None, text, event }
+}
+
+/// Candidate scenarios of a resolve and the summed weights of their triggers
+/// that may fire (weights are at least 0; a trigger counted twice only loosens the bound).
+#[derive(Default)]
+struct Bounds {
+    at: rustc_hash::FxHashMap<u32, usize>,
+    list: Vec<(u32, f64)>,
+}
+
+impl Bounds {
+    fn add(&mut self, scenario: u32, weight: f64) {
+        let list = &mut self.list;
+        let at = *self.at.entry(scenario).or_insert_with(|| {
+            list.push((scenario, 0.0));
+            list.len() - 1
+        });
+        if let Some(b) = self.list.get_mut(at) {
+            b.1 += weight.max(0.0);
+        }
+    }
+}
+
+/// What the context holds that triggers are tried against, once per resolve.
+struct Found<'a> {
+    ctx: &'a Context,
+    now: i64,
+    route: &'a [&'a str],
+    /// The question's keyword and pattern hits, in scan order.
+    hits: &'a [(TriggerRef, Phrase)],
+    /// Confident `intent` matches, by scenario.
+    intents: &'a [(u32, Reason)],
+}
+
+/// A candidate by its bound, for the max-heap of [`top`].
+struct ByBound(f64, u32);
+
+impl PartialEq for ByBound {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for ByBound {}
+impl PartialOrd for ByBound {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ByBound {
+    // Higher bound first, then the earlier scenario: the pop order is fixed.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+    }
+}
+
+/// A scenario's rank factor: its priority scales its summed weights.
+fn factor(priority: u32) -> f64 {
+    0.5 + f64::from(priority) / 100.0
+}
+
+/// The best `options.max_suggestions` candidates, scored exactly in order of
+/// their upper bounds (max-score pruning): once no candidate left can reach
+/// the last kept score, the rest are never scored. Each scored candidate has
+/// every trigger tried against the context ([`score`]).
+fn top(
+    catalog: &Catalog,
+    found: &Found<'_>,
+    bounds: Bounds,
+    scope: &mut crate::condition::Scope<'_>,
+    options: &ResolveOptions,
+) -> Vec<Suggestion> {
+    let k = options.max_suggestions;
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut heap: std::collections::BinaryHeap<ByBound> = bounds
+        .list
+        .into_iter()
+        .filter_map(|(s, w)| Some(ByBound(w * factor(catalog.scenarios().get(s as usize)?.priority), s)))
+        .collect();
+    // Best first: higher score, then higher priority, then catalog order.
+    let mut kept: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::with_capacity(k + 1);
+    let before = |a: &(f64, u32, u32, Vec<Reason>), b: &(f64, u32, u32, Vec<Reason>)| {
+        b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)).is_lt()
+    };
+    while let Some(ByBound(ub, s)) = heap.pop() {
+        // A bound within rounding of the last kept score may still tie it and win on priority.
+        if kept.len() == k && kept.last().is_some_and(|l| ub * (1.0 + 1e-9) < l.0) {
+            break;
+        }
+        let Some((score, priority, reasons)) = score(catalog, found, s, scope) else { continue };
+        let c = (score, priority, s, reasons);
+        if kept.len() == k && kept.last().is_some_and(|l| !before(&c, l)) {
+            continue;
+        }
+        let at = kept.iter().position(|r| before(&c, r)).unwrap_or(kept.len());
+        kept.insert(at, c);
+        kept.truncate(k);
+    }
+    let chain = i18n::chain_for(catalog.locales(), &found.ctx.languages());
+    kept.into_iter()
+        .filter_map(|(score, _, s, reasons)| {
+            let scenario = catalog.scenarios().get(s as usize)?;
+            Some(Suggestion {
+                scenario: scenario.id.to_string(),
+                flow: catalog.flow_id(scenario.flow).to_owned(),
+                score: (score * 1000.0).round() / 1000.0,
+                title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
+                summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
+                product: scenario.product.clone(),
+                risk: scenario.risk,
+                reasons,
+            })
+        })
+        .collect()
+}
+
+/// Scenario `s` scored exactly: every trigger tried against what the context
+/// holds, in order, then its `intent` match; none if nothing fired, its
+/// audience excludes the context or its score is not above 0.
+fn score(
+    catalog: &Catalog,
+    found: &Found<'_>,
+    s: u32,
+    scope: &mut crate::condition::Scope<'_>,
+) -> Option<(f64, u32, Vec<Reason>)> {
+    let scenario = catalog.scenarios().get(s as usize)?;
+    let mut reasons = Vec::new();
+    for (ti, trigger) in scenario.triggers.iter().enumerate() {
+        let t = TriggerRef { scenario: s, trigger: ti as u16 };
+        let fired = match trigger {
+            Trigger::Screen { patterns, .. } => found.ctx.screen().and_then(|screen| {
+                let p = patterns.iter().find(|p| pattern_matches(p, found.route))?;
+                let literal = p.split('/').all(|seg| seg != "*" && seg != "**");
+                Some(("screen", if literal { screen.to_owned() } else { p.clone() }))
+            }),
+            Trigger::Event { names, .. } => found
+                .ctx
+                .events()
+                .iter()
+                .filter(|e| names.contains(&e.name))
+                .find_map(|e| event_fires(catalog, t, e, found.now))
+                .map(|d| ("event", d)),
+            Trigger::Condition { .. } => condition_of(catalog, t)
+                .is_some_and(|c| scope.holds(c))
+                .then(|| ("condition", "condition holds".to_owned())),
+            Trigger::Text { .. } => found.hits.iter().find(|(h, _)| *h == t).map(|(_, phrase)| {
+                let detail =
+                    catalog.resolve_index().phrases.as_ref().map_or_else(String::new, |phrases| match phrase {
+                        Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(*k).unwrap_or("")),
+                        Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(*p).unwrap_or("")),
+                        Phrase::Folded(p) => format!("pattern {}", phrases.folded_pattern_text(*p).unwrap_or("")),
+                    });
+                ("text", detail)
+            }),
+        };
+        if let Some((kind, detail)) = fired {
+            reasons.push(Reason { trigger: Some(ti), kind, detail, weight: trigger.weight() });
+        }
+    }
+    reasons.extend(found.intents.iter().filter(|(c, _)| *c == s).map(|(_, r)| r.clone()));
+    if reasons.is_empty() || !scenario.admits(catalog.evaluator(), scope) {
+        return None;
+    }
+    let weight: f64 = reasons.iter().map(|r| r.weight).sum();
+    let score = weight * factor(scenario.priority);
+    (score > 0.0).then_some((score, scenario.priority, reasons))
 }
 
 fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
@@ -367,6 +579,8 @@ fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEven
     })
 }
 
+/// The oracle's ranking of everything that fired.
+#[cfg(any(test, feature = "testing"))]
 fn rank(
     catalog: &Catalog,
     ctx: &Context,
@@ -391,7 +605,7 @@ fn rank(
             continue;
         }
         let weight: f64 = reasons.iter().map(|r| r.weight).sum();
-        let score = weight * (0.5 + f64::from(scenario.priority) / 100.0);
+        let score = weight * factor(scenario.priority);
         if score > 0.0 {
             ranked.push((score, scenario.priority, s, reasons));
         }
@@ -511,7 +725,9 @@ pub fn resolve_naive(
     }
     // The intent matcher is no index of triggers: the same call as resolve's.
     if let Some(q) = ctx.query() {
-        let _ = match_text(catalog, q, &mut fired, false);
+        for (s, r) in match_text(catalog, q, false).1 {
+            fired.push((TriggerRef { scenario: s, trigger: u16::MAX }.key(), r));
+        }
     }
     rank(catalog, ctx, fired, &mut scope, options)
 }

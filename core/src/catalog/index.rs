@@ -9,6 +9,10 @@ use serde_json::Value;
 use crate::condition::{exact_var_paths, value_key};
 use crate::text::PhraseIndex;
 
+/// Deepest context nesting a resolve lists the paths of: a condition that
+/// reads a deeper path is evaluated on every resolve, as it cannot be filed.
+pub(crate) const MAX_PATH_DEPTH: usize = 8;
+
 /// A trigger of a scenario, by position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct TriggerRef {
@@ -16,6 +20,7 @@ pub(crate) struct TriggerRef {
     pub(crate) trigger: u16,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl TriggerRef {
     /// A key that sorts as the reference does, for the core's one key sort.
     pub(crate) fn key(&self) -> u64 {
@@ -40,7 +45,10 @@ pub(crate) struct ResolveIndex {
     pub(crate) screens_exact: FxHashMap<String, Vec<TriggerRef>>,
     pub(crate) screens_glob: FxHashMap<String, Vec<(Vec<Seg>, String, TriggerRef)>>,
     pub(crate) screens_glob_any: Vec<(Vec<Seg>, String, TriggerRef)>,
+    /// Event triggers that take any code, by event name.
     pub(crate) events: FxHashMap<String, Vec<TriggerRef>>,
+    /// Event triggers that need one of some codes: by name, then by code.
+    pub(crate) events_coded: FxHashMap<String, FxHashMap<String, Vec<TriggerRef>>>,
     pub(crate) conditions_by_path: FxHashMap<String, Vec<TriggerRef>>,
     pub(crate) conditions_always: Vec<TriggerRef>,
     /// Conditions that need a string at a path to be one of some values
@@ -81,14 +89,25 @@ impl ResolveIndex {
         }
     }
 
-    pub(crate) fn add_event(&mut self, name: &str, t: TriggerRef) {
-        self.events.entry(name.to_owned()).or_default().push(t);
+    /// Files an event trigger under its name, and under each code it needs.
+    pub(crate) fn add_event(&mut self, name: &str, codes: &[String], t: TriggerRef) {
+        if codes.is_empty() {
+            self.events.entry(name.to_owned()).or_default().push(t);
+            return;
+        }
+        let by_code = self.events_coded.entry(name.to_owned()).or_default();
+        for c in codes {
+            by_code.entry(c.clone()).or_default().push(t);
+        }
     }
 
     /// Indexes a condition trigger by the values it needs (see [`value_key`]),
     /// else by the paths it reads; `empty_value` is what it gives on empty data.
     pub(crate) fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
-        if let Some((path, values)) = value_key(rule).filter(|_| !empty_value) {
+        // A path a resolve lists among the context's: names only (no list
+        // position), at most MAX_PATH_DEPTH deep.
+        let listed = |p: &str| index_key(p) == p && p.split('.').count() <= MAX_PATH_DEPTH;
+        if let Some((path, values)) = value_key(rule).filter(|(p, _)| !empty_value && listed(p)) {
             let by_value = self.conditions_by_value.entry(path).or_default();
             for v in values {
                 by_value.entry(v).or_default().push(t);
@@ -96,7 +115,7 @@ impl ResolveIndex {
             return;
         }
         match exact_var_paths(rule) {
-            Some(paths) if !empty_value => {
+            Some(paths) if !empty_value && paths.iter().all(|p| index_key(p).split('.').count() <= MAX_PATH_DEPTH) => {
                 let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
                 crate::order::by(&mut keys, Ord::cmp);
                 keys.dedup();

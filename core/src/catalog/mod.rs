@@ -605,7 +605,7 @@ fn compile(
             let tp = trigger_list.index(j);
             match t {
                 Trigger::Screen { patterns, .. } => patterns.iter().for_each(|pat| index.add_screen(pat, tref)),
-                Trigger::Event { names, .. } => names.iter().for_each(|n| index.add_event(n, tref)),
+                Trigger::Event { names, codes, .. } => names.iter().for_each(|n| index.add_event(n, codes, tref)),
                 Trigger::Condition { rule, .. } => {
                     // Rules compile on first evaluation; at load their operators are
                     // checked, and their value on empty data decides how to index them.

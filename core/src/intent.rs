@@ -156,6 +156,8 @@ type Known = (u32, f32, Option<(usize, usize)>);
 struct Feature {
     key: u64,
     word: Option<(usize, usize)>,
+    /// How many times the text holds it.
+    times: f32,
 }
 
 fn mix(h: u64, b: u8) -> u64 {
@@ -205,25 +207,49 @@ fn stem(w: &str) -> &str {
     if s.len() >= 5 && s.ends_with('e') { &s[..s.len() - 1] } else { s }
 }
 
-/// The features of a folded text, in order of appearance.
+/// The features of a folded text, in order of first appearance, each with
+/// how many times it appears. A run of words that repeats (a question that
+/// says "please" twice) has its features computed once and counted again.
 fn features(folded: &str, out: &mut Vec<Feature>) {
     let mut previous: Option<&str> = None;
+    // Each distinct run's features (not its pair with the word before): where they are in `out`.
+    let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    // How many features the text has counted with repeats, for the cap.
+    let mut total = 0usize;
     each_run(folded, |run, at, han, cuts| {
-        if out.len() >= MAX_FEATURES {
+        if total >= MAX_FEATURES {
             return;
         }
         if han {
             previous = None;
-            han_features(run, at, cuts, out);
         } else {
             let s = stem(run);
-            out.push(Feature { key: key(b'w', &[s.as_bytes()], WORDS), word: Some((at, at + run.len())) });
             if let Some(p) = previous {
-                out.push(Feature { key: bigram(p, s), word: None });
+                out.push(Feature { key: bigram(p, s), word: None, times: 1.0 });
+                total += 1;
             }
             previous = Some(s);
+        }
+        if let Some(&(a, b)) = seen.get(run) {
+            for f in out.get_mut(a..b).unwrap_or_default() {
+                f.times += 1.0;
+            }
+            total += b - a;
+            return;
+        }
+        let a = out.len();
+        if han {
+            han_features(run, at, cuts, out);
+        } else {
+            out.push(Feature {
+                key: key(b'w', &[stem(run).as_bytes()], WORDS),
+                word: Some((at, at + run.len())),
+                times: 1.0,
+            });
             pieces(run, cuts, out);
         }
+        seen.insert(run, (a, out.len()));
+        total += out.len() - a;
     });
 }
 
@@ -266,7 +292,7 @@ fn run_features(run: &str, at: usize, han: bool, cuts: &[usize], out: &mut Vec<F
     if han {
         han_features(run, at, cuts, out);
     } else {
-        out.push(Feature { key: key(b'w', &[stem(run).as_bytes()], WORDS), word: None });
+        out.push(Feature { key: key(b'w', &[stem(run).as_bytes()], WORDS), word: None, times: 1.0 });
         pieces(run, cuts, out);
     }
 }
@@ -290,7 +316,7 @@ fn han_features(run: &str, at: usize, cuts: &[usize], out: &mut Vec<Feature>) {
             let Some(piece) = run.get(a - base..b - base) else { continue };
             let family = if n == 3 { PIECES } else { WORDS };
             let word = (n == 2).then_some((at + a - base, at + b - base));
-            out.push(Feature { key: key(b'h', &[piece.as_bytes()], family), word });
+            out.push(Feature { key: key(b'h', &[piece.as_bytes()], family), word, times: 1.0 });
         }
     }
 }
@@ -310,7 +336,7 @@ fn pieces(run: &str, cuts: &[usize], out: &mut Vec<Feature>) {
             let Some(inner) = run.get(a..b) else { continue };
             let lead: &[u8] = if first < 0 { b" " } else { b"" };
             let tail: &[u8] = if last >= n as isize { b" " } else { b"" };
-            out.push(Feature { key: key(b'c', &[lead, inner.as_bytes(), tail], PIECES), word: None });
+            out.push(Feature { key: key(b'c', &[lead, inner.as_bytes(), tail], PIECES), word: None, times: 1.0 });
         }
     }
 }
@@ -318,15 +344,13 @@ fn pieces(run: &str, cuts: &[usize], out: &mut Vec<Feature>) {
 /// Distinct keys of `features` with their `1 + ln(tf)` weights, scaled to
 /// unit length per family.
 fn weigh(features: &[Feature]) -> Vec<(u64, f32)> {
-    let mut keys: Vec<u64> = features.iter().map(|f| f.key).collect();
-    crate::order::keys(&mut keys);
-    let mut out: Vec<(u64, f32)> = Vec::with_capacity(keys.len());
-    for k in keys {
-        match out.last_mut() {
-            Some((last, tf)) if *last == k => *tf += 1.0,
-            _ => out.push((k, 1.0)),
-        }
+    let mut tf: FxHashMap<u64, f32> = FxHashMap::with_capacity_and_hasher(features.len(), Default::default());
+    for f in features {
+        *tf.entry(f.key).or_insert(0.0) += f.times;
     }
+    let mut keys: Vec<u64> = tf.keys().copied().collect();
+    crate::order::keys(&mut keys);
+    let mut out: Vec<(u64, f32)> = keys.iter().map(|k| (*k, tf.get(k).copied().unwrap_or(0.0))).collect();
     to_weights(&mut out, |(k, w)| ((*k & 1) as usize, w));
     out
 }

@@ -7,7 +7,7 @@ use inscene::Catalog;
 use inscene::context::Context;
 use inscene::resolve::{NaiveBaseline, ResolveOptions, resolve, resolve_naive};
 use inscene::session::{Input, Session, StartRequest};
-use inscene_benches::{NOW, catalog, context};
+use inscene_benches::{Family, NOW, catalog, catalog_in, context, context_in};
 use std::hint::black_box;
 
 fn load(c: &mut Criterion) {
@@ -59,14 +59,22 @@ fn pack_load(c: &mut Criterion) {
 
 fn resolving(c: &mut Criterion) {
     let mut g = c.benchmark_group("resolve");
-    for n in [1_000, 10_000] {
-        let cat = Catalog::from_json(&catalog(n)).unwrap();
-        for query in [false, true] {
-            let ctx = Context::from_json(&context(n, 3, query)).unwrap();
-            let label = format!("{n}/{}", if query { "query" } else { "no_query" });
-            g.bench_function(BenchmarkId::new("indexed", &label), |b| {
-                b.iter(|| resolve(&cat, black_box(&ctx), NOW, &ResolveOptions::default()))
-            });
+    // Every family of issue 16; 64 contexts in turn, so one lucky context does not stand for all.
+    for family in Family::ALL {
+        for n in [1_000, 10_000] {
+            let cat = Catalog::from_json(&catalog_in(family, n)).unwrap();
+            for query in [false, true] {
+                let contexts: Vec<Context> =
+                    (0..64).map(|s| Context::from_json(&context_in(family, n, s, query)).unwrap()).collect();
+                let label = format!("{}/{n}/{}", family.name(), if query { "query" } else { "no_query" });
+                let mut i = 0usize;
+                g.bench_function(BenchmarkId::new("indexed", &label), |b| {
+                    b.iter(|| {
+                        i = (i + 1) % contexts.len();
+                        resolve(&cat, black_box(&contexts[i]), NOW, &ResolveOptions::default())
+                    })
+                });
+            }
         }
     }
     let n = 10_000;

@@ -215,8 +215,9 @@ fn arb_rule() -> impl Strategy<Value = serde_json::Value> {
 }
 
 /// Conditions of the shapes the resolve index files by value (`==`, `===` and
-/// `in` over a path, alone or in an `and`) and near misses (`!=`, a number, a
-/// list, a string read as a number, a default), over declared paths.
+/// `in` over a path, alone or in an `and`) or by threshold (`>`, `>=`, `<`,
+/// `<=` with a number) and near misses (`!=`, a number, a list, a string
+/// read as a number, a default), over declared paths.
 fn arb_value_rule() -> impl Strategy<Value = serde_json::Value> {
     let path = prop::sample::select(vec!["entities.order.status", "user.account_status", "entities.booking.status"]);
     let literal = prop::sample::select(vec![
@@ -229,11 +230,14 @@ fn arb_value_rule() -> impl Strategy<Value = serde_json::Value> {
         json!(null),
         json!(true),
         json!(["deleted"]),
+        json!(3),
+        json!(1.5),
+        json!(-2),
     ]);
     let var = (path, any::<bool>())
         .prop_map(|(p, with_default)| if with_default { json!({"var": [p, "deleted"]}) } else { json!({"var": p}) });
     let atom = (
-        prop::sample::select(vec!["==", "===", "!=", "in"]),
+        prop::sample::select(vec!["==", "===", "!=", "in", ">", ">=", "<", "<="]),
         var,
         literal.clone(),
         any::<bool>(),
@@ -262,6 +266,10 @@ fn arb_status() -> impl Strategy<Value = serde_json::Value> {
         json!(true),
         json!(["deleted"]),
         json!({"deleted": 1}),
+        json!(2),
+        json!(-5),
+        json!(1.5),
+        json!(u64::MAX),
     ])
 }
 

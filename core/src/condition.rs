@@ -128,6 +128,46 @@ pub fn value_key(rule: &Value) -> Option<(String, Vec<String>)> {
     }
 }
 
+/// Which side of a threshold a number must be on for a rule to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The value must be above (or at) the threshold: `{">": [{"var": p}, t]}`, `{"<=": [t, {"var": p}]}`.
+    Above,
+    /// The value must be below (or at) the threshold: `{"<": [{"var": p}, t]}`, `{">=": [t, {"var": p}]}`.
+    Below,
+}
+
+/// The path, side and threshold of a rule that compares a path with a number:
+/// the rule is, or is an `and` of which a part is, `>`, `>=`, `<` or `<=` of
+/// a plain `{"var": p}` and a finite number, either way round. Where the value
+/// at `p` is a number on the other side of the threshold the rule is false,
+/// so the rule is a candidate only for numbers on its side (and for values
+/// that are not numbers, which the engine coerces).
+pub fn threshold_key(rule: &Value) -> Option<(String, Side, f64)> {
+    let Value::Object(m) = rule else { return None };
+    let (op, args) = m.iter().next().filter(|_| m.len() == 1)?;
+    if op == "and" {
+        return args.as_array()?.iter().find_map(threshold_key);
+    }
+    let greater = match op.as_str() {
+        ">" | ">=" => true,
+        "<" | "<=" => false,
+        _ => return None,
+    };
+    let [a, b] = args.as_array().map(Vec::as_slice)? else { return None };
+    let (path, number, var_first) = match (var_path(a), var_path(b)) {
+        (Some(p), None) => (p, b.as_f64()?, true),
+        (None, Some(p)) => (p, a.as_f64()?, false),
+        _ => return None,
+    };
+    if !number.is_finite() {
+        return None;
+    }
+    // `var > t` and `t < var` need the value above t; the others below.
+    let side = if greater == var_first { Side::Above } else { Side::Below };
+    Some((path, side, number))
+}
+
 /// `p` of a plain `{"var": "p"}` (or `{"var": ["p"]}`, no default).
 fn var_path(v: &Value) -> Option<String> {
     let Value::Object(m) = v else { return None };
@@ -290,6 +330,21 @@ mod tests {
         assert!(exact_var_paths(&json!({"var": {"cat": ["a", "b"]}})).is_none());
         assert!(exact_var_paths(&json!({"missing": ["a"]})).is_none());
         assert!(exact_var_paths(&json!({"var": ""})).is_none());
+    }
+
+    #[test]
+    fn thresholds_read_either_way_round() {
+        let key = |r: Value| threshold_key(&r);
+        assert_eq!(key(json!({">": [{"var": "a.n"}, 5]})), Some(("a.n".into(), Side::Above, 5.0)));
+        assert_eq!(key(json!({"<=": [5, {"var": "a.n"}]})), Some(("a.n".into(), Side::Above, 5.0)));
+        assert_eq!(key(json!({"<": [{"var": "a.n"}, 2.5]})), Some(("a.n".into(), Side::Below, 2.5)));
+        assert_eq!(key(json!({">=": [-1, {"var": "a.n"}]})), Some(("a.n".into(), Side::Below, -1.0)));
+        assert_eq!(key(json!({"and": [{"!": true}, {">": [{"var": "n"}, 1]}]})), Some(("n".into(), Side::Above, 1.0)));
+        // A string, a default, three arguments or two paths: not filed.
+        assert_eq!(key(json!({">": [{"var": "n"}, "5"]})), None);
+        assert_eq!(key(json!({">": [{"var": ["n", 0]}, 5]})), None);
+        assert_eq!(key(json!({"<": [1, {"var": "n"}, 5]})), None);
+        assert_eq!(key(json!({"<": [{"var": "m"}, {"var": "n"}]})), None);
     }
 
     #[test]

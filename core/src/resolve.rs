@@ -1,10 +1,19 @@
 //! Resolution: context -> ranked, explainable suggestions of solution flows.
 //!
 //! Triggers are indexed when the catalog loads: screens by exact route and by
-//! the first literal segment of a pattern, events by name, conditions by the
+//! the first literal segment of a pattern, events by name (and by code when
+//! they need one), conditions by the value they need at a path or else by the
 //! context paths they read, and free text in one automaton ([`crate::text`]).
 //! A resolve looks up only what the context contains, so its cost follows what
 //! matches, not how many scenarios the catalog holds.
+//!
+//! The lookups only name candidates, each with the summed weights of its
+//! triggers that may fire: an upper bound of its score. Candidates are scored
+//! exactly (every trigger tried against the context) in order of that bound,
+//! and once the suggestions asked for are full and no bound left reaches the
+//! last kept score, the rest are never scored (max-score pruning, as search
+//! engines rank postings): hundreds of scenarios on one screen, event or field
+//! cost a heap of bounds, not hundreds of evaluations and reasons.
 //!
 //! A condition reading none of the paths present in the context evaluates as it
 //! would on empty data; that value is computed once at load, so such rules are
@@ -372,6 +381,12 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         if let Some(by_value) = index.conditions_by_value.get(p) {
             if let Some(Value::String(v)) = crate::wire::dotted(&data, p) {
                 by_value.get(v.as_str()).into_iter().flatten().for_each(&mut bound);
+            }
+        }
+        // Rules that compare it with a number: only those on the value's side.
+        if let Some(thresholds) = index.conditions_by_number.get(p) {
+            if let Some(v) = crate::wire::dotted(&data, p) {
+                thresholds.candidates(v).for_each(&mut bound);
             }
         }
     }

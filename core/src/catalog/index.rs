@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use crate::condition::{exact_var_paths, value_key};
+use crate::condition::{Side, exact_var_paths, threshold_key, value_key};
 use crate::text::PhraseIndex;
 
 /// Deepest context nesting a resolve lists the paths of: a condition that
@@ -55,7 +55,40 @@ pub(crate) struct ResolveIndex {
     /// ([`value_key`](crate::condition::value_key)): by path, then by value. A resolve looks up the
     /// context's value at each such path, not every rule that reads it.
     pub(crate) conditions_by_value: FxHashMap<String, FxHashMap<String, Vec<TriggerRef>>>,
+    /// Conditions that compare a path with a number
+    /// ([`threshold_key`](crate::condition::threshold_key)): by path, in
+    /// thresholds' order, so a resolve takes only those on the value's side.
+    pub(crate) conditions_by_number: FxHashMap<String, Thresholds>,
     pub(crate) phrases: Option<PhraseIndex<TriggerRef>>,
+}
+
+/// Rules on one path that need a number above, or below, a threshold; each
+/// list in ascending order of threshold.
+#[derive(Debug, Default)]
+pub(crate) struct Thresholds {
+    above: Vec<(f64, TriggerRef)>,
+    below: Vec<(f64, TriggerRef)>,
+}
+
+impl Thresholds {
+    fn sort(&mut self) {
+        crate::order::by(&mut self.above, |a, b| a.0.total_cmp(&b.0));
+        crate::order::by(&mut self.below, |a, b| a.0.total_cmp(&b.0));
+    }
+
+    /// The rules that may hold for `value` at the path: for a finite number,
+    /// those whose threshold it is on the side of (or at); else all of them.
+    pub(crate) fn candidates(&self, value: &Value) -> impl Iterator<Item = &TriggerRef> {
+        let (above, below) = match value.as_f64().filter(|v| v.is_finite() && value.is_number()) {
+            Some(v) => {
+                let a = self.above.partition_point(|e| e.0 <= v);
+                let b = self.below.partition_point(|e| e.0 < v);
+                (self.above.get(..a).unwrap_or_default(), self.below.get(b..).unwrap_or_default())
+            }
+            None => (self.above.as_slice(), self.below.as_slice()),
+        };
+        above.iter().chain(below).map(|e| &e.1)
+    }
 }
 
 /// A screen pattern's segments: `*` one segment, `**` any number, else
@@ -101,6 +134,11 @@ impl ResolveIndex {
         }
     }
 
+    /// Puts what needs an order in order, once every trigger is added.
+    pub(crate) fn finish(&mut self) {
+        self.conditions_by_number.values_mut().for_each(Thresholds::sort);
+    }
+
     /// Indexes a condition trigger by the values it needs (see [`value_key`]),
     /// else by the paths it reads; `empty_value` is what it gives on empty data.
     pub(crate) fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
@@ -111,6 +149,14 @@ impl ResolveIndex {
             let by_value = self.conditions_by_value.entry(path).or_default();
             for v in values {
                 by_value.entry(v).or_default().push(t);
+            }
+            return;
+        }
+        if let Some((path, side, at)) = threshold_key(rule).filter(|(p, _, _)| !empty_value && listed(p)) {
+            let lists = self.conditions_by_number.entry(path).or_default();
+            match side {
+                Side::Above => lists.above.push((at, t)),
+                Side::Below => lists.below.push((at, t)),
             }
             return;
         }

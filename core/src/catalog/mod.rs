@@ -679,6 +679,7 @@ fn compile(
         cx.problems.push(pattern_problem(at.to_string(), &e));
     }
     index.phrases = Some(phrase_index);
+    index.finish();
     let crisis_index = {
         let (ci, errors) = crisis::build_index(doc.crisis.as_ref(), limits);
         for (at, e) in errors {

@@ -356,6 +356,8 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
     if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
         hits = phrases.scan(query, false).into_iter().map(|(phrase, hit)| (hit.owner, phrase)).collect();
         hits.iter().for_each(|(t, _)| bound(t));
+        // By trigger, scan order kept within one: a scored trigger finds its first hit by binary search.
+        crate::order::by(&mut hits, |a, b| a.0.cmp(&b.0));
     }
     let mut intents: Vec<(u32, Reason)> = Vec::new();
     let text = ctx.query().map(|q| {
@@ -428,7 +430,7 @@ struct Found<'a> {
     ctx: &'a Context,
     now: i64,
     route: &'a [&'a str],
-    /// The question's keyword and pattern hits, in scan order.
+    /// The question's keyword and pattern hits, by trigger (in scan order within one).
     hits: &'a [(TriggerRef, Phrase)],
     /// Confident `intent` matches, by scenario.
     intents: &'a [(u32, Reason)],
@@ -546,15 +548,19 @@ fn score(
             Trigger::Condition { .. } => condition_of(catalog, t)
                 .is_some_and(|c| scope.holds(c))
                 .then(|| ("condition", "condition holds".to_owned())),
-            Trigger::Text { .. } => found.hits.iter().find(|(h, _)| *h == t).map(|(_, phrase)| {
-                let detail =
-                    catalog.resolve_index().phrases.as_ref().map_or_else(String::new, |phrases| match phrase {
-                        Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(*k).unwrap_or("")),
-                        Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(*p).unwrap_or("")),
-                        Phrase::Folded(p) => format!("pattern {}", phrases.folded_pattern_text(*p).unwrap_or("")),
-                    });
-                ("text", detail)
-            }),
+            Trigger::Text { .. } => found
+                .hits
+                .get(found.hits.partition_point(|(h, _)| *h < t))
+                .filter(|(h, _)| *h == t)
+                .map(|(_, phrase)| {
+                    let detail =
+                        catalog.resolve_index().phrases.as_ref().map_or_else(String::new, |phrases| match phrase {
+                            Phrase::Keyword(k) => format!("keyword {}", phrases.keyword_text(*k).unwrap_or("")),
+                            Phrase::Pattern(p) => format!("pattern {}", phrases.pattern_text(*p).unwrap_or("")),
+                            Phrase::Folded(p) => format!("pattern {}", phrases.folded_pattern_text(*p).unwrap_or("")),
+                        });
+                    ("text", detail)
+                }),
         };
         if let Some((kind, detail)) = fired {
             reasons.push(Reason { trigger: Some(ti), kind, detail, weight: trigger.weight() });

@@ -143,6 +143,34 @@ fn main() {
         measure(11, || resolve(&catalog, &ctx, 0, &Default::default())),
     );
 
+    // Scenarios that all tie: one shared keyword, the same priority. Every
+    // candidate's bound equals the last kept score, so pruning cannot stop
+    // early and each is scored once: the cost must stay linear in their number.
+    for n in [2_000usize, 8_000] {
+        let mut doc = base();
+        let template = doc["scenarios"][0].clone();
+        doc["scenarios"] = (0..n)
+            .map(|i| {
+                let mut s = template.clone();
+                s["id"] = json!(format!("tie{i}"));
+                s["priority"] = json!(50);
+                s["triggers"] = json!([{"type": "text", "keywords": {"en": ["refund"]}}]);
+                s.as_object_mut().map(|o| o.remove("audience"));
+                s
+            })
+            .collect();
+        let text = doc.to_string();
+        let catalog = Catalog::from_json(&text).unwrap();
+        let ctx = Context::from_json(r#"{"query": "refund please"}"#).unwrap();
+        let _ = resolve(&catalog, &ctx, 0, &Default::default());
+        row(
+            &format!("{n} scenarios tied on one keyword: resolve"),
+            text.len(),
+            "every tied candidate scored once",
+            measure(21, || resolve(&catalog, &ctx, 0, &Default::default())),
+        );
+    }
+
     let catalog = Catalog::from_json(&base().to_string()).unwrap();
     let ctx = Context::from_json(r#"{"entities": {"order": {"id": "A1"}}}"#).unwrap();
     let (mut session, _) = Session::start(&catalog, &ctx, &StartRequest::for_scenario("h", "order_help"), 0).unwrap();

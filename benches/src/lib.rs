@@ -299,3 +299,39 @@ pub fn literal_free_scenarios(doc: &mut Value, n: usize) {
         })
         .collect();
 }
+
+/// Ten rules as content writes them: equality and membership on entity
+/// fields, comparisons, boolean combinations, a default, arithmetic, and a
+/// quantifier over the recent events.
+pub fn jsonlogic_rules() -> Vec<Value> {
+    vec![
+        json!({"==": [{"var": "entities.order.status"}, "deleted"]}),
+        json!({"in": [{"var": "entities.order.status"}, ["deleted", "cancelled", "lost"]]}),
+        json!({">": [{"var": "entities.charge.amount"}, 100]}),
+        json!({"and": [{"==": [{"var": "user.tier"}, "gold"]}, {"<": [{"var": "risk.fraud"}, 0.5]}]}),
+        json!({"or": [{"==": [{"var": "screen"}, "checkout/payment"]}, {"==": [{"var": "screen"}, "orders/detail"]}]}),
+        json!({"!": {"var": "user.verified"}}),
+        json!({"<=": [1, {"var": "entities.order.items"}, 5]}),
+        json!({">=": [{"+": [{"var": "entities.charge.amount"}, {"var": "entities.charge.fee"}]}, 120]}),
+        json!({"==": [{"var": ["user.locale", "en"]}, "zh-Hans"]}),
+        json!({"some": [{"var": "events"}, {"==": [{"var": "name"}, "payment_failed"]}]}),
+    ]
+}
+
+/// The data [`jsonlogic_rules`] are evaluated against: a context as a host sends it.
+pub fn jsonlogic_data() -> Value {
+    json!({
+        "screen": "orders/detail",
+        "entities": {
+            "order": {"id": "20261122001", "status": "lost", "items": 3},
+            "charge": {"amount": 119.5, "fee": 2.5}
+        },
+        "user": {"tier": "gold", "verified": true, "segments": ["vip_gold"]},
+        "risk": {"fraud": 0.2},
+        "events": [
+            {"name": "app_opened", "at": 1_795_000_000},
+            {"name": "payment_failed", "at": 1_795_000_030, "code": "1001"},
+            {"name": "order_viewed", "at": 1_795_000_060}
+        ]
+    })
+}

@@ -135,6 +135,11 @@ pub(crate) struct IntentModel {
     levels: Vec<(f32, u32)>,
     /// Per scenario: its entry in `levels` (`u32::MAX` for none).
     level: Vec<u32>,
+    /// A question's summed gains per scenario, kept zeroed between questions
+    /// (only the touched entries are reset), so that a question costs its
+    /// postings and not a table as long as the catalog. A cache, not state:
+    /// a call that finds it in use by another thread uses a table of its own.
+    scratch: std::sync::Mutex<Vec<f32>>,
 }
 
 /// A scenario a question matched, with its posterior.
@@ -558,7 +563,7 @@ impl IntentModel {
             })
             .collect();
         levels.extend(values.iter().zip(&count).map(|(&v, &n)| (-(v as f32) / 256.0, n)));
-        IntentModel { vocab, start, class: class_of, delta, base, levels, level }
+        IntentModel { vocab, start, class: class_of, delta, base, levels, level, scratch: Default::default() }
     }
 
     /// Whether any scenario has a text to match.
@@ -592,14 +597,23 @@ impl IntentModel {
             return Vec::new();
         }
         let total: f32 = known.iter().map(|k| k.1).sum();
-        // Summed gains of the scenarios touched, in first-touch order. In a
-        // table as long as the catalog when the question's postings are many
-        // for its size (zeroing it costs less than hashing them), else in a
-        // hash map, so that a question in a large catalog costs its postings,
-        // not the catalog's size.
+        // Summed gains of the scenarios touched, in first-touch order: in the
+        // model's zeroed table when it is free; else in a table of this call's
+        // own when the question's postings are many for the catalog's size
+        // (zeroing it costs less than hashing them), or in a hash map, so that
+        // a question in a large catalog costs its postings, not the catalog's size.
         let adds: usize = known.iter().map(|k| self.postings(k.0).len()).sum();
-        let dense = self.base.len() <= adds.saturating_mul(16);
-        let mut acc: Vec<f32> = if dense { vec![0f32; self.base.len()] } else { Vec::new() };
+        let mut shared = self.scratch.try_lock().ok();
+        let mut own: Vec<f32> = Vec::new();
+        let dense = shared.is_some() || self.base.len() <= adds.saturating_mul(16);
+        let acc: &mut Vec<f32> = match shared.as_deref_mut() {
+            Some(table) => table,
+            None => &mut own,
+        };
+        if dense && acc.len() != self.base.len() {
+            acc.clear();
+            acc.resize(self.base.len(), 0.0);
+        }
         let mut slot: FxHashMap<u32, u32> =
             FxHashMap::with_capacity_and_hasher(if dense { 0 } else { adds }, Default::default());
         let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds.min(self.base.len()));
@@ -624,10 +638,14 @@ impl IntentModel {
             }
         }
         if dense {
+            // Read back and zeroed again for the next question.
             for t in &mut touched {
-                t.1 = acc.get(t.0 as usize).copied().unwrap_or(0.0);
+                if let Some(a) = acc.get_mut(t.0 as usize) {
+                    t.1 = std::mem::take(a);
+                }
             }
         }
+        drop(shared);
         // One pass over the scenarios the question touched: the best `keep`
         // (best first, ties by catalog order; no sort of thousands), and per
         // base level how many of its scenarios were touched.
@@ -827,6 +845,60 @@ mod tests {
         assert!(r[0].terms.iter().any(|t| t == "arrived" || t == "orders"), "{:?}", r[0].terms);
         // A typo still shares most pieces.
         assert_eq!(m.rank("charegd twice", 1)[0].class, 1);
+    }
+
+    /// The model's shared table is left zeroed after each question: a
+    /// question ranks the same first, after others, and while the table is
+    /// held (a concurrent caller), when it gets a table of its own.
+    #[test]
+    fn the_shared_table_leaves_no_trace() {
+        let m = model();
+        let questions = ["my order never came", "charged twice on my card", "订单没到", "order charge"];
+        let alone: Vec<Vec<Candidate>> = questions
+            .iter()
+            .map(|q| {
+                IntentModel::build(
+                    &[
+                        sample(0, "where is my order"),
+                        sample(0, "my order never arrived"),
+                        sample(0, "订单一直没到"),
+                        sample(1, "i was charged twice"),
+                        sample(1, "double charge on my card"),
+                        sample(1, "重复扣款了"),
+                    ],
+                    3,
+                )
+                .rank(q, 3)
+            })
+            .collect();
+        for _ in 0..3 {
+            for (q, want) in questions.iter().zip(&alone) {
+                assert_eq!(&m.rank(q, 3), want, "{q}");
+            }
+        }
+        let held = m.scratch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (q, want) in questions.iter().zip(&alone) {
+            assert_eq!(&m.rank(q, 3), want, "{q} while the table is held");
+        }
+        drop(held);
+        assert!(m.scratch.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().all(|a| *a == 0.0));
+
+        // Few postings in a larger catalog: without the shared table, a hash map.
+        let texts: Vec<String> = (0..200u32)
+            .map(|c| {
+                [char::from_u32(0x4e00 + 2 * c).unwrap_or('一'), char::from_u32(0x4e01 + 2 * c).unwrap_or('丁')]
+                    .iter()
+                    .collect()
+            })
+            .collect();
+        let samples: Vec<Sample> = texts.iter().enumerate().map(|(c, t)| sample(c as u32, t)).collect();
+        let big = IntentModel::build(&samples, texts.len());
+        let question = format!("{}{}", texts[7], texts[150]);
+        let want = big.rank(&question, 3);
+        assert_eq!(want.first().map(|c| c.class), Some(7));
+        let held = big.scratch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        assert_eq!(big.rank(&question, 3), want);
+        drop(held);
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub const TEMPERATURE: f64 = 0.5;
 
 pub use crate::content::DEFAULT_TEXT_THRESHOLD as DEFAULT_THRESHOLD;
 
+/// How questions and texts are folded before their features are taken.
+pub const FOLD: fold::Fold = fold::Fold { leet: false };
+
 /// Weight of a title, summary or keyword against an example's 1.
 pub const LABEL_WEIGHT: f32 = 0.5;
 
@@ -422,7 +425,7 @@ impl IntentModel {
             };
             *seen = true;
             text.clear();
-            let folded = fold::fold_phrase(&s.text, fold::Fold::default());
+            let folded = fold::fold_phrase(&s.text, FOLD);
             let mut previous: Option<&str> = None;
             let mut count = 0usize;
             let mut add = |f: u32, family: u64, text: &mut Vec<(u32, u64, f32)>| {
@@ -578,8 +581,16 @@ impl IntentModel {
         if self.is_empty() {
             return Vec::new();
         }
-        let folded = fold::Fold::default().fold_text(question, false);
-        let text = folded.as_str();
+        self.rank_folded(FOLD.fold_text(question, false).as_str(), max)
+    }
+
+    /// [`Self::rank`] of a question already folded as it folds them
+    /// ([`FOLD`]`.fold_text(question, false)`), so that a question several
+    /// readers match is folded once.
+    pub fn rank_folded(&self, text: &str, max: usize) -> Vec<Candidate> {
+        if self.is_empty() {
+            return Vec::new();
+        }
         let mut feats = Vec::new();
         features(text, &mut feats);
         // Keep only features the catalog knows; unknown ones say nothing for any scenario.

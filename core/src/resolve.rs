@@ -259,9 +259,10 @@ pub fn rank_text(catalog: &Catalog, question: &str, max: usize) -> Vec<TextCandi
 /// Ranks the question against the scenarios' texts; every confident match
 /// gives its scenario an `intent` reason. Says whether anything textual was
 /// confident.
-fn match_text(catalog: &Catalog, query: &str, keyword_hit: bool) -> (TextMatch, Vec<(u32, Reason)>) {
+/// `folded` is the question folded as [`crate::intent::FOLD`] folds.
+fn match_text(catalog: &Catalog, folded: &str, keyword_hit: bool) -> (TextMatch, Vec<(u32, Reason)>) {
     let settings = catalog.text_matching();
-    let ranked = catalog.intent_model().rank(query, 3);
+    let ranked = catalog.intent_model().rank_folded(folded, 3);
     let mut intents = Vec::new();
     for c in ranked.iter().filter(|c| c.confidence >= settings.threshold) {
         let detail = format!("{} ({}% sure)", c.terms.join(", "), (c.confidence * 100.0).round());
@@ -352,16 +353,22 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         }
     }
 
+    // The question folded once, for the keyword automaton and the intent model alike.
+    let folded = ctx.query().map(|q| (q, crate::intent::FOLD.fold_text(q, false)));
     let mut hits: Vec<(TriggerRef, Phrase)> = Vec::new();
-    if let (Some(query), Some(phrases)) = (ctx.query(), &index.phrases) {
-        hits = phrases.scan(query, false).into_iter().map(|(phrase, hit)| (hit.owner, phrase)).collect();
+    if let (Some((query, folded)), Some(phrases)) = (&folded, &index.phrases) {
+        hits = phrases
+            .scan_folded(query, folded, crate::intent::FOLD)
+            .into_iter()
+            .map(|(phrase, hit)| (hit.owner, phrase))
+            .collect();
         hits.iter().for_each(|(t, _)| bound(t));
         // By trigger, scan order kept within one: a scored trigger finds its first hit by binary search.
         crate::order::by(&mut hits, |a, b| a.0.cmp(&b.0));
     }
     let mut intents: Vec<(u32, Reason)> = Vec::new();
-    let text = ctx.query().map(|q| {
-        let (text, found) = match_text(catalog, q, !hits.is_empty());
+    let text = folded.as_ref().map(|(_, q)| {
+        let (text, found) = match_text(catalog, q.as_str(), !hits.is_empty());
         intents = found;
         text
     });
@@ -746,7 +753,7 @@ pub fn resolve_naive(
     }
     // The intent matcher is no index of triggers: the same call as resolve's.
     if let Some(q) = ctx.query() {
-        for (s, r) in match_text(catalog, q, false).1 {
+        for (s, r) in match_text(catalog, crate::intent::FOLD.fold_text(q, false).as_str(), false).1 {
             fired.push((TriggerRef { scenario: s, trigger: u16::MAX }.key(), r));
         }
     }

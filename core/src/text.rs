@@ -194,7 +194,23 @@ impl<O: Copy> PhraseIndex<O> {
     /// Spans are byte ranges of `text` as given, for keywords and folded-text
     /// patterns too.
     pub fn scan(&self, text: &str, spans: bool) -> Vec<(Phrase, Hit<O>)> {
-        let hits = scan_sides(self.fold, &self.folded, &self.raw, text, spans);
+        self.scan_with(text, spans, None)
+    }
+
+    /// [`Self::scan`] without spans, given `text` already folded as
+    /// [`Self::fold_rule`] folds (`fold_text(text, false)`), so that a text
+    /// several readers match is folded once. A fold of another rule is not used.
+    pub fn scan_folded(&self, text: &str, folded: &crate::fold::Folded, fold: Fold) -> Vec<(Phrase, Hit<O>)> {
+        self.scan_with(text, false, (fold == self.fold).then_some(folded))
+    }
+
+    /// How this index folds a text before matching keywords.
+    pub fn fold_rule(&self) -> Fold {
+        self.fold
+    }
+
+    fn scan_with(&self, text: &str, spans: bool, prefolded: Option<&crate::fold::Folded>) -> Vec<(Phrase, Hit<O>)> {
+        let hits = scan_sides(self.fold, &self.folded, &self.raw, text, spans, prefolded);
         hits.into_iter()
             .filter_map(|(p, h)| Some((p, Hit { owner: self.owner(h.owner)?, phrase: h.phrase, span: h.span })))
             .collect()
@@ -268,10 +284,18 @@ fn scan_sides(
     raw: &RawIndex<u32>,
     text: &str,
     spans: bool,
+    prefolded: Option<&crate::fold::Folded>,
 ) -> Vec<(Phrase, Hit<u32>)> {
     let mut hits = Vec::new();
     if !folded.is_empty() {
-        let f = fold.fold_text(text, spans);
+        let own;
+        let f = match prefolded {
+            Some(f) if !spans => f,
+            _ => {
+                own = fold.fold_text(text, spans);
+                &own
+            }
+        };
         for (p, mut h) in folded.scan(f.as_str(), spans, true) {
             h.span = if spans { f.source_span(h.span) } else { (0, 0) };
             let p = if let Phrase::Pattern(n) = p { Phrase::Folded(n) } else { p };

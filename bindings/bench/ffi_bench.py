@@ -1,5 +1,6 @@
-"""Times the UniFFI library through the generated Python bindings: resolve, and
-start + view + next, on the sample catalog. Python's own call overhead is in
+"""Times the UniFFI library through the generated Python bindings: resolve (as
+records, as one JSON text, and that text decoded), and start + view + next, on
+the sample catalog. Python's own call overhead is in
 the figures, so compare builds with it, not with the core's criterion tables.
 
 Run from the repository root (see docs/PERFORMANCE.md):
@@ -26,14 +27,25 @@ def run(n):
         catalog.resolve(ctx, NOW)
     resolve = (time.perf_counter() - t) / n
     t = time.perf_counter()
+    for _ in range(n):
+        catalog.resolve_json(ctx, NOW)
+    as_json = (time.perf_counter() - t) / n
+    t = time.perf_counter()
+    for _ in range(n):
+        json.loads(catalog.resolve_json(ctx, NOW))
+    decoded = (time.perf_counter() - t) / n
+    t = time.perf_counter()
     for _ in range(n // 10):
         s = catalog.start_session("bench", "order_missing", None, ctx, NOW, None)
         s.view(NOW)
         s.next(NOW)
     session = (time.perf_counter() - t) / (n // 10)
-    return resolve, session
+    return resolve, as_json, decoded, session
 
 
 run(500)
 best = [min(x) for x in zip(*[run(3000) for _ in range(5)])]
-print(f"resolve {best[0] * 1e6:.1f} us, start+view+next {best[1] * 1e6:.1f} us (best of 5)")
+print(
+    f"resolve {best[0] * 1e6:.1f} us (records), {best[1] * 1e6:.1f} us (resolve_json), "
+    f"{best[2] * 1e6:.1f} us (resolve_json + json.loads); start+view+next {best[3] * 1e6:.1f} us (best of 5)"
+)

@@ -36,6 +36,16 @@ fun main() {
         expect(found.suggestions.first().reasons.any { it.kind == "text" }, "text reason")
     }
 
+    check("resolve as one JSON text agrees with the records") {
+        val ctx = """{"locale":"en","query":"my order disappeared"}"""
+        val records = catalog.resolve(ctx, NOW)
+        val found = Json.parse(catalog.resolveJson(ctx, NOW)).obj()
+        val first = found["suggestions"]!!.arr().first().obj()
+        expect(first["scenario"]!!.str() == records.suggestions.first().scenario, "same top suggestion")
+        expect(found["suggestions"]!!.arr().size == records.suggestions.size, "same number of suggestions")
+        expect(found["event"]!!.obj()["type"]!!.str() == "suggested", "the suggested event")
+    }
+
     check("walk to resolution") {
         val sink = Sink()
         val ctx = """{"locale":"zh-Hans","entities":{"order":{"id":"20261122001","status":"deleted"}}}"""
@@ -204,7 +214,7 @@ fun main() {
         var typed = 0
         for (text in hostile) {
             val calls = listOf<() -> Unit>(
-                { HelpCatalog(text) }, { lint(text) }, { cat.resolve(text, 1L) }, { cat.redact(text) },
+                { HelpCatalog(text) }, { lint(text) }, { cat.resolve(text, 1L) }, { cat.resolveJson(text, 1L) }, { cat.redact(text) },
                 { cat.restoreSession(text, "{}", 1L, null) },
                 { cat.startSession("k", "order_missing", null, "{}", 1L, null).choose(text, 1L) },
                 { cat.startSession("k", "order_missing", null, "{}", 1L, null).submit(text, 1L) },

@@ -81,6 +81,18 @@ class BindingTests(unittest.TestCase):
         self.assertIn("text", [r.kind for r in found.suggestions[0].reasons])
         self.assertIsNone(found.crisis)
 
+    def test_resolve_json_is_the_resolution_as_the_schema_says(self):
+        ctx = json.dumps({"locale": "en", "query": "my order disappeared", "entities": {"order": {"id": "1", "status": "deleted"}}})
+        records = self.catalog.resolve(ctx, NOW)
+        found = json.loads(self.catalog.resolve_json(ctx, NOW))
+        self.assertEqual([s["scenario"] for s in found["suggestions"]], [s.scenario for s in records.suggestions])
+        self.assertEqual([s["score"] for s in found["suggestions"]], [s.score for s in records.suggestions])
+        self.assertEqual([r["kind"] for r in found["suggestions"][0]["reasons"]], [r.kind for r in records.suggestions[0].reasons])
+        self.assertEqual(found["event"]["type"], "suggested")
+        self.assertTrue(found["text"]["in_scope"])
+        with self.assertRaises(sdk.HelpError):
+            self.catalog.resolve_json("[]", NOW)
+
     def test_walk_to_resolution_with_events(self):
         sink = Sink()
         ctx = json.dumps({"locale": "zh-Hans", "entities": {"order": {"id": "20261122001", "status": "deleted"}}})
@@ -222,6 +234,7 @@ class BindingTests(unittest.TestCase):
             "HelpCatalog.from_bytes": (sdk.HelpCatalog.from_bytes, 1),
             "HelpCatalog.with_host_actions": (lambda a, b: sdk.HelpCatalog.with_host_actions(a, b), 2),
             "resolve": (self.catalog.resolve, 2),
+            "resolve_json": (self.catalog.resolve_json, 2),
             "on_event": (self.catalog.on_event, 3),
             "redact": (self.catalog.redact, 1),
             "start_session": (lambda a, b, c, d, e: self.catalog.start_session(a, b, c, d, e, None), 5),

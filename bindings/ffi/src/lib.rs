@@ -243,6 +243,17 @@ impl HelpCatalog {
         self.inner.redact(&text)
     }
 
+    /// [`Self::resolve`] as one JSON text: the core's `Resolution` as
+    /// `schema/inscene-api.v1.schema.json` describes it and the web package
+    /// returns it. One string crosses instead of a record per suggestion and
+    /// reason, for hosts that decode JSON themselves (issue 16: lifting the
+    /// records was most of a binding's overhead).
+    pub fn resolve_json(&self, context_json: String, now: i64) -> Result<String, HelpError> {
+        let ctx = context(&context_json)?;
+        let found = inscene::resolve::resolve(&self.inner, &ctx, now, &Default::default());
+        Ok(serde_json::to_string(&found).unwrap_or_default())
+    }
+
     /// Ranked suggestions for a context (one JSON buffer). `now` is seconds since the Unix epoch.
     pub fn resolve(&self, context_json: String, now: i64) -> Result<Resolution, HelpError> {
         let ctx = context(&context_json)?;

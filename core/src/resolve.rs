@@ -372,9 +372,6 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         intents = found;
         text
     });
-    for (s, r) in &intents {
-        bounds.add(*s, r.weight);
-    }
 
     let data = ctx.evaluation_data(now, &Map::new());
     let mut scope = catalog.evaluator().scope(&data);
@@ -382,7 +379,6 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         Value::Object(m) => present_paths(m),
         _ => FxHashSet::default(),
     };
-    let mut bound = |t: &TriggerRef| bounds.add(t.scenario, weight_of(t));
     index.conditions_always.iter().for_each(&mut bound);
     for p in &present {
         index.conditions_by_path.get(p).into_iter().flatten().for_each(&mut bound);
@@ -398,6 +394,10 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
                 thresholds.candidates(v).for_each(&mut bound);
             }
         }
+    }
+
+    for (s, r) in &intents {
+        bounds.add(*s, r.weight);
     }
 
     let found = Found { ctx, now, route: &route, hits: &hits, intents: &intents };
@@ -469,6 +469,36 @@ fn factor(priority: u32) -> f64 {
     0.5 + f64::from(priority) / 100.0
 }
 
+/// A scored scenario: score, priority, position, reasons.
+type Ranked = (f64, u32, u32, Vec<Reason>);
+
+/// Rank order: higher score, then higher priority, then catalog order, so the
+/// same input always ranks the same.
+fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+}
+
+/// The suggestions of ranked scenarios, in the context's language.
+fn suggestions(catalog: &Catalog, ctx: &Context, ranked: Vec<Ranked>) -> Vec<Suggestion> {
+    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
+    ranked
+        .into_iter()
+        .filter_map(|(score, _, s, reasons)| {
+            let scenario = catalog.scenarios().get(s as usize)?;
+            Some(Suggestion {
+                scenario: scenario.id.to_string(),
+                flow: catalog.flow_id(scenario.flow).to_owned(),
+                score: (score * 1000.0).round() / 1000.0,
+                title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
+                summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
+                product: scenario.product.clone(),
+                risk: scenario.risk,
+                reasons,
+            })
+        })
+        .collect()
+}
+
 /// The best `options.max_suggestions` candidates, scored exactly in order of
 /// their upper bounds (max-score pruning): once no candidate left can reach
 /// the last kept score, the rest are never scored. Each scored candidate has
@@ -489,11 +519,9 @@ fn top(
         .into_iter()
         .filter_map(|(s, w)| Some(ByBound(w * factor(catalog.scenarios().get(s as usize)?.priority), s)))
         .collect();
-    // Best first: higher score, then higher priority, then catalog order.
-    let mut kept: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::with_capacity(k + 1);
-    let before = |a: &(f64, u32, u32, Vec<Reason>), b: &(f64, u32, u32, Vec<Reason>)| {
-        b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)).is_lt()
-    };
+    // Best first, in rank order.
+    let mut kept: Vec<Ranked> = Vec::with_capacity(k + 1);
+    let before = |a: &Ranked, b: &Ranked| rank_order(a, b).is_lt();
     while let Some(ByBound(ub, s)) = heap.pop() {
         // A bound within rounding of the last kept score may still tie it and win on priority.
         if kept.len() == k && kept.last().is_some_and(|l| ub * (1.0 + 1e-9) < l.0) {
@@ -508,22 +536,7 @@ fn top(
         kept.insert(at, c);
         kept.truncate(k);
     }
-    let chain = i18n::chain_for(catalog.locales(), &found.ctx.languages());
-    kept.into_iter()
-        .filter_map(|(score, _, s, reasons)| {
-            let scenario = catalog.scenarios().get(s as usize)?;
-            Some(Suggestion {
-                scenario: scenario.id.to_string(),
-                flow: catalog.flow_id(scenario.flow).to_owned(),
-                score: (score * 1000.0).round() / 1000.0,
-                title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
-                summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
-                product: scenario.product.clone(),
-                risk: scenario.risk,
-                reasons,
-            })
-        })
-        .collect()
+    suggestions(catalog, found.ctx, kept)
 }
 
 /// Scenario `s` scored exactly: every trigger tried against what the context
@@ -616,11 +629,10 @@ fn rank(
     scope: &mut crate::condition::Scope<'_>,
     options: &ResolveOptions,
 ) -> Vec<Suggestion> {
-    let chain = i18n::chain_for(catalog.locales(), &ctx.languages());
     // By scenario, then trigger; stable, so a trigger's first reason stays first.
     crate::order::by(&mut fired, |a, b| a.0.cmp(&b.0));
     fired.dedup_by_key(|f| f.0);
-    let mut ranked: Vec<(f64, u32, u32, Vec<Reason>)> = Vec::new();
+    let mut ranked: Vec<Ranked> = Vec::new();
     let mut fired = fired.into_iter().peekable();
     while let Some((key, first)) = fired.next() {
         let s = TriggerRef::from_key(key).scenario;
@@ -638,25 +650,9 @@ fn rank(
             ranked.push((score, scenario.priority, s, reasons));
         }
     }
-    // Higher score, then higher priority, then catalog order: the same input always ranks the same.
-    crate::order::by(&mut ranked, |a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    crate::order::by(&mut ranked, rank_order);
     ranked.truncate(options.max_suggestions);
-    ranked
-        .into_iter()
-        .filter_map(|(score, _, s, reasons)| {
-            let scenario = catalog.scenarios().get(s as usize)?;
-            Some(Suggestion {
-                scenario: scenario.id.to_string(),
-                flow: catalog.flow_id(scenario.flow).to_owned(),
-                score: (score * 1000.0).round() / 1000.0,
-                title: i18n::pick(&scenario.title, &chain).map(|(_, t)| t.to_owned()).unwrap_or_default(),
-                summary: scenario.summary.as_ref().and_then(|t| i18n::pick(t, &chain)).map(|(_, t)| t.to_owned()),
-                product: scenario.product.clone(),
-                risk: scenario.risk,
-                reasons,
-            })
-        })
-        .collect()
+    suggestions(catalog, ctx, ranked)
 }
 
 /// Every text-trigger keyword and regex of a catalog, regexes compiled up

@@ -79,7 +79,7 @@ impl Thresholds {
     /// The rules that may hold for `value` at the path: for a finite number,
     /// those whose threshold it is on the side of (or at); else all of them.
     pub(crate) fn candidates(&self, value: &Value) -> impl Iterator<Item = &TriggerRef> {
-        let (above, below) = match value.as_f64().filter(|v| v.is_finite() && value.is_number()) {
+        let (above, below) = match value.as_f64().filter(|v| v.is_finite()) {
             Some(v) => {
                 let a = self.above.partition_point(|e| e.0 <= v);
                 let b = self.below.partition_point(|e| e.0 < v);

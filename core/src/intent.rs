@@ -119,16 +119,24 @@ pub(crate) fn samples_of(class: u32, s: &crate::content::Scenario) -> Vec<Sample
 /// The classifier, built from a catalog's samples.
 #[derive(Debug, Default)]
 pub(crate) struct IntentModel {
-    /// Feature key to feature number.
+    /// Feature key to feature number: the kept features first (those with
+    /// postings), then those too many scenarios share.
     vocab: FxHashMap<u64, u32>,
-    /// Where each feature's postings start in `class` and `delta`; one more
-    /// entry than features.
+    /// Each distinct run of the texts' words (by [`run_key`]): where its
+    /// features but the pair with the word before start in `run_ids`, and
+    /// how many there are. A question's word that the texts hold costs one lookup,
+    /// not one per character piece.
+    runs: FxHashMap<u64, (u32, u32)>,
+    /// Feature numbers of the runs, family in the top bit, in the order
+    /// [`run_features`] gives them.
+    run_ids: Vec<u32>,
+    /// Where each feature's postings start in `postings`; one more entry
+    /// than kept features.
     start: Vec<u32>,
-    /// Scenario of each posting, ascending within a feature.
-    class: Vec<u32>,
-    /// `ln(1 + n / α)`: what the feature adds to that scenario's score over
-    /// a scenario whose texts lack it.
-    delta: Vec<f32>,
+    /// Each feature's postings: a scenario (ascending within a feature) and
+    /// `ln(1 + n / α)`, what the feature adds to that scenario's score over a
+    /// scenario whose texts lack it.
+    postings: Vec<(u32, f32)>,
     /// Per scenario: `ln α - ln(N + αV)`, a feature's weight in a scenario
     /// whose texts lack it. Scenarios with no sample have none.
     base: Vec<Option<f32>>,
@@ -158,14 +166,76 @@ pub(crate) struct Candidate {
 
 /// A question's feature the catalog knows: its number, weight and, for a
 /// word, where it is in the folded question.
-type Known = (u32, f32, Option<(usize, usize)>);
+type Known = (u32, f32, Option<(u32, u32)>);
 
-/// A feature of a text: its key and, for words, where it is in the folded text.
-struct Feature {
-    key: u64,
-    word: Option<(usize, usize)>,
-    /// How many times the text holds it.
+/// A distinct feature of a question: its number (`u32::MAX` for one the
+/// catalog lacks), family, count (then weight) and, for a word, where it
+/// first is in the folded question.
+struct Term {
+    id: u32,
+    family: u8,
     times: f32,
+    word: Option<(u32, u32)>,
+}
+
+/// Places of a question's distinct terms, by key: an open-addressing table
+/// with linear probing. A question has a few hundred terms, and a general
+/// map's entry costs several times one probe here.
+struct Places {
+    /// Per slot: 1 + the term's place, or 0 for an empty slot.
+    slots: Vec<u32>,
+    /// Each place's key.
+    keys: Vec<u64>,
+}
+
+impl Places {
+    fn with_capacity(n: usize) -> Places {
+        Places { slots: vec![0; (2 * n).next_power_of_two()], keys: Vec::with_capacity(n) }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The place of `key`, and whether it is new (then placed last).
+    #[inline]
+    fn place(&mut self, key: u64) -> (usize, bool) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        while let Some(&s) = self.slots.get(i) {
+            if s == 0 {
+                break;
+            }
+            if self.keys.get(s as usize - 1) == Some(&key) {
+                return (s as usize - 1, false);
+            }
+            i = (i + 1) & mask;
+        }
+        self.keys.push(key);
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = self.keys.len() as u32;
+        }
+        if 2 * self.keys.len() > self.slots.len() {
+            self.grow();
+        }
+        (self.keys.len() - 1, true)
+    }
+
+    /// Twice the slots, refilled: keeps the table at most half full.
+    #[cold]
+    fn grow(&mut self) {
+        self.slots = vec![0; 2 * self.slots.len()];
+        let mask = self.slots.len() - 1;
+        for (at, &k) in self.keys.iter().enumerate() {
+            let mut i = self.slot(k);
+            while self.slots.get(i).is_some_and(|&s| s != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(s) = self.slots.get_mut(i) {
+                *s = at as u32 + 1;
+            }
+        }
+    }
 }
 
 fn mix(h: u64, b: u8) -> u64 {
@@ -215,52 +285,6 @@ fn stem(w: &str) -> &str {
     if s.len() >= 5 && s.ends_with('e') { &s[..s.len() - 1] } else { s }
 }
 
-/// The features of a folded text, in order of first appearance, each with
-/// how many times it appears. A run of words that repeats (a question that
-/// says "please" twice) has its features computed once and counted again.
-fn features(folded: &str, out: &mut Vec<Feature>) {
-    let mut previous: Option<&str> = None;
-    // Each distinct run's features (not its pair with the word before): where they are in `out`.
-    let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
-    // How many features the text has counted with repeats, for the cap.
-    let mut total = 0usize;
-    each_run(folded, |run, at, han, cuts| {
-        if total >= MAX_FEATURES {
-            return;
-        }
-        if han {
-            previous = None;
-        } else {
-            let s = stem(run);
-            if let Some(p) = previous {
-                out.push(Feature { key: bigram(p, s), word: None, times: 1.0 });
-                total += 1;
-            }
-            previous = Some(s);
-        }
-        if let Some(&(a, b)) = seen.get(run) {
-            for f in out.get_mut(a..b).unwrap_or_default() {
-                f.times += 1.0;
-            }
-            total += b - a;
-            return;
-        }
-        let a = out.len();
-        if han {
-            han_features(run, at, cuts, out);
-        } else {
-            out.push(Feature {
-                key: key(b'w', &[stem(run).as_bytes()], WORDS),
-                word: Some((at, at + run.len())),
-                times: 1.0,
-            });
-            pieces(run, cuts, out);
-        }
-        seen.insert(run, (a, out.len()));
-        total += out.len() - a;
-    });
-}
-
 /// The key of two neighbouring (stemmed) words.
 fn bigram(first: &str, second: &str) -> u64 {
     key(b'b', &[first.as_bytes(), second.as_bytes()], WORDS)
@@ -294,15 +318,37 @@ fn each_run<'t>(folded: &'t str, mut each: impl FnMut(&'t str, usize, bool, &[us
     }
 }
 
+/// The key a run is filed under in the model's table of runs.
+fn run_key(run: &str, han: bool) -> u64 {
+    key(if han { b'H' } else { b'R' }, &[run.as_bytes()], 0)
+}
+
 /// A run's features but the pair with the word before it: what is the same
 /// wherever the run appears.
-fn run_features(run: &str, at: usize, han: bool, cuts: &[usize], out: &mut Vec<Feature>) {
+fn run_features(run: &str, han: bool, cuts: &[usize], out: &mut Vec<u64>) {
     if han {
-        han_features(run, at, cuts, out);
+        han_features(run, cuts, out);
     } else {
-        out.push(Feature { key: key(b'w', &[stem(run).as_bytes()], WORDS), word: None, times: 1.0 });
+        out.push(key(b'w', &[stem(run).as_bytes()], WORDS));
         pieces(run, cuts, out);
     }
+}
+
+/// Where the `i`th of a run's features ([`run_features`]) is in the folded
+/// text, if it is a word: a Latin run's first (the word itself), and the
+/// pairs of characters of a Chinese one. The run starts at `at`.
+fn word_span(i: usize, run: &str, at: usize, han: bool, cuts: &[usize]) -> Option<(u32, u32)> {
+    let (a, b) = if han {
+        // Characters first, then pairs, then runs of three.
+        let (chars, base) = (cuts.len().checked_sub(1)?, *cuts.first()?);
+        let j = i.checked_sub(chars).filter(|&j| j + 1 < chars)?;
+        (at + cuts.get(j)? - base, at + cuts.get(j + 2)? - base)
+    } else if i == 0 {
+        (at, at + run.len())
+    } else {
+        return None;
+    };
+    Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))
 }
 
 /// The words of a folded text (split at its single spaces), with their starts.
@@ -316,15 +362,14 @@ fn words(folded: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Characters and runs of two and three of a Chinese or Japanese run, whose
 /// character starts (and end) are `cuts`, relative to the word.
-fn han_features(run: &str, at: usize, cuts: &[usize], out: &mut Vec<Feature>) {
+fn han_features(run: &str, cuts: &[usize], out: &mut Vec<u64>) {
     let base = cuts.first().copied().unwrap_or(0);
     for n in 1..=3 {
         for w in cuts.windows(n + 1) {
             let (Some(&a), Some(&b)) = (w.first(), w.last()) else { continue };
             let Some(piece) = run.get(a - base..b - base) else { continue };
             let family = if n == 3 { PIECES } else { WORDS };
-            let word = (n == 2).then_some((at + a - base, at + b - base));
-            out.push(Feature { key: key(b'h', &[piece.as_bytes()], family), word, times: 1.0 });
+            out.push(key(b'h', &[piece.as_bytes()], family));
         }
     }
 }
@@ -332,7 +377,7 @@ fn han_features(run: &str, at: usize, cuts: &[usize], out: &mut Vec<Feature>) {
 /// The 2- to 4-character pieces of a word with a space at each edge, from
 /// its first [`MAX_WORD_CHARS`] characters; `cuts` are its character starts
 /// and end, relative to the word's own text.
-fn pieces(run: &str, cuts: &[usize], out: &mut Vec<Feature>) {
+fn pieces(run: &str, cuts: &[usize], out: &mut Vec<u64>) {
     let base = cuts.first().copied().unwrap_or(0);
     let n = (cuts.len() - 1).min(MAX_WORD_CHARS);
     // Positions -1 and n stand for the edge spaces.
@@ -344,23 +389,9 @@ fn pieces(run: &str, cuts: &[usize], out: &mut Vec<Feature>) {
             let Some(inner) = run.get(a..b) else { continue };
             let lead: &[u8] = if first < 0 { b" " } else { b"" };
             let tail: &[u8] = if last >= n as isize { b" " } else { b"" };
-            out.push(Feature { key: key(b'c', &[lead, inner.as_bytes(), tail], PIECES), word: None, times: 1.0 });
+            out.push(key(b'c', &[lead, inner.as_bytes(), tail], PIECES));
         }
     }
-}
-
-/// Distinct keys of `features` with their `1 + ln(tf)` weights, scaled to
-/// unit length per family.
-fn weigh(features: &[Feature]) -> Vec<(u64, f32)> {
-    let mut tf: FxHashMap<u64, f32> = FxHashMap::with_capacity_and_hasher(features.len(), Default::default());
-    for f in features {
-        *tf.entry(f.key).or_insert(0.0) += f.times;
-    }
-    let mut keys: Vec<u64> = tf.keys().copied().collect();
-    crate::order::keys(&mut keys);
-    let mut out: Vec<(u64, f32)> = keys.iter().map(|k| (*k, tf.get(k).copied().unwrap_or(0.0))).collect();
-    to_weights(&mut out, |(k, w)| ((*k & 1) as usize, w));
-    out
 }
 
 /// Term counts to `1 + ln(tf)` weights scaled to unit length per family:
@@ -403,7 +434,7 @@ impl IntentModel {
         let mut in_class: Vec<(u32, u32)> = Vec::new();
         let mut mass = vec![0f32; classes];
         let mut seen = vec![false; classes];
-        let mut scratch: Vec<Feature> = Vec::new();
+        let mut scratch: Vec<u64> = Vec::new();
         // Each distinct run's features, by a hash of the run: their numbers,
         // family in the top bit.
         let mut runs_seen: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
@@ -443,7 +474,7 @@ impl IntentModel {
                     }
                 }
             };
-            each_run(&folded, |run, at, han, cuts| {
+            each_run(&folded, |run, _, han, cuts| {
                 if count >= MAX_FEATURES {
                     return;
                 }
@@ -459,15 +490,15 @@ impl IntentModel {
                     previous = Some(st);
                 }
                 // A run's other features are the same wherever it appears: looked up once.
-                let h = key(if han { b'H' } else { b'R' }, &[run.as_bytes()], 0);
+                let h = run_key(run, han);
                 let (first, len) = *runs_seen.entry(h).or_insert_with(|| {
                     scratch.clear();
-                    run_features(run, at, han, cuts, &mut scratch);
+                    run_features(run, han, cuts, &mut scratch);
                     let first = run_fids.len() as u32;
-                    for feature in &scratch {
+                    for &feature in &scratch {
                         let next = vocab.len() as u32;
-                        let f = *vocab.entry(feature.key).or_insert(next);
-                        run_fids.push(f | ((feature.key & 1) as u32) << 31);
+                        let f = *vocab.entry(feature).or_insert(next);
+                        run_fids.push(f | ((feature & 1) as u32) << 31);
                     }
                     (first, scratch.len() as u32)
                 });
@@ -498,24 +529,28 @@ impl IntentModel {
             let start = runs.last().map_or(0, |r| r.2);
             runs.push((c, start, pairs.len()));
         }
-        drop((in_text, in_class, runs_seen, run_fids));
+        drop((in_text, in_class));
 
         // Features that too many scenarios share are dropped: they tell little
-        // apart and would make every question walk a long list.
-        let mut kept = 0u32;
+        // apart and would make every question walk a long list. They keep a
+        // number past the kept ones, with no postings, as a question still
+        // counts them in its length.
+        let kept = df.iter().filter(|&&d| d as usize <= MAX_POSTINGS).count() as u32;
+        let (mut next_kept, mut next_dropped) = (0u32, kept);
         let renumber: Vec<u32> = df
             .iter()
             .map(|&d| {
-                if d as usize > MAX_POSTINGS {
-                    return u32::MAX;
-                }
-                kept += 1;
-                kept - 1
+                let next = if d as usize > MAX_POSTINGS { &mut next_dropped } else { &mut next_kept };
+                *next += 1;
+                *next - 1
             })
             .collect();
-        vocab.retain(|_, f| renumber.get(*f as usize).is_some_and(|&n| n != u32::MAX));
         for f in vocab.values_mut() {
             *f = renumber.get(*f as usize).copied().unwrap_or(u32::MAX);
+        }
+        for packed in &mut run_fids {
+            let family = *packed & (1 << 31);
+            *packed = renumber.get((*packed & !(1 << 31)) as usize).copied().unwrap_or(u32::MAX >> 1) | family;
         }
         let features = kept as usize;
         let mut start = vec![0u32; features + 1];
@@ -529,17 +564,19 @@ impl IntentModel {
         }
         let total = start.last().copied().unwrap_or(0) as usize;
         let mut fill: Vec<u32> = start.clone();
-        let mut class_of = vec![0u32; total];
-        let mut delta = vec![0f32; total];
+        let mut postings = vec![(0u32, 0f32); total];
         // Scenarios come in ascending order, so each feature's list is sorted.
         for &(c, a, b) in &runs {
             for &(f, n) in pairs.get(a..b).unwrap_or_default() {
-                let Some(slot) = renumber.get(f as usize).and_then(|&new| fill.get_mut(new as usize)) else { continue };
+                let Some(slot) =
+                    renumber.get(f as usize).filter(|&&new| new < kept).and_then(|&new| fill.get_mut(new as usize))
+                else {
+                    continue;
+                };
                 let i = *slot as usize;
                 *slot += 1;
-                if let (Some(cl), Some(d)) = (class_of.get_mut(i), delta.get_mut(i)) {
-                    *cl = c;
-                    *d = (n / ALPHA).ln_1p();
+                if let Some(p) = postings.get_mut(i) {
+                    *p = (c, (n / ALPHA).ln_1p());
                 }
             }
         }
@@ -566,7 +603,19 @@ impl IntentModel {
             })
             .collect();
         levels.extend(values.iter().zip(&count).map(|(&v, &n)| (-(v as f32) / 256.0, n)));
-        IntentModel { vocab, start, class: class_of, delta, base, levels, level, scratch: Default::default() }
+        runs_seen.shrink_to_fit();
+        run_fids.shrink_to_fit();
+        IntentModel {
+            vocab,
+            runs: runs_seen,
+            run_ids: run_fids,
+            start,
+            postings,
+            base,
+            levels,
+            level,
+            scratch: Default::default(),
+        }
     }
 
     /// Whether any scenario has a text to match.
@@ -591,72 +640,18 @@ impl IntentModel {
         if self.is_empty() {
             return Vec::new();
         }
-        let mut feats = Vec::new();
-        features(text, &mut feats);
-        // Keep only features the catalog knows; unknown ones say nothing for any scenario.
-        let known: Vec<Known> = {
-            let weights = weigh(&feats);
-            let mut words: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
-            for f in &feats {
-                if let Some(w) = f.word {
-                    words.entry(f.key).or_insert(w);
-                }
-            }
-            weights.iter().filter_map(|(k, w)| self.vocab.get(k).map(|f| (*f, *w, words.get(k).copied()))).collect()
-        };
+        let mut terms = self.question_terms(text);
+        to_weights(&mut terms, |t| (usize::from(t.family), &mut t.times));
+        // Keep only features with postings; others say nothing for any scenario.
+        let kept = self.start.len().saturating_sub(1);
+        let known: Vec<Known> =
+            terms.iter().filter(|t| (t.id as usize) < kept).map(|t| (t.id, t.times, t.word)).collect();
         if known.is_empty() {
             return Vec::new();
         }
         let total: f32 = known.iter().map(|k| k.1).sum();
-        // Summed gains of the scenarios touched, in first-touch order: in the
-        // model's zeroed table when it is free; else in a table of this call's
-        // own when the question's postings are many for the catalog's size
-        // (zeroing it costs less than hashing them), or in a hash map, so that
-        // a question in a large catalog costs its postings, not the catalog's size.
-        let adds: usize = known.iter().map(|k| self.postings(k.0).len()).sum();
-        let mut shared = self.scratch.try_lock().ok();
-        let mut own: Vec<f32> = Vec::new();
-        let dense = shared.is_some() || self.base.len() <= adds.saturating_mul(16);
-        let acc: &mut Vec<f32> = match shared.as_deref_mut() {
-            Some(table) => table,
-            None => &mut own,
-        };
-        if dense && acc.len() != self.base.len() {
-            acc.clear();
-            acc.resize(self.base.len(), 0.0);
-        }
-        let mut slot: FxHashMap<u32, u32> =
-            FxHashMap::with_capacity_and_hasher(if dense { 0 } else { adds }, Default::default());
-        let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds.min(self.base.len()));
-        for (f, w, _) in &known {
-            for (c, d) in self.postings(*f) {
-                if dense {
-                    if let Some(a) = acc.get_mut(c as usize) {
-                        if *a == 0.0 {
-                            touched.push((c, 0.0));
-                        }
-                        *a += w * d;
-                    }
-                    continue;
-                }
-                let at = *slot.entry(c).or_insert_with(|| {
-                    touched.push((c, 0.0));
-                    touched.len() as u32 - 1
-                });
-                if let Some(t) = touched.get_mut(at as usize) {
-                    t.1 += w * d;
-                }
-            }
-        }
-        if dense {
-            // Read back and zeroed again for the next question.
-            for t in &mut touched {
-                if let Some(a) = acc.get_mut(t.0 as usize) {
-                    t.1 = std::mem::take(a);
-                }
-            }
-        }
-        drop(shared);
+
+        let touched = self.accumulate(&known);
         // One pass over the scenarios the question touched: the best `keep`
         // (best first, ties by catalog order; no sort of thousands), and per
         // base level how many of its scenarios were touched.
@@ -715,22 +710,150 @@ impl IntentModel {
             .collect()
     }
 
-    fn postings(&self, f: u32) -> impl ExactSizeIterator<Item = (u32, f32)> + '_ {
-        let range = match (self.start.get(f as usize), self.start.get(f as usize + 1)) {
-            (Some(&a), Some(&b)) => a as usize..b as usize,
-            _ => 0..0,
+    /// The distinct features of a folded question, in order of first
+    /// appearance, each with how many times it appears. A feature the
+    /// catalog lacks gets a number past the catalog's, as it still counts
+    /// in the question's length.
+    /// Summed gains of the scenarios a question's known features touch.
+    fn accumulate(&self, known: &[Known]) -> Vec<(u32, f32)> {
+        // Summed gains of the scenarios touched, in first-touch order: in the
+        // model's zeroed table when it is free; else in a table of this call's
+        // own when the question's postings are many for the catalog's size
+        // (zeroing it costs less than hashing them), or in a hash map, so that
+        // a question in a large catalog costs its postings, not the catalog's size.
+        let adds: usize = known.iter().map(|k| self.postings(k.0).len()).sum();
+        let mut shared = self.scratch.try_lock().ok();
+        let mut own: Vec<f32> = Vec::new();
+        let dense = shared.is_some() || self.base.len() <= adds.saturating_mul(16);
+        let acc: &mut Vec<f32> = match shared.as_deref_mut() {
+            Some(table) => table,
+            None => &mut own,
         };
-        let classes = self.class.get(range.clone()).unwrap_or_default();
-        let deltas = self.delta.get(range).unwrap_or_default();
-        classes.iter().copied().zip(deltas.iter().copied())
+        if dense && acc.len() != self.base.len() {
+            acc.clear();
+            acc.resize(self.base.len(), 0.0);
+        }
+        let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds.min(self.base.len()));
+        if dense {
+            for &(f, w, _) in known {
+                for &(c, d) in self.postings(f) {
+                    if let Some(a) = acc.get_mut(c as usize) {
+                        if *a == 0.0 {
+                            touched.push((c, 0.0));
+                        }
+                        *a += w * d;
+                    }
+                }
+            }
+            // Read back and zeroed again for the next question.
+            for t in &mut touched {
+                if let Some(a) = acc.get_mut(t.0 as usize) {
+                    t.1 = std::mem::take(a);
+                }
+            }
+        } else {
+            let mut slot: FxHashMap<u32, u32> = FxHashMap::with_capacity_and_hasher(adds, Default::default());
+            for &(f, w, _) in known {
+                for &(c, d) in self.postings(f) {
+                    let at = *slot.entry(c).or_insert_with(|| {
+                        touched.push((c, 0.0));
+                        touched.len() as u32 - 1
+                    });
+                    if let Some(t) = touched.get_mut(at as usize) {
+                        t.1 += w * d;
+                    }
+                }
+            }
+        }
+        drop(shared);
+        touched
+    }
+
+    fn question_terms(&self, text: &str) -> Vec<Term> {
+        let mut out: Vec<Term> = Vec::with_capacity(512);
+        // Each distinct term's key (a kept or dropped feature's number; a
+        // feature the catalog lacks by its key with the top bit set), by its
+        // place in `out`.
+        let mut places = Places::with_capacity(512);
+        // Runs the catalog lacks, by run key: where their terms are in `fresh`.
+        let mut unknown_runs: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut fresh: Vec<(u64, u8)> = Vec::new();
+        let mut scratch: Vec<u64> = Vec::new();
+        let term = |key: u64| -> u64 { self.vocab.get(&key).map_or(key | 1 << 63, |&f| u64::from(f)) };
+        // A term's span is only taken when it is new.
+        let mut add = |term: u64, family: u8, word: &dyn Fn() -> Option<(u32, u32)>, out: &mut Vec<Term>| {
+            let (at, new) = places.place(term);
+            if !new {
+                if let Some(t) = out.get_mut(at) {
+                    t.times += 1.0;
+                }
+                return;
+            }
+            let id = if term >> 63 == 0 { term as u32 } else { u32::MAX };
+            out.push(Term { id, family, times: 1.0, word: word() });
+        };
+        let mut previous: Option<&str> = None;
+        // How many features the question has counted with repeats, for the cap.
+        let mut total = 0usize;
+        each_run(text, |run, at, han, cuts| {
+            if total >= MAX_FEATURES {
+                return;
+            }
+            if han {
+                previous = None;
+            } else {
+                let s = stem(run);
+                if let Some(p) = previous {
+                    add(term(bigram(p, s)), WORDS as u8, &|| None, &mut out);
+                    total += 1;
+                }
+                previous = Some(s);
+            }
+            // The run's own features, from the model's table of runs or, for a
+            // run no text holds, computed (once for each distinct such run).
+            let h = run_key(run, han);
+            let len = if let Some(&(first, len)) = self.runs.get(&h) {
+                for (i, &packed) in
+                    self.run_ids.get(first as usize..(first + len) as usize).unwrap_or_default().iter().enumerate()
+                {
+                    let word = || word_span(i, run, at, han, cuts);
+                    add(u64::from(packed & !(1 << 31)), (packed >> 31) as u8, &word, &mut out);
+                }
+                len
+            } else {
+                let (first, len) = *unknown_runs.entry(h).or_insert_with(|| {
+                    scratch.clear();
+                    run_features(run, han, cuts, &mut scratch);
+                    let first = fresh.len() as u32;
+                    fresh.extend(scratch.iter().map(|&k| (term(k), (k & 1) as u8)));
+                    (first, scratch.len() as u32)
+                });
+                for (i, &(t, family)) in
+                    fresh.get(first as usize..(first + len) as usize).unwrap_or_default().iter().enumerate()
+                {
+                    add(t, family, &|| word_span(i, run, at, han, cuts), &mut out);
+                }
+                len
+            };
+            total += len as usize;
+        });
+        out
+    }
+
+    /// Feature `f`'s postings; none for a feature too many scenarios share.
+    fn postings(&self, f: u32) -> &[(u32, f32)] {
+        match (self.start.get(f as usize), self.start.get(f as usize + 1)) {
+            (Some(&a), Some(&b)) => self.postings.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
     }
 
     /// What feature `f` adds to scenario `class`, if its texts hold it: a
     /// binary search, as a feature's scenarios are in ascending order.
     fn delta_of(&self, f: u32, class: u32) -> Option<f32> {
-        let (a, b) = (*self.start.get(f as usize)? as usize, *self.start.get(f as usize + 1)? as usize);
-        let at = self.class.get(a..b)?.binary_search(&class).ok()?;
-        self.delta.get(a + at).copied()
+        let list = self.postings(f);
+        let at = list.binary_search_by_key(&class, |p| p.0).ok()?;
+        list.get(at).map(|p| p.1)
     }
 
     /// Up to three of the question's words that weigh most for `class`.
@@ -740,7 +863,7 @@ impl IntentModel {
             .filter_map(|(f, w, at)| {
                 let (a, b) = (*at)?;
                 let d = self.delta_of(*f, class)?;
-                Some((w * d, text.get(a..b)?))
+                Some((w * d, text.get(a as usize..b as usize)?))
             })
             .collect();
         crate::order::by(&mut weighed, |a, b| b.0.total_cmp(&a.0));
@@ -894,6 +1017,95 @@ mod tests {
         let held = big.scratch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         assert_eq!(big.rank(&question, 3), want);
         drop(held);
+    }
+
+    /// A question's weighted features as the module's documentation defines
+    /// them, computed plainly: every feature of every run and each pair of
+    /// neighbouring words, counted, weighed `1 + ln tf` and scaled to unit
+    /// length per family over all of them; then those with postings, by
+    /// number.
+    fn plain_vector(m: &IntentModel, question: &str) -> std::collections::BTreeMap<u32, f32> {
+        let folded = FOLD.fold_text(question, false);
+        let mut keys: Vec<u64> = Vec::new();
+        let mut previous: Option<String> = None;
+        each_run(folded.as_str(), |run, _, han, cuts| {
+            if keys.len() >= MAX_FEATURES {
+                return;
+            }
+            if han {
+                previous = None;
+            } else {
+                if let Some(p) = &previous {
+                    keys.push(bigram(p, stem(run)));
+                }
+                previous = Some(stem(run).to_owned());
+            }
+            run_features(run, han, cuts, &mut keys);
+        });
+        let mut tf: std::collections::BTreeMap<u64, f32> = Default::default();
+        for k in keys {
+            *tf.entry(k).or_default() += 1.0;
+        }
+        let mut norms = [0f32; 2];
+        for (k, n) in &mut tf {
+            *n = 1.0 + n.ln();
+            norms[(*k & 1) as usize] += *n * *n;
+        }
+        let kept = m.start.len() - 1;
+        tf.iter()
+            .filter_map(|(k, w)| {
+                let f = *m.vocab.get(k).filter(|&&f| (f as usize) < kept)?;
+                Some((f, w / norms[(*k & 1) as usize].sqrt()))
+            })
+            .collect()
+    }
+
+    /// The question's vector from the model's table of runs is the plain
+    /// one: words the texts hold and words they lack, repeated words and
+    /// pieces, Chinese, features too many scenarios share (dropped), and a
+    /// question past the cap on features.
+    #[test]
+    fn the_table_of_runs_gives_the_plain_vector() {
+        let mut samples = vec![
+            sample(0, "where is my order"),
+            sample(0, "my order never arrived"),
+            sample(0, "订单一直没到"),
+            sample(1, "i was charged twice"),
+            sample(1, "double charge on my card"),
+            sample(1, "重复扣款了"),
+        ];
+        for c in 2..300u32 {
+            samples.push(sample(c, &format!("my topic{c} has a question 我的问题")));
+        }
+        let m = IntentModel::build(&samples, 300);
+        let kept = m.start.len() - 1;
+        assert!(m.vocab.len() > kept, "some features are shared by too many scenarios to keep");
+        let long = "my order my order please ".repeat(400);
+        for q in [
+            "where is my order",
+            "My ORDERS have not arrived yet, my orders!",
+            "charegd twice twice twice on my card",
+            "订单没到，我的问题 重複扣款",
+            "topic7 topic8 question questions zzqx",
+            "我的问题我的问题 my my my",
+            long.as_str(),
+            "",
+        ] {
+            let folded = FOLD.fold_text(q, false);
+            let mut terms = m.question_terms(folded.as_str());
+            to_weights(&mut terms, |t| (usize::from(t.family), &mut t.times));
+            let ours: std::collections::BTreeMap<u32, f32> =
+                terms.iter().filter(|t| (t.id as usize) < kept).map(|t| (t.id, t.times)).collect();
+            let plain = plain_vector(&m, q);
+            assert_eq!(ours.keys().collect::<Vec<_>>(), plain.keys().collect::<Vec<_>>(), "{q}");
+            for (f, w) in &plain {
+                assert!((ours[f] - w).abs() <= 1e-6 * w.abs().max(1.0), "{q}: feature {f}: {} {w}", ours[f]);
+            }
+        }
+        // The words a reason names, in Latin and in Chinese.
+        let r = m.rank("订单一直没有到", 1);
+        assert_eq!(r[0].class, 0);
+        assert!(r[0].terms.iter().all(|t| t.chars().count() == 2) && !r[0].terms.is_empty(), "{:?}", r[0].terms);
     }
 
     #[test]

@@ -138,14 +138,13 @@ pub(crate) struct IntentModel {
     /// scenario whose texts lack it.
     postings: Vec<(u32, f32)>,
     /// Per scenario: `ln α - ln(N + αV)`, a feature's weight in a scenario
-    /// whose texts lack it. Scenarios with no sample have none.
-    base: Vec<Option<f32>>,
+    /// whose texts lack it, and its entry in `levels`; a scenario with no
+    /// sample has `u32::MAX` for its level and never ranks.
+    base: Vec<(f32, u32)>,
     /// The distinct values of `base` on a grid of 1/256, with how many
     /// scenarios have each: the softmax's sum over all scenarios at their
     /// base scores.
     levels: Vec<(f32, u32)>,
-    /// Per scenario: its entry in `levels` (`u32::MAX` for none).
-    level: Vec<u32>,
     /// A question's summed gains per scenario, kept zeroed between questions
     /// (only the touched entries are reset), so that a question costs its
     /// postings and not a table as long as the catalog. A cache, not state:
@@ -592,14 +591,16 @@ impl IntentModel {
         crate::order::keys(&mut values);
         values.dedup();
         let mut count = vec![0u32; values.len()];
-        let level: Vec<u32> = base
+        let base: Vec<(f32, u32)> = base
             .iter()
             .map(|b| {
-                let Some(at) = b.and_then(|b| values.binary_search(&grid(b)).ok()) else { return u32::MAX };
+                let Some((b, at)) = b.and_then(|b| Some((b, values.binary_search(&grid(b)).ok()?))) else {
+                    return (0.0, u32::MAX);
+                };
                 if let Some(n) = count.get_mut(at) {
                     *n += 1;
                 }
-                at as u32
+                (b, at as u32)
             })
             .collect();
         levels.extend(values.iter().zip(&count).map(|(&v, &n)| (-(v as f32) / 256.0, n)));
@@ -613,7 +614,6 @@ impl IntentModel {
             postings,
             base,
             levels,
-            level,
             scratch: Default::default(),
         }
     }
@@ -651,7 +651,6 @@ impl IntentModel {
         }
         let total: f32 = known.iter().map(|k| k.1).sum();
 
-        let touched = self.accumulate(&known);
         // One pass over the scenarios the question touched: the best `keep`
         // (best first, ties by catalog order; no sort of thousands), and per
         // base level how many of its scenarios were touched.
@@ -659,19 +658,18 @@ impl IntentModel {
         let before = |a: &(u32, f64), b: &(u32, f64)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
         let mut near: Vec<(u32, f64)> = Vec::with_capacity(keep + 1);
         let mut touched_at = vec![0u32; self.levels.len()];
-        for &(c, gain) in &touched {
-            let Some(Some(base)) = self.base.get(c as usize) else { continue };
-            if let Some(n) = self.level.get(c as usize).and_then(|&l| touched_at.get_mut(l as usize)) {
-                *n += 1;
-            }
+        self.accumulate(&known, |c, gain| {
+            let Some(&(base, level)) = self.base.get(c as usize) else { return };
+            let Some(n) = touched_at.get_mut(level as usize) else { return };
+            *n += 1;
             let c = (c, f64::from(total * base + gain));
             if near.len() == keep && near.last().is_some_and(|l| !before(&c, l)) {
-                continue;
+                return;
             }
             let at = near.iter().position(|r| before(&c, r)).unwrap_or(near.len());
             near.insert(at, c);
             near.truncate(keep);
-        }
+        });
         let Some(&(_, best)) = near.first() else { return Vec::new() };
         // The rivals the confidence is shared among: the best `keep` scores of
         // all scenarios, those the question did not touch at their base
@@ -710,49 +708,22 @@ impl IntentModel {
             .collect()
     }
 
-    /// The distinct features of a folded question, in order of first
-    /// appearance, each with how many times it appears. A feature the
-    /// catalog lacks gets a number past the catalog's, as it still counts
-    /// in the question's length.
-    /// Summed gains of the scenarios a question's known features touch.
-    fn accumulate(&self, known: &[Known]) -> Vec<(u32, f32)> {
-        // Summed gains of the scenarios touched, in first-touch order: in the
-        // model's zeroed table when it is free; else in a table of this call's
-        // own when the question's postings are many for the catalog's size
-        // (zeroing it costs less than hashing them), or in a hash map, so that
-        // a question in a large catalog costs its postings, not the catalog's size.
+    /// Sums the gains of the scenarios a question's known features touch,
+    /// and calls `visit` with each touched scenario and its gain, in the
+    /// order first touched.
+    fn accumulate(&self, known: &[Known], mut visit: impl FnMut(u32, f32)) {
+        // In the model's zeroed table when it is free; else in a table of this
+        // call's own when the question's postings are many for the catalog's
+        // size (zeroing it costs less than hashing them), or in a hash map, so
+        // that a question in a large catalog costs its postings, not the
+        // catalog's size.
         let adds: usize = known.iter().map(|k| self.postings(k.0).len()).sum();
         let mut shared = self.scratch.try_lock().ok();
         let mut own: Vec<f32> = Vec::new();
         let dense = shared.is_some() || self.base.len() <= adds.saturating_mul(16);
-        let acc: &mut Vec<f32> = match shared.as_deref_mut() {
-            Some(table) => table,
-            None => &mut own,
-        };
-        if dense && acc.len() != self.base.len() {
-            acc.clear();
-            acc.resize(self.base.len(), 0.0);
-        }
-        let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds.min(self.base.len()));
-        if dense {
-            for &(f, w, _) in known {
-                for &(c, d) in self.postings(f) {
-                    if let Some(a) = acc.get_mut(c as usize) {
-                        if *a == 0.0 {
-                            touched.push((c, 0.0));
-                        }
-                        *a += w * d;
-                    }
-                }
-            }
-            // Read back and zeroed again for the next question.
-            for t in &mut touched {
-                if let Some(a) = acc.get_mut(t.0 as usize) {
-                    t.1 = std::mem::take(a);
-                }
-            }
-        } else {
+        if !dense {
             let mut slot: FxHashMap<u32, u32> = FxHashMap::with_capacity_and_hasher(adds, Default::default());
+            let mut touched: Vec<(u32, f32)> = Vec::with_capacity(adds);
             for &(f, w, _) in known {
                 for &(c, d) in self.postings(f) {
                     let at = *slot.entry(c).or_insert_with(|| {
@@ -764,11 +735,42 @@ impl IntentModel {
                     }
                 }
             }
+            for (c, gain) in touched {
+                visit(c, gain);
+            }
+            return;
         }
-        drop(shared);
-        touched
+        let acc: &mut Vec<f32> = match shared.as_deref_mut() {
+            Some(table) => table,
+            None => &mut own,
+        };
+        if acc.len() != self.base.len() {
+            acc.clear();
+            acc.resize(self.base.len(), 0.0);
+        }
+        let mut touched: Vec<u32> = Vec::with_capacity(adds.min(self.base.len()));
+        for &(f, w, _) in known {
+            for &(c, d) in self.postings(f) {
+                if let Some(a) = acc.get_mut(c as usize) {
+                    if *a == 0.0 {
+                        touched.push(c);
+                    }
+                    *a += w * d;
+                }
+            }
+        }
+        // Read back, and zeroed again for the next question.
+        for c in touched {
+            if let Some(a) = acc.get_mut(c as usize) {
+                visit(c, std::mem::take(a));
+            }
+        }
     }
 
+    /// The distinct features of a folded question, in order of first
+    /// appearance, each with how many times it appears. A feature the
+    /// catalog lacks gets a number past the catalog's, as it still counts
+    /// in the question's length.
     fn question_terms(&self, text: &str) -> Vec<Term> {
         let mut out: Vec<Term> = Vec::with_capacity(512);
         // Each distinct term's key (a kept or dropped feature's number; a

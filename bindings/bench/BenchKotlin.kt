@@ -1,13 +1,25 @@
-// Per-call cost of resolve through the generated Kotlin bindings (JNA), on the sample catalog.
-// Same context and method as bench_python.py; compare with perf-report's native figure.
+// Per-call cost of the sample catalog's resolve through the generated Kotlin bindings (JNA), in
+// release: the resolution as records and as one JSON text, and a call that does almost nothing
+// (redact("x")), the floor of any call through these bindings. Same catalog, context and method as
+// bench_python.py; compare with `perf-report -- --sample`. `bash bindings/bench/run.sh` builds,
+// generates, compiles and runs it:
 //
-//   cargo build --release -p inscene-ffi
-//   kotlinc bindings/bench/BenchKotlin.kt target/bindings/kotlin/dev/inscene/inscene_ffi.kt \
-//     -cp /usr/share/java/jna.jar -include-runtime -d target/bench-kotlin.jar
-//   java -cp target/bench-kotlin.jar:/usr/share/java/jna.jar -Djna.library.path=target/release \
+//   kotlinc bindings/bench/BenchKotlin.kt DIR/dev/inscene/inscene_ffi.kt \
+//     -cp /usr/share/java/jna.jar -include-runtime -d bench-kotlin.jar
+//   java -cp bench-kotlin.jar:/usr/share/java/jna.jar -Djna.library.path=target/release \
 //     -Dinscene.root=$PWD BenchKotlinKt
 import dev.inscene.HelpCatalog
 import java.io.File
+
+fun timed(calls: Int, call: () -> Unit): Pair<Double, Double> {
+    val samples = DoubleArray(calls) {
+        val t = System.nanoTime()
+        call()
+        (System.nanoTime() - t) / 1000.0
+    }
+    samples.sort()
+    return Pair(samples[samples.size / 2], samples[(samples.size * 0.99).toInt()])
+}
 
 fun main() {
     val root = System.getProperty("inscene.root") ?: "."
@@ -15,16 +27,14 @@ fun main() {
     val ctx = """{"locale":"en","screen":"orders/detail","query":"my order disappeared",""" +
         """"entities":{"order":{"id":"20261122001","status":"deleted"}}}"""
     val now = 1_795_000_000L
-    repeat(20_000) { catalog.resolve(ctx, now) } // JIT warm-up
-    val samples = DoubleArray(20_000) {
-        val t = System.nanoTime()
-        catalog.resolve(ctx, now)
-        (System.nanoTime() - t) / 1000.0
-    }
-    samples.sort()
-    println(
-        "kotlin resolve (sample catalog): median %.1f us, p99 %.1f us".format(
-            samples[samples.size / 2], samples[(samples.size * 0.99).toInt()],
-        ),
+    val calls: List<Pair<String, () -> Unit>> = listOf(
+        "floor: redact(\"x\")" to { catalog.redact("x"); Unit },
+        "resolve (records)" to { catalog.resolve(ctx, now); Unit },
+        "resolveJson" to { catalog.resolveJson(ctx, now); Unit },
     )
+    for ((name, call) in calls) {
+        timed(20_000, call) // JIT warm-up
+        val (median, p99) = timed(20_000, call)
+        println("kotlin %s: median %.1f us, p99 %.1f us".format(name, median, p99))
+    }
 }

@@ -1,5 +1,6 @@
 //! Measures the figures in docs/PERFORMANCE.md and checks them against the
-//! budgets. Run in release: `cargo run --release -p inscene-benches --bin perf-report`.
+//! budgets. Run in release: `cargo run --release -p inscene-benches --bin perf-report`
+//! (`-- --sample`: only the sample catalog's native figures, which `bindings/bench` compares with).
 //! Per-call latencies (median, p99) come from timing each call; memory is the
 //! growth of the process's resident set while a catalog is loaded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: fail loudly
@@ -121,6 +122,10 @@ fn mb(bytes: f64) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--sample") {
+        sample_report();
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--memory") {
         let family = args.get(2).and_then(|f| Family::parse(f)).unwrap_or(Family::Growing);
         let n = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -258,17 +263,25 @@ fn main() {
     );
     println!("\ncontent JSON size at 10k: {:.1} MB", json.len() as f64 / 1e6);
 
-    // The sample catalog and context the binding benchmarks use, for comparing per-call overhead.
+    sample_report();
+}
+
+/// The sample catalog and context the binding benchmarks (`bindings/bench`)
+/// use, timed natively: what a call through a binding is compared with.
+fn sample_report() {
     let sample_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/sample-shop.json");
-    if let Ok(sample) = std::fs::read_to_string(sample_path) {
-        let cat = Catalog::from_json(&sample).unwrap();
-        let ctx_json = r#"{"locale": "en", "screen": "orders/detail", "query": "my order disappeared", "entities": {"order": {"id": "20261122001", "status": "deleted"}}}"#;
-        let native = time_calls(5_000, |_| {
-            black_box(resolve(&cat, &Context::from_json(ctx_json).unwrap(), NOW, &ResolveOptions::default()));
-        });
-        println!(
-            "sample catalog: native resolve incl. context parse: median {:.1} µs, p99 {:.1} µs",
-            native.median_us, native.p99_us
-        );
-    }
+    let Ok(sample) = std::fs::read_to_string(sample_path) else { return };
+    let cat = Catalog::from_json(&sample).unwrap();
+    let ctx_json = r#"{"locale": "en", "screen": "orders/detail", "query": "my order disappeared", "entities": {"order": {"id": "20261122001", "status": "deleted"}}}"#;
+    let native = time_calls(20_000, |_| {
+        black_box(resolve(&cat, &Context::from_json(ctx_json).unwrap(), NOW, &ResolveOptions::default()));
+    });
+    let as_json = time_calls(20_000, |_| {
+        let found = resolve(&cat, &Context::from_json(ctx_json).unwrap(), NOW, &ResolveOptions::default());
+        black_box(serde_json::to_string(&found).unwrap());
+    });
+    println!(
+        "sample catalog: native resolve incl. context parse: median {:.1} µs, p99 {:.1} µs; and the resolution to JSON: median {:.1} µs, p99 {:.1} µs",
+        native.median_us, native.p99_us, as_json.median_us, as_json.p99_us
+    );
 }

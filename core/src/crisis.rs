@@ -283,11 +283,22 @@ pub struct CrisisHit {
 
 /// The kind of crisis phrase in `text`, if any, from the catalog's index.
 /// A phrase that lies inside a benign look-alike (an exclusion) does not count.
-pub(crate) fn find(index: &CrisisIndex, text: &str) -> Option<CrisisKind> {
+///
+/// `prefolded` is `text` maybe already folded for another reader (the
+/// question's fold for keywords and the intent model): used when it serves
+/// the screen's own fold ([`crate::fold::Fold::serves`]).
+pub(crate) fn find(
+    index: &CrisisIndex,
+    text: &str,
+    prefolded: Option<(&crate::fold::Folded, crate::fold::Fold)>,
+) -> Option<CrisisKind> {
     // Most texts hold no phrase at all: a first scan without spans (no span
     // map, no match positions) says so; spans are needed only to weigh hits
     // against exclusions.
-    let quick = index.phrases.scan(text, false);
+    let quick = match prefolded {
+        Some((folded, fold)) => index.phrases.scan_folded(text, folded, fold),
+        None => index.phrases.scan(text, false),
+    };
     if !quick.iter().any(|(_, h)| matches!(h.owner, Role::Hit(_))) {
         return None;
     }
@@ -388,6 +399,14 @@ mod tests {
     #[test]
     fn hits_name_their_kind_and_idioms_do_not_count() {
         let idx = index();
+        // Each text screened on its own and given the question's plain fold
+        // (the resolve's path): the same answer either way.
+        let find = |idx: &CrisisIndex, text: &str| {
+            let plain = crate::fold::Fold { leet: false };
+            let alone = find(idx, text, None);
+            assert_eq!(find(idx, text, Some((&plain.fold_text(text, false), plain))), alone, "{text}");
+            alone
+        };
         assert_eq!(find(&idx, "I want to die"), Some(CrisisKind::Ideation));
         assert_eq!(find(&idx, "我不想活了"), Some(CrisisKind::Ideation));
         assert_eq!(find(&idx, "我想從頂樓跳下去"), Some(CrisisKind::Method));
@@ -398,5 +417,10 @@ mod tests {
         assert_eq!(find(&idx, "累死了，今天加班到十点"), None);
         assert_eq!(find(&idx, "dying for a coffee"), None);
         assert_eq!(find(&idx, "where is my order"), None);
+        // Texts with digits: the plain fold is not used, and the answer is the same.
+        assert_eq!(find(&idx, "order 12345, and I want to die"), Some(CrisisKind::Ideation));
+        for text in ["i want to k1ll myself", "error e404 again", "2 much"] {
+            find(&idx, text);
+        }
     }
 }

@@ -31,7 +31,17 @@ use crate::i18n;
 /// assert!(inscene::escalation::screen_crisis(&catalog, &ctx, "where is my order").is_none());
 /// ```
 pub fn screen_crisis(catalog: &Catalog, ctx: &Context, text: &str) -> Option<CrisisHit> {
-    let kind = crate::crisis::find(catalog.crisis_index(), text)?;
+    screen_crisis_folded(catalog, ctx, text, None)
+}
+
+/// [`screen_crisis`] of a text maybe already folded by another reader.
+pub(crate) fn screen_crisis_folded(
+    catalog: &Catalog,
+    ctx: &Context,
+    text: &str,
+    prefolded: Option<(&crate::fold::Folded, crate::fold::Fold)>,
+) -> Option<CrisisHit> {
+    let kind = crate::crisis::find(catalog.crisis_index(), text, prefolded)?;
     let mut chain = i18n::chain_for(catalog.locales(), &ctx.languages());
     chain.push("en".to_owned());
     Some(crate::crisis::hit(kind, catalog.crisis(), &chain))

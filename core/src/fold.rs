@@ -205,6 +205,17 @@ impl Writer {
 }
 
 impl Fold {
+    /// Whether `folded`, what this fold gave for some text, is also what
+    /// `other` gives for it, so that one fold serves readers of both. The
+    /// folds differ at most in reading digits as letters, which changes only
+    /// words holding an ASCII digit (see `read_leet`); without one the two
+    /// results are the same.
+    pub fn serves(self, other: Fold, folded: &Folded) -> bool {
+        // Every other option must be the same: there is none yet.
+        let (Fold { leet: _ }, Fold { leet: _ }) = (self, other);
+        self == other || !folded.text.bytes().any(|b| b.is_ascii_digit())
+    }
+
     /// Folds `text` (see the module documentation), in one pass.
     pub fn fold(self, text: &str) -> Folded {
         self.fold_text(text, true)
@@ -541,6 +552,23 @@ mod tests {
         assert_eq!(expansion("u", false), Some("you"));
         assert_eq!(expansion("un", false), None);
         assert_eq!(expansion("kms", true), None);
+    }
+
+    /// A fold without digits serves the leet reading too; with one, it does not.
+    #[test]
+    fn a_fold_without_digits_serves_both_readings() {
+        let (plain, leet) = (Fold { leet: false }, Fold { leet: true });
+        for text in ["I want to END my life", "我不想活了", "where's my order", "k1ll me", "order 12345", "e404 again"]
+        {
+            let folded = plain.fold_text(text, false);
+            let same = leet.fold_text(text, false) == folded;
+            assert_eq!(plain.serves(leet, &folded), !folded.as_str().bytes().any(|b| b.is_ascii_digit()), "{text}");
+            if plain.serves(leet, &folded) {
+                assert!(same, "{text}");
+            }
+        }
+        assert!(!plain.serves(leet, &plain.fold_text("k1ll me", false)));
+        assert!(plain.serves(plain, &plain.fold_text("k1ll me", false)));
     }
 
     #[test]

@@ -317,7 +317,13 @@ fn fire(fired: &mut Fired, catalog: &Catalog, t: TriggerRef, kind: &'static str,
 /// assert_eq!(found.suggestions[0].scenario, "order_missing");
 /// ```
 pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOptions) -> Resolution {
-    if let Some(hit) = ctx.query().and_then(|q| escalation::screen_crisis(catalog, ctx, q)) {
+    // The question folded once, for the keyword automaton and the intent
+    // model alike, and for the crisis screen when it serves that too.
+    let folded = ctx.query().map(|q| (q, crate::intent::FOLD.fold_text(q, false)));
+    let screened = folded
+        .as_ref()
+        .and_then(|(q, f)| escalation::screen_crisis_folded(catalog, ctx, q, Some((f, crate::intent::FOLD))));
+    if let Some(hit) = screened {
         let kind = EventKind::Suggested { scenarios: Vec::new(), text_in_scope: None, crisis_kind: Some(hit.kind) };
         let event = Event::outside_session(kind, catalog, ctx, now, "suggested");
         return Resolution { suggestions: Vec::new(), crisis: Some(hit), text: None, event };
@@ -353,8 +359,6 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         }
     }
 
-    // The question folded once, for the keyword automaton and the intent model alike.
-    let folded = ctx.query().map(|q| (q, crate::intent::FOLD.fold_text(q, false)));
     let mut hits: Vec<(TriggerRef, Phrase)> = Vec::new();
     if let (Some((query, folded)), Some(phrases)) = (&folded, &index.phrases) {
         hits = phrases

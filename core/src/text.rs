@@ -197,11 +197,12 @@ impl<O: Copy> PhraseIndex<O> {
         self.scan_with(text, spans, None)
     }
 
-    /// [`Self::scan`] without spans, given `text` already folded as
-    /// [`Self::fold_rule`] folds (`fold_text(text, false)`), so that a text
-    /// several readers match is folded once. A fold of another rule is not used.
+    /// [`Self::scan`] without spans, given `text` already folded by `fold`
+    /// (`fold.fold_text(text, false)`), so that a text several readers match
+    /// is folded once. A fold that does not serve [`Self::fold_rule`]
+    /// ([`Fold::serves`]) is not used: the text is folded again.
     pub fn scan_folded(&self, text: &str, folded: &crate::fold::Folded, fold: Fold) -> Vec<(Phrase, Hit<O>)> {
-        self.scan_with(text, false, (fold == self.fold).then_some(folded))
+        self.scan_with(text, false, fold.serves(self.fold, folded).then_some(folded))
     }
 
     /// How this index folds a text before matching keywords.

@@ -10,8 +10,11 @@ mkdir -p "$out"
 echo "building the release library and the binding generator..." >&2
 cargo build -q --release -p inscene-ffi -p inscene-benches --bin perf-report
 cargo build -q -p inscene-ffi
+# The bindings are generated from the debug library (the release one is stripped of UniFFI's
+# metadata; the interface is the same) and run against the release library.
+meta=target/debug/libinscene_ffi.so
 lib=target/release/libinscene_ffi.so
-./target/debug/uniffi-bindgen generate --library "$lib" --language python --out-dir "$out/python" >/dev/null
+./target/debug/uniffi-bindgen generate --library "$meta" --language python --out-dir "$out/python" >/dev/null
 cp "$lib" "$out/python/"
 ./target/release/perf-report --sample
 PYTHONPATH="$out/python" python3 bindings/bench/bench_python.py
@@ -20,7 +23,7 @@ if [ -z "$kotlinc" ] || [ ! -f /usr/share/java/jna.jar ]; then
     echo "kotlin: skipped (set KOTLINC to a kotlinc and install libjna-java)" >&2
     exit 0
 fi
-./target/debug/uniffi-bindgen generate --library "$lib" --language kotlin --out-dir "$out/kotlin" >/dev/null
+./target/debug/uniffi-bindgen generate --library "$meta" --language kotlin --out-dir "$out/kotlin" >/dev/null
 "$kotlinc" bindings/bench/BenchKotlin.kt "$out/kotlin/dev/inscene/inscene_ffi.kt" -cp /usr/share/java/jna.jar \
     -include-runtime -d "$out/bench-kotlin.jar" -nowarn 2>/dev/null
 java -cp "$out/bench-kotlin.jar:/usr/share/java/jna.jar" -Djna.library.path=target/release \

@@ -60,11 +60,12 @@ pub struct Catalog {
     host_actions: Option<Vec<String>>,
 }
 
-/// What typed questions are matched against: the scenarios' texts, and the
-/// model learned from them on first use.
+/// What typed questions are matched against: the scenarios' texts until the
+/// model is learned from them on first use, then the model alone (the texts
+/// are the examples' only copy, and the model does not read them again).
 #[derive(Debug)]
 struct Intents {
-    samples: Vec<Sample>,
+    samples: std::sync::Mutex<Vec<Sample>>,
     model: OnceLock<IntentModel>,
 }
 
@@ -474,7 +475,12 @@ impl Catalog {
 
     /// The intent model, learned from the scenarios' texts on first use.
     pub(crate) fn intent_model(&self) -> &IntentModel {
-        self.intents.model.get_or_init(|| IntentModel::build(&self.intents.samples, self.scenarios.len()))
+        self.intents.model.get_or_init(|| {
+            let samples = std::mem::take(
+                &mut *self.intents.samples.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            IntentModel::build(&samples, self.scenarios.len())
+        })
     }
 
     /// How typed questions are matched to scenarios by their examples.
@@ -731,7 +737,7 @@ fn compile(
         warnings,
         resolve_index: index,
         crisis_index,
-        intents: Intents { samples, model: OnceLock::new() },
+        intents: Intents { samples: std::sync::Mutex::new(samples), model: OnceLock::new() },
         redactor: OnceLock::new(),
         host_actions: None,
     })

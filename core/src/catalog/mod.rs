@@ -476,9 +476,8 @@ impl Catalog {
     /// The intent model, learned from the scenarios' texts on first use.
     pub(crate) fn intent_model(&self) -> &IntentModel {
         self.intents.model.get_or_init(|| {
-            let samples = std::mem::take(
-                &mut *self.intents.samples.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
-            );
+            let samples =
+                std::mem::take(&mut *self.intents.samples.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             IntentModel::build(&samples, self.scenarios.len())
         })
     }

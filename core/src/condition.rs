@@ -144,7 +144,10 @@ pub enum Side {
 /// a plain `{"var": p}` and a finite number, either way round. Where the value
 /// at `p` is a number on the other side of the threshold the rule is false,
 /// so the rule is a candidate only for numbers on its side (and for values
-/// that are not numbers, which the engine coerces).
+/// that are not numbers, which the engine coerces). A comparison that holds
+/// where `p` is absent (the engine reads null as 0: `{"<": [{"var": p}, 1]}`)
+/// is not such a part: the rule may hold for a context without `p`, which a
+/// lookup by the context's paths would never reach.
 pub fn threshold_key(rule: &Value) -> Option<(String, Side, f64)> {
     let Value::Object(m) = rule else { return None };
     let (op, args) = m.iter().next().filter(|_| m.len() == 1)?;
@@ -163,6 +166,16 @@ pub fn threshold_key(rule: &Value) -> Option<(String, Side, f64)> {
         _ => return None,
     };
     if !number.is_finite() {
+        return None;
+    }
+    let (left, right) = if var_first { (0.0, number) } else { (number, 0.0) };
+    let holds_at_null = match op.as_str() {
+        ">" => left > right,
+        ">=" => left >= right,
+        "<" => left < right,
+        _ => left <= right,
+    };
+    if holds_at_null {
         return None;
     }
     // `var > t` and `t < var` need the value above t; the others below.
@@ -339,9 +352,27 @@ mod tests {
         let key = |r: Value| threshold_key(&r);
         assert_eq!(key(json!({">": [{"var": "a.n"}, 5]})), Some(("a.n".into(), Side::Above, 5.0)));
         assert_eq!(key(json!({"<=": [5, {"var": "a.n"}]})), Some(("a.n".into(), Side::Above, 5.0)));
-        assert_eq!(key(json!({"<": [{"var": "a.n"}, 2.5]})), Some(("a.n".into(), Side::Below, 2.5)));
+        assert_eq!(key(json!({"<": [{"var": "a.n"}, -2.5]})), Some(("a.n".into(), Side::Below, -2.5)));
         assert_eq!(key(json!({">=": [-1, {"var": "a.n"}]})), Some(("a.n".into(), Side::Below, -1.0)));
         assert_eq!(key(json!({"and": [{"!": true}, {">": [{"var": "n"}, 1]}]})), Some(("n".into(), Side::Above, 1.0)));
+        // A comparison that holds for an absent value (null reads as 0) is not filed,
+        // and an `and` is filed by a part that does not.
+        assert_eq!(key(json!({"<": [{"var": "a.n"}, 2.5]})), None);
+        assert_eq!(key(json!({">=": [{"var": "a.n"}, 0]})), None);
+        assert_eq!(key(json!({">=": [0, {"var": "a.n"}]})), None);
+        assert_eq!(
+            key(json!({"and": [{"<": [{"var": "m"}, 1]}, {">": [{"var": "n"}, 0]}]})),
+            Some(("n".into(), Side::Above, 0.0))
+        );
+        let ev = Evaluator::new();
+        for op in [">", ">=", "<", "<="] {
+            for t in [-1.5, -1.0, 0.0, 1.0, 2.5] {
+                for rule in [json!({op: [{"var": "n"}, t]}), json!({op: [t, {"var": "n"}]})] {
+                    let at_null = ev.scope(&json!({})).holds(&ev.compile(&rule).unwrap());
+                    assert_eq!(key(rule.clone()).is_none(), at_null, "{rule}");
+                }
+            }
+        }
         // A string, a default, three arguments or two paths: not filed.
         assert_eq!(key(json!({">": [{"var": "n"}, "5"]})), None);
         assert_eq!(key(json!({">": [{"var": ["n", 0]}, 5]})), None);

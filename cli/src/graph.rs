@@ -31,7 +31,7 @@ struct Edge {
 }
 
 fn text(t: &LocalizedText, locale: &str) -> String {
-    t.get(locale).or_else(|| t.values().next()).cloned().unwrap_or_default()
+    t.get(locale).or_else(|| t.values().next()).unwrap_or_default().to_owned()
 }
 
 fn short(s: &str) -> String {

@@ -567,7 +567,7 @@ fn inspect(path: &std::path::Path) -> ExitCode {
     );
     println!("\nscenarios ({}):", catalog.scenarios().len());
     for s in catalog.scenarios() {
-        let title = s.title.get(&locales.default).map_or("", String::as_str);
+        let title = s.title.get(&locales.default).unwrap_or("");
         let steps = catalog.flow(s.flow).map_or(0, |f| f.steps.len());
         println!(
             "  {:<24} risk {:<8} triggers {}  flow {} ({steps} steps)  \"{title}\"",

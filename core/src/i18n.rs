@@ -1,8 +1,6 @@
 //! Localization: locale tags, fallback chains and text templates with placeholders.
 
-use std::collections::BTreeMap;
-
-use crate::content::Locales;
+use crate::content::{Locales, LocalizedText};
 
 /// Whether `tag` is a plausible BCP 47 language tag (`en`, `zh-Hans`, `pt-BR`, `yue-Hant-HK`).
 pub fn is_locale_tag(tag: &str) -> bool {
@@ -55,10 +53,8 @@ pub fn chain_for(locales: &Locales, languages: &[&str]) -> Vec<String> {
 }
 
 /// Picks the text for the first locale of `chain` that `text` has.
-pub fn pick<'a>(text: &'a BTreeMap<String, String>, chain: &[String]) -> Option<(&'a str, &'a str)> {
-    chain
-        .iter()
-        .find_map(|l| text.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)).map(|(k, v)| (k.as_str(), v.as_str())))
+pub fn pick<'a>(text: &'a LocalizedText, chain: &[String]) -> Option<(&'a str, &'a str)> {
+    chain.iter().find_map(|l| text.iter().find(|(k, _)| k.eq_ignore_ascii_case(l)))
 }
 
 /// A piece of a parsed text template.
@@ -162,6 +158,7 @@ fn is_placeholder_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn locales() -> Locales {
         Locales {
@@ -185,7 +182,7 @@ mod tests {
 
     #[test]
     fn pick_uses_first_available_locale() {
-        let text = BTreeMap::from([("en".to_owned(), "Hi".to_owned()), ("zh-Hans".to_owned(), "你好".to_owned())]);
+        let text = LocalizedText::from([("en", "Hi"), ("zh-Hans", "你好")]);
         let chain = fallback_chain(&locales(), "zh-Hant");
         assert_eq!(pick(&text, &chain), Some(("zh-Hans", "你好")));
     }

@@ -9,6 +9,7 @@
 //! Unknown fields are tolerated (forward compatibility) and reported as warnings.
 
 mod flow;
+mod localized;
 
 use std::collections::BTreeMap;
 
@@ -16,14 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use flow::{Branch, ChoiceOption, Flow, FlowMode, Step, StepKind};
+pub use localized::LocalizedText;
 
 /// Major version of the content format this crate reads.
 pub const SCHEMA_MAJOR: u64 = 1;
-
-/// Localized text: a map from a locale tag (`en`, `zh-Hans`, `zh-Hant`) to the
-/// text in that locale. Text may hold placeholders such as `{entities.order.id}`
-/// or `{answers.order_number}`; `{{` and `}}` stand for literal braces.
-pub type LocalizedText = BTreeMap<String, String>;
 
 /// A JsonLogic rule (<https://jsonlogic.com>) evaluated against the context.
 pub type Rule = Value;
@@ -712,7 +709,7 @@ mod tests {
     /// the hand-written Deserialize reads back unchanged.
     #[test]
     fn hand_written_step_reader_agrees_with_the_derived_writer() {
-        let t = |s: &str| BTreeMap::from([("en".to_owned(), s.to_owned())]);
+        let t = |s: &str| LocalizedText::from([("en", s)]);
         let kinds = vec![
             StepKind::Message { text: t("m"), next: Some("n".into()) },
             StepKind::Message { text: t("m"), next: None },
@@ -762,10 +759,7 @@ mod tests {
     #[test]
     fn step_reader_applies_defaults_and_names_what_is_wrong() {
         let step: Step = serde_json::from_str(r#"{"id": "r", "type": "resolution", "text": {"en": "ok"}}"#).unwrap();
-        assert_eq!(
-            step.kind,
-            StepKind::Resolution { text: BTreeMap::from([("en".into(), "ok".into())]), feedback: true }
-        );
+        assert_eq!(step.kind, StepKind::Resolution { text: LocalizedText::from([("en", "ok")]), feedback: true });
         let missing = serde_json::from_str::<Step>(r#"{"id": "c", "type": "check", "branches": []}"#).unwrap_err();
         assert!(missing.to_string().contains("missing field `otherwise`"), "{missing}");
         let unknown = serde_json::from_str::<Step>(r#"{"id": "x", "type": "teleport"}"#).unwrap_err();

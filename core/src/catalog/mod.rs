@@ -612,8 +612,17 @@ fn compile(
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
             let tp = trigger_list.index(j);
             match t {
-                Trigger::Screen { patterns, .. } => patterns.iter().for_each(|pat| index.add_screen(pat, tref)),
-                Trigger::Event { names, codes, .. } => names.iter().for_each(|n| index.add_event(n, codes, tref)),
+                // Kept for exact scoring: at their length, as a list read from
+                // JSON has room for four (96 bytes for one name).
+                Trigger::Screen { patterns, .. } => {
+                    patterns.shrink_to_fit();
+                    patterns.iter().for_each(|pat| index.add_screen(pat, tref));
+                }
+                Trigger::Event { names, codes, .. } => {
+                    names.shrink_to_fit();
+                    codes.shrink_to_fit();
+                    names.iter().for_each(|n| index.add_event(n, codes, tref));
+                }
                 Trigger::Condition { rule, .. } => {
                     // Rules compile on first evaluation; at load their operators are
                     // checked, and their value on empty data decides how to index them.
@@ -667,6 +676,8 @@ fn compile(
             continue;
         };
         samples.append(&mut own);
+        triggers.shrink_to_fit();
+        conditions.shrink_to_fit();
         scenarios.push(Scenario {
             id: ScenarioId::checked(&s.id),
             title: s.title,

@@ -121,7 +121,7 @@ pub(crate) fn samples_of(class: u32, s: &crate::content::Scenario) -> Vec<Sample
 pub(crate) struct IntentModel {
     /// Feature key to feature number: the kept features first (those with
     /// postings), then those too many scenarios share.
-    vocab: FxHashMap<u64, u32>,
+    vocab: KeyTable,
     /// Each distinct run of the texts' words (by [`run_key`]): where its
     /// features but the pair with the word before start in `run_ids`, and
     /// how many there are. A question's word that the texts hold costs one lookup,
@@ -150,6 +150,54 @@ pub(crate) struct IntentModel {
     /// postings and not a table as long as the catalog. A cache, not state:
     /// a call that finds it in use by another thread uses a table of its own.
     scratch: std::sync::Mutex<Vec<f32>>,
+}
+
+/// A read-only map from feature keys to feature numbers, in 12 bytes a key
+/// and a few more for a directory, where a hash map takes about 23: the keys
+/// sorted, their numbers beside them, and for each value of the keys' top
+/// bits where its keys start. Keys are hashes whose top bits are well mixed
+/// ([`mix`] ends in a multiply), so a directory entry holds two to four keys.
+#[derive(Debug, Default)]
+struct KeyTable {
+    keys: Vec<u64>,
+    values: Vec<u32>,
+    /// Where the keys whose top bits are `b` start, for every `b`, and the end.
+    directory: Vec<u32>,
+    /// 64 minus the number of top bits the directory is indexed by.
+    shift: u32,
+}
+
+impl KeyTable {
+    fn new(map: &FxHashMap<u64, u32>) -> Self {
+        let mut keys: Vec<u64> = map.keys().copied().collect();
+        crate::order::keys(&mut keys);
+        let values = keys.iter().map(|k| map.get(k).copied().unwrap_or(u32::MAX)).collect();
+        // About a quarter as many directory entries as keys.
+        let bits = (usize::BITS - keys.len().leading_zeros()).saturating_sub(2).min(24);
+        let shift = 64 - bits;
+        let mut directory = Vec::with_capacity((1usize << bits) + 1);
+        let mut at = 0usize;
+        for b in 0..=(1u64 << bits) {
+            while keys.get(at).is_some_and(|&k| k.checked_shr(shift).unwrap_or(0) < b) {
+                at += 1;
+            }
+            directory.push(at as u32);
+        }
+        KeyTable { keys, values, directory, shift }
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        let b = key.checked_shr(self.shift).unwrap_or(0) as usize;
+        let (&lo, &hi) = (self.directory.get(b)?, self.directory.get(b + 1)?);
+        let keys = self.keys.get(lo as usize..hi as usize)?;
+        let i = keys.iter().position(|&k| k == key)?;
+        self.values.get(lo as usize + i).copied()
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
 }
 
 /// A scenario a question matched, with its posterior.
@@ -607,7 +655,7 @@ impl IntentModel {
         runs_seen.shrink_to_fit();
         run_fids.shrink_to_fit();
         IntentModel {
-            vocab,
+            vocab: KeyTable::new(&vocab),
             runs: runs_seen,
             run_ids: run_fids,
             start,
@@ -781,7 +829,7 @@ impl IntentModel {
         let mut unknown_runs: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
         let mut fresh: Vec<(u64, u8)> = Vec::new();
         let mut scratch: Vec<u64> = Vec::new();
-        let term = |key: u64| -> u64 { self.vocab.get(&key).map_or(key | 1 << 63, |&f| u64::from(f)) };
+        let term = |key: u64| -> u64 { self.vocab.get(key).map_or(key | 1 << 63, u64::from) };
         // A term's span is only taken when it is new.
         let mut add = |term: u64, family: u8, word: &dyn Fn() -> Option<(u32, u32)>, out: &mut Vec<Term>| {
             let (at, new) = places.place(term);
@@ -1056,10 +1104,38 @@ mod tests {
         let kept = m.start.len() - 1;
         tf.iter()
             .filter_map(|(k, w)| {
-                let f = *m.vocab.get(k).filter(|&&f| (f as usize) < kept)?;
+                let f = m.vocab.get(*k).filter(|&f| (f as usize) < kept)?;
                 Some((f, w / norms[(*k & 1) as usize].sqrt()))
             })
             .collect()
+    }
+
+    /// The key table finds exactly the map's keys, at every size from empty
+    /// to a directory of thousands, including keys at both ends of the range.
+    #[test]
+    fn the_key_table_answers_as_the_map() {
+        for n in [0usize, 1, 2, 3, 5, 17, 1000, 20_000] {
+            let mut map: FxHashMap<u64, u32> = FxHashMap::default();
+            let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ n as u64;
+            for i in 0..n {
+                h = mix(h, i as u8);
+                let k = match i {
+                    0 => 0,
+                    1 => u64::MAX,
+                    _ => h,
+                };
+                map.insert(k, i as u32);
+            }
+            let table = KeyTable::new(&map);
+            assert_eq!(table.len(), map.len());
+            for (&k, &v) in &map {
+                assert_eq!(table.get(k), Some(v), "n = {n}");
+                for other in [k ^ 2, k.wrapping_add(1), k.wrapping_sub(1)] {
+                    assert_eq!(table.get(other), map.get(&other).copied(), "n = {n}");
+                }
+            }
+            assert_eq!(table.get(12345), map.get(&12345).copied());
+        }
     }
 
     /// The question's vector from the model's table of runs is the plain

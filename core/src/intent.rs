@@ -559,17 +559,22 @@ impl IntentModel {
             for &(f, _, w) in &text {
                 let w = w * s.weight;
                 *m += w;
-                let Some(at) = in_class.get_mut(f as usize) else { continue };
-                match pairs.get_mut(at.1 as usize) {
-                    Some(p) if at.0 == class_stamp => p.1 += w,
-                    _ => {
-                        *at = (class_stamp, pairs.len() as u32);
-                        pairs.push((f, w));
-                        if let Some(d) = df.get_mut(f as usize) {
-                            *d += 1;
-                        }
+                let (Some(at), Some(d)) = (in_class.get_mut(f as usize), df.get_mut(f as usize)) else { continue };
+                if at.0 == class_stamp {
+                    if let Some(p) = pairs.get_mut(at.1 as usize) {
+                        p.1 += w;
                     }
+                    continue;
                 }
+                *d += 1;
+                // A feature past the cap will have no postings: its further
+                // pairs are not kept (at 10k scenarios they were three in four).
+                if *d as usize > MAX_POSTINGS {
+                    *at = (class_stamp, u32::MAX);
+                    continue;
+                }
+                *at = (class_stamp, pairs.len() as u32);
+                pairs.push((f, w));
             }
         }
         if let Some(c) = class {

@@ -87,6 +87,10 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for LocalizedText {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut pairs: Vec<(Box<str>, Box<str>)> =
             iter.into_iter().map(|(k, v)| (k.into().into_boxed_str(), v.into().into_boxed_str())).collect();
+        // Authors mostly write locales in order, once each: nothing to sort.
+        if pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+            return LocalizedText(pairs.into_boxed_slice());
+        }
         // Stable by locale, then the last of each run of equal locales kept.
         crate::order::by(&mut pairs, |a, b| a.0.cmp(&b.0));
         let mut out: Vec<(Box<str>, Box<str>)> = Vec::with_capacity(pairs.len());

@@ -727,6 +727,8 @@ fn compile(
     }
 
     let flows = doc.flows.iter().map(|_| OnceLock::new()).collect();
+    // Read from JSON with room to grow (16,384 places for 10,000 flows).
+    doc.flows.shrink_to_fit();
 
     if !cx.problems.is_empty() {
         let mut diagnostics = cx.problems;

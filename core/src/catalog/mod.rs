@@ -96,8 +96,9 @@ pub struct Scenario {
     /// Triggers as authored, slimmed once indexed: condition rules live in
     /// `conditions`, keywords and patterns in the resolver's text index.
     pub(crate) triggers: Vec<Trigger>,
-    /// Each `condition` trigger's rule, compiled on first use, by trigger position.
-    conditions: Vec<Option<LazyCondition>>,
+    /// Each `condition` trigger's rule, compiled on first use, with the
+    /// trigger's position: only those, as most triggers are not conditions.
+    conditions: Box<[(u16, LazyCondition)]>,
     /// Base rank 0..=100.
     pub priority: u32,
     /// Audience rule, compiled on first use.
@@ -519,7 +520,7 @@ impl Catalog {
 impl Scenario {
     /// The compiled rule of condition trigger `trigger`, compiling it on first use.
     pub fn trigger_condition(&self, trigger: usize, evaluator: &Evaluator) -> Option<&Condition> {
-        self.conditions.get(trigger)?.as_ref()?.get(evaluator)
+        self.conditions.iter().find(|(t, _)| usize::from(*t) == trigger)?.1.get(evaluator)
     }
 
     /// How many triggers the scenario has.
@@ -606,7 +607,7 @@ fn compile(
         let trigger_list = p.key("triggers");
         let class = scenarios.len() as u32;
         let mut own = crate::intent::samples_of(class, &s);
-        let mut conditions: Vec<Option<LazyCondition>> = s.triggers.iter().map(|_| None).collect();
+        let mut conditions: Vec<(u16, LazyCondition)> = Vec::new();
         let mut triggers = s.triggers;
         for (j, t) in triggers.iter_mut().enumerate() {
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
@@ -646,7 +647,7 @@ fn compile(
                         },
                     };
                     index.add_condition(rule, on_empty, tref);
-                    conditions[j] = Some(lazy);
+                    conditions.push((j as u16, lazy));
                     *rule = Value::Null;
                 }
                 Trigger::Text { keywords, patterns, .. } => {
@@ -677,14 +678,13 @@ fn compile(
         };
         samples.append(&mut own);
         triggers.shrink_to_fit();
-        conditions.shrink_to_fit();
         scenarios.push(Scenario {
             id: ScenarioId::checked(&s.id),
             title: s.title,
             summary: s.summary,
             product: s.product,
             triggers,
-            conditions,
+            conditions: conditions.into_boxed_slice(),
             priority: s.priority,
             audience,
             risk: s.risk,

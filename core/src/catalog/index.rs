@@ -137,6 +137,18 @@ impl ResolveIndex {
     /// Puts what needs an order in order, once every trigger is added.
     pub(crate) fn finish(&mut self) {
         self.conditions_by_number.values_mut().for_each(Thresholds::sort);
+        // Lists grown one trigger at a time have room for more: kept at their length.
+        fn fit<K, V>(map: &mut FxHashMap<K, Vec<V>>) {
+            map.values_mut().for_each(Vec::shrink_to_fit);
+        }
+        fit(&mut self.screens_exact);
+        fit(&mut self.screens_glob);
+        fit(&mut self.events);
+        fit(&mut self.conditions_by_path);
+        self.events_coded.values_mut().for_each(fit);
+        self.conditions_by_value.values_mut().for_each(fit);
+        self.screens_glob_any.shrink_to_fit();
+        self.conditions_always.shrink_to_fit();
     }
 
     /// Indexes a condition trigger by the values it needs (see [`value_key`]),

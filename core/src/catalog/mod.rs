@@ -607,7 +607,8 @@ fn compile(
         let trigger_list = p.key("triggers");
         let class = scenarios.len() as u32;
         let mut own = crate::intent::samples_of(class, &s);
-        let mut conditions: Vec<(u16, LazyCondition)> = Vec::new();
+        let mut conditions: Vec<(u16, LazyCondition)> =
+            Vec::with_capacity(s.triggers.iter().filter(|t| matches!(t, Trigger::Condition { .. })).count());
         let mut triggers = s.triggers;
         for (j, t) in triggers.iter_mut().enumerate() {
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/../.."
 out=target/bench-bindings
 mkdir -p "$out"
 echo "building the release library and the binding generator..." >&2
-cargo build -q --release -p inscene-ffi -p inscene-benches --bin perf-report
+# Two builds: a target flag (--bin) would keep cargo from building the library.
+cargo build -q --release -p inscene-ffi
+cargo build -q --release -p inscene-benches --bin perf-report
 cargo build -q -p inscene-ffi
 # The bindings are generated from the debug library (the release one is stripped of UniFFI's
 # metadata; the interface is the same) and run against the release library.

@@ -25,11 +25,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Catalog;
+use crate::catalog::CompiledTrigger as Trigger;
 #[cfg(any(test, feature = "testing"))]
 use crate::catalog::index::parse_glob;
 use crate::catalog::index::{MAX_PATH_DEPTH, Seg, TriggerRef};
 use crate::condition::Condition;
-use crate::content::{RiskLevel, Trigger};
+use crate::content::RiskLevel;
 use crate::context::Context;
 use crate::escalation::{self, CrisisHit};
 use crate::events::{Event, EventKind};
@@ -560,13 +561,13 @@ fn score(
             Trigger::Screen { patterns, .. } => found.ctx.screen().and_then(|screen| {
                 let p = patterns.iter().find(|p| pattern_matches(p, found.route))?;
                 let literal = p.split('/').all(|seg| seg != "*" && seg != "**");
-                Some(("screen", if literal { screen.to_owned() } else { p.clone() }))
+                Some(("screen", if literal { screen.to_owned() } else { p.to_string() }))
             }),
-            Trigger::Event { names, .. } => found
+            Trigger::Event(event) => found
                 .ctx
                 .events()
                 .iter()
-                .filter(|e| names.contains(&e.name))
+                .filter(|e| event.names.iter().any(|n| **n == *e.name))
                 .find_map(|e| event_fires(catalog, t, e, found.now))
                 .map(|d| ("event", d)),
             Trigger::Condition { .. } => condition_of(catalog, t)
@@ -604,15 +605,13 @@ fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
 }
 
 fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEvent, now: i64) -> Option<String> {
-    let Trigger::Event { codes, within_seconds, .. } =
-        catalog.scenarios().get(t.scenario as usize)?.triggers.get(t.trigger as usize)?
-    else {
+    let Trigger::Event(event) = catalog.scenarios().get(t.scenario as usize)?.triggers.get(t.trigger as usize)? else {
         return None;
     };
-    if !codes.is_empty() && !e.code.as_ref().is_some_and(|c| codes.contains(c)) {
+    if !event.codes.is_empty() && !e.code.as_ref().is_some_and(|c| event.codes.iter().any(|k| **k == **c)) {
         return None;
     }
-    if let Some(within) = within_seconds {
+    if let Some(within) = &event.within_seconds {
         let at = e.at?;
         if now.saturating_sub(at) > i64::try_from(*within).unwrap_or(i64::MAX) || at > now.saturating_add(300) {
             return None;
@@ -710,20 +709,20 @@ pub fn resolve_naive(
             let t = TriggerRef { scenario: s as u32, trigger: ti as u16 };
             match trigger {
                 Trigger::Screen { patterns, .. } => {
-                    for p in patterns {
+                    for p in patterns.iter() {
                         let segs = parse_glob(p);
                         if ctx.screen().is_some() && glob_match(&segs, &route) {
                             let detail = if segs.iter().all(|s| matches!(s, Seg::Lit(_))) {
                                 ctx.screen().unwrap_or("").to_owned()
                             } else {
-                                p.clone()
+                                p.to_string()
                             };
                             fire(&mut fired, catalog, t, "screen", detail);
                         }
                     }
                 }
-                Trigger::Event { names, .. } => {
-                    for e in ctx.events().iter().filter(|e| names.contains(&e.name)) {
+                Trigger::Event(event) => {
+                    for e in ctx.events().iter().filter(|e| event.names.iter().any(|n| **n == *e.name)) {
                         if let Some(d) = event_fires(catalog, t, e, now) {
                             fire(&mut fired, catalog, t, "event", d);
                         }

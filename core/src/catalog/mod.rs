@@ -93,9 +93,8 @@ pub struct Scenario {
     pub summary: Option<LocalizedText>,
     /// Product tag.
     pub product: Option<String>,
-    /// Triggers as authored, slimmed once indexed: condition rules live in
-    /// `conditions`, keywords and patterns in the resolver's text index.
-    pub(crate) triggers: Vec<Trigger>,
+    /// Triggers as a resolve scores them, by position.
+    pub(crate) triggers: Box<[CompiledTrigger]>,
     /// Each `condition` trigger's rule, compiled on first use, with the
     /// trigger's position: only those, as most triggers are not conditions.
     conditions: Box<[(u16, LazyCondition)]>,
@@ -107,6 +106,44 @@ pub struct Scenario {
     pub risk: RiskLevel,
     /// The flow it starts.
     pub flow: FlowIx,
+}
+
+/// A trigger as a resolve scores it: what the context must show, and the
+/// weight. A condition's rule is in its scenario's `conditions`, a text
+/// trigger's keywords and patterns in the resolver's text index. 32 bytes,
+/// where the trigger as read is 72 (an event's lists and window are boxed).
+#[derive(Debug)]
+pub(crate) enum CompiledTrigger {
+    Screen { patterns: Box<[Box<str>]>, weight: f64 },
+    Event(Box<EventTrigger>),
+    Condition { weight: f64 },
+    Text { weight: f64 },
+}
+
+/// An event trigger's names, the codes it needs (none: any) and its window.
+#[derive(Debug)]
+pub(crate) struct EventTrigger {
+    pub(crate) names: Box<[Box<str>]>,
+    pub(crate) codes: Box<[Box<str>]>,
+    pub(crate) within_seconds: Option<u64>,
+    pub(crate) weight: f64,
+}
+
+impl CompiledTrigger {
+    /// The trigger's contribution to a scenario's score.
+    pub(crate) fn weight(&self) -> f64 {
+        match self {
+            CompiledTrigger::Event(e) => e.weight,
+            CompiledTrigger::Screen { weight, .. }
+            | CompiledTrigger::Condition { weight }
+            | CompiledTrigger::Text { weight } => *weight,
+        }
+    }
+}
+
+/// A list of texts at its length, each at its own.
+fn boxed(list: Vec<String>) -> Box<[Box<str>]> {
+    list.into_iter().map(String::into_boxed_str).collect()
 }
 
 /// A compiled proactive intervention.
@@ -609,53 +646,57 @@ fn compile(
         let mut own = crate::intent::samples_of(class, &s);
         let mut conditions: Vec<(u16, LazyCondition)> =
             Vec::with_capacity(s.triggers.iter().filter(|t| matches!(t, Trigger::Condition { .. })).count());
-        let mut triggers = s.triggers;
-        for (j, t) in triggers.iter_mut().enumerate() {
+        let mut triggers: Vec<CompiledTrigger> = Vec::with_capacity(s.triggers.len());
+        for (j, t) in s.triggers.into_iter().enumerate() {
             let tref = TriggerRef { scenario: scenarios.len() as u32, trigger: j as u16 };
             let tp = trigger_list.index(j);
+            let weight = t.weight();
             match t {
-                // Kept for exact scoring: at their length, as a list read from
-                // JSON has room for four (96 bytes for one name).
                 Trigger::Screen { patterns, .. } => {
-                    patterns.shrink_to_fit();
                     patterns.iter().for_each(|pat| index.add_screen(pat, tref));
+                    triggers.push(CompiledTrigger::Screen { patterns: boxed(patterns), weight });
                 }
-                Trigger::Event { names, codes, .. } => {
-                    names.shrink_to_fit();
-                    codes.shrink_to_fit();
-                    names.iter().for_each(|n| index.add_event(n, codes, tref));
+                Trigger::Event { names, codes, within_seconds, .. } => {
+                    names.iter().for_each(|n| index.add_event(n, &codes, tref));
+                    triggers.push(CompiledTrigger::Event(Box::new(EventTrigger {
+                        names: boxed(names),
+                        codes: boxed(codes),
+                        within_seconds,
+                        weight,
+                    })));
                 }
                 Trigger::Condition { rule, .. } => {
+                    triggers.push(CompiledTrigger::Condition { weight });
                     // Rules compile on first evaluation; at load their operators are
                     // checked, and their value on empty data decides how to index them.
-                    if let Err(e) = evaluator.check_operators(rule) {
+                    if let Err(e) = evaluator.check_operators(&rule) {
                         cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
                         continue;
                     }
-                    let lazy = LazyCondition::new(rule);
+                    let lazy = LazyCondition::new(&rule);
                     // A rule that runs out of fuel here (or once the load's
                     // shared budget is spent) is evaluated on every resolve: the
                     // safe side, where nothing is indexed away.
-                    let on_empty = match condition::empty_value_hint(rule) {
+                    let on_empty = match condition::empty_value_hint(&rule) {
                         Some(v) => v,
                         None => match lazy.get(&evaluator) {
                             Some(c) => empty.try_holds(c).unwrap_or(true),
                             None => {
-                                let e = evaluator.compile(rule).err().unwrap_or_default();
+                                let e = evaluator.compile(&rule).err().unwrap_or_default();
                                 cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
                                 continue;
                             }
                         },
                     };
-                    index.add_condition(rule, on_empty, tref);
+                    index.add_condition(&rule, on_empty, tref);
                     conditions.push((j as u16, lazy));
-                    *rule = Value::Null;
                 }
                 Trigger::Text { keywords, patterns, .. } => {
-                    for k in std::mem::take(keywords).into_values().flatten() {
+                    triggers.push(CompiledTrigger::Text { weight });
+                    for k in keywords.into_values().flatten() {
                         phrases.keyword(tref, k);
                     }
-                    for (locale, list) in std::mem::take(patterns) {
+                    for (locale, list) in patterns {
                         for (k, pat) in list.into_iter().enumerate() {
                             phrases.pattern(tref, pat);
                             pattern_pointers.push(tp.key("patterns").key(&locale).index(k).to_pointer());
@@ -678,13 +719,12 @@ fn compile(
             continue;
         };
         samples.append(&mut own);
-        triggers.shrink_to_fit();
         scenarios.push(Scenario {
             id: ScenarioId::checked(&s.id),
             title: s.title,
             summary: s.summary,
             product: s.product,
-            triggers,
+            triggers: triggers.into_boxed_slice(),
             conditions: conditions.into_boxed_slice(),
             priority: s.priority,
             audience,

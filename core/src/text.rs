@@ -178,7 +178,10 @@ impl<O: Copy> PhraseIndexBuilder<O> {
         let (raw, mut errors) = self.raw.build();
         let (folded, more) = self.folded.build();
         errors.extend(more.into_iter().map(|e| PatternError { pattern: e.pattern + typed, ..e }));
-        (PhraseIndex { owners: self.owners, fold: self.fold, keywords: self.keywords, folded, raw }, errors)
+        let (mut owners, mut keywords) = (self.owners, self.keywords);
+        owners.shrink_to_fit();
+        keywords.shrink_to_fit();
+        (PhraseIndex { owners, fold: self.fold, keywords, folded, raw }, errors)
     }
 }
 
@@ -400,12 +403,18 @@ impl<O: Copy> RawBuilder<O> {
                 }
             }
         }
+        // Grown one phrase at a time: kept at their length.
+        let mut keywords = self.keywords;
+        keywords.shrink_to_fit();
+        needles.shrink_to_fit();
+        needle_bytes.shrink_to_fit();
+        needle_ends.shrink_to_fit();
         let index = RawIndex {
             automaton: OnceLock::new(),
             needles,
             needle_bytes,
             needle_ends,
-            keywords: self.keywords,
+            keywords,
             patterns,
             literal_free,
             size_limit: self.size_limit,

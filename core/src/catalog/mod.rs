@@ -26,7 +26,7 @@ use crate::content::{
 use crate::crisis::{self, CrisisIndex};
 use crate::error::{Code, Diagnostic, Error, Path, Pointer, Result, Severity};
 use crate::handoff::Redactor;
-use crate::id::{ActionId, FlowId, InterventionId, ScenarioId, StepId};
+use crate::id::{ActionId, FlowId, IdIndex, InterventionId, ScenarioId, StepId};
 pub use crate::id::{FlowIx, StepIx};
 use crate::intent::{IntentModel, Sample};
 use crate::limits::Limits;
@@ -49,8 +49,10 @@ pub struct Catalog {
     /// run, and an empty cell is 32 bytes where a `Flow` in place is 248.
     flows: Vec<OnceLock<std::result::Result<Box<Flow>, Vec<Diagnostic>>>>,
     limits: Limits,
-    scenario_index: FxHashMap<ScenarioId, usize>,
-    flow_index: FxHashMap<FlowId, FlowIx>,
+    /// Scenarios by id, against `scenarios`.
+    scenario_index: IdIndex,
+    /// Flows by id, against `doc.flows`.
+    flow_index: IdIndex,
     pii_fields: Vec<String>,
     evaluator: Evaluator,
     warnings: Vec<Diagnostic>,
@@ -396,7 +398,9 @@ impl Catalog {
 
     /// A scenario by id.
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
-        self.scenario_index.get(id).map(|&i| &self.scenarios[i])
+        self.scenario_index
+            .get(id, |i| self.scenarios.get(i).map_or("", |s| s.id.as_str()))
+            .and_then(|i| self.scenarios.get(i))
     }
 
     /// Interventions in document order.
@@ -459,6 +463,7 @@ impl Catalog {
         let mut cx = Compiler {
             evaluator: &self.evaluator,
             flow_index: &self.flow_index,
+            flow_ids: &self.doc.flows,
             limits: &self.limits,
             problems: Vec::new(),
         };
@@ -489,7 +494,7 @@ impl Catalog {
 
     /// A flow's index by id.
     pub fn flow_ix(&self, id: &str) -> Option<FlowIx> {
-        self.flow_index.get(id).copied()
+        flow_at(&self.flow_index, &self.doc.flows, id)
     }
 
     /// Paths of context fields declared as personal data.
@@ -595,9 +600,11 @@ fn compile(
     warnings: Vec<Diagnostic>,
     limits: &Limits,
 ) -> Result<Catalog> {
-    let flow_index: FxHashMap<FlowId, FlowIx> =
-        doc.flows.iter().enumerate().map(|(i, f)| (FlowId::checked(&f.id), FlowIx(i as u32))).collect();
-    let mut cx = Compiler { evaluator: &evaluator, flow_index: &flow_index, limits, problems: Vec::new() };
+    // Read from JSON with room to grow (16,384 places for 10,000 flows).
+    doc.flows.shrink_to_fit();
+    let flow_index = IdIndex::new(doc.flows.len(), |i| doc.flows.get(i).map_or("", |f| f.id.as_str()));
+    let mut cx =
+        Compiler { evaluator: &evaluator, flow_index: &flow_index, flow_ids: &doc.flows, limits, problems: Vec::new() };
 
     let urgency = doc
         .urgency
@@ -768,15 +775,13 @@ fn compile(
     }
 
     let flows = doc.flows.iter().map(|_| OnceLock::new()).collect();
-    // Read from JSON with room to grow (16,384 places for 10,000 flows).
-    doc.flows.shrink_to_fit();
 
     if !cx.problems.is_empty() {
         let mut diagnostics = cx.problems;
         diagnostics.extend(warnings);
         return Err(Error::InvalidContent { diagnostics });
     }
-    let scenario_index = scenarios.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+    let scenario_index = IdIndex::new(scenarios.len(), |i| scenarios.get(i).map_or("", |s: &Scenario| s.id.as_str()));
     doc.urgency.clear();
     Ok(Catalog {
         actions: doc.actions.iter().map(|a| ActionId::checked(&a.id)).collect(),
@@ -811,8 +816,14 @@ fn pattern_problem(path: String, e: &crate::text::PatternError) -> Diagnostic {
 struct Compiler<'a> {
     evaluator: &'a Evaluator,
     limits: &'a Limits,
-    flow_index: &'a FxHashMap<FlowId, FlowIx>,
+    flow_index: &'a IdIndex,
+    flow_ids: &'a [LazyFlowSource],
     problems: Vec<Diagnostic>,
+}
+
+/// The position of flow `id` among `flows`, by `index`.
+fn flow_at(index: &IdIndex, flows: &[LazyFlowSource], id: &str) -> Option<FlowIx> {
+    index.get(id, |i| flows.get(i).map_or("", |f| f.id.as_str())).map(|i| FlowIx(i as u32))
 }
 
 impl Compiler<'_> {
@@ -837,7 +848,7 @@ impl Compiler<'_> {
     }
 
     fn flow(&mut self, id: &str, p: &Path<'_>) -> Option<FlowIx> {
-        let found = self.flow_index.get(id).copied();
+        let found = flow_at(self.flow_index, self.flow_ids, id);
         if found.is_none() {
             self.problem(Code::DanglingFlow, p, format!("no flow has id `{id}`"));
         }

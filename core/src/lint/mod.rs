@@ -232,14 +232,15 @@ pub(crate) fn analyze(
 /// `index` is the flow's position, so pointers read `/flows/<index>/...`.
 pub(crate) fn lint_flow<'a, F: FlowSource>(
     doc: &'a CatalogDoc<F>,
-    flow_index: &'a FxHashMap<crate::id::FlowId, crate::id::FlowIx>,
+    flow_index: &'a crate::id::IdIndex,
     flow: &'a Flow,
     index: usize,
     limits: &'a Limits,
     evaluator: &'a Evaluator,
 ) -> Vec<Diagnostic> {
     // Answers may be collected by any flow, parsed or not: accept any `answers.*`.
-    let flows = FlowIds::Catalog(flow_index);
+    let id_at = |i: usize| doc.flows.get(i).map_or("", FlowSource::id);
+    let flows = FlowIds::Catalog(flow_index, &id_at);
     let mut linter = Linter::with_flows(doc, limits, evaluator, Depth::Load, Vec::new(), flows, BTreeSet::new(), true);
     let flows = ROOT.key("flows");
     linter.flow(flow, &flows.index(index));
@@ -286,14 +287,15 @@ struct Linter<'a, F: FlowSource> {
 /// catalog's index (checking one flow must not rebuild a map of all of them).
 enum FlowIds<'a> {
     Own(FxHashMap<&'a str, usize>),
-    Catalog(&'a FxHashMap<crate::id::FlowId, crate::id::FlowIx>),
+    /// A catalog's index of its flows, and each flow's id by position.
+    Catalog(&'a crate::id::IdIndex, &'a dyn Fn(usize) -> &'a str),
 }
 
 impl FlowIds<'_> {
     fn get(&self, id: &str) -> Option<usize> {
         match self {
             FlowIds::Own(m) => m.get(id).copied(),
-            FlowIds::Catalog(m) => m.get(id).map(|ix| ix.0 as usize),
+            FlowIds::Catalog(index, id_at) => index.get(id, id_at),
         }
     }
 }

@@ -102,8 +102,8 @@ pub struct Scenario {
     conditions: Box<[(u16, LazyCondition)]>,
     /// Base rank 0..=100.
     pub priority: u32,
-    /// Audience rule, compiled on first use.
-    audience: Option<LazyCondition>,
+    /// Audience rule, compiled on first use; boxed, as most scenarios have none.
+    audience: Option<Box<LazyCondition>>,
     /// Risk level.
     pub risk: RiskLevel,
     /// The flow it starts.
@@ -714,7 +714,7 @@ fn compile(
         }
         let audience = match s.audience {
             Some(rule) => match evaluator.check_operators(&rule) {
-                Ok(()) => Some(LazyCondition::new(&rule)),
+                Ok(()) => Some(Box::new(LazyCondition::new(&rule))),
                 Err(e) => {
                     cx.problem(Code::InvalidCondition, &p.key("audience"), format!("invalid JsonLogic: {e}"));
                     None

@@ -567,7 +567,7 @@ fn score(
                 .ctx
                 .events()
                 .iter()
-                .filter(|e| event.names.iter().any(|n| **n == *e.name))
+                .filter(|e| event.is_named(&e.name))
                 .find_map(|e| event_fires(catalog, t, e, found.now))
                 .map(|d| ("event", d)),
             Trigger::Condition { .. } => condition_of(catalog, t)
@@ -722,7 +722,7 @@ pub fn resolve_naive(
                     }
                 }
                 Trigger::Event(event) => {
-                    for e in ctx.events().iter().filter(|e| event.names.iter().any(|n| **n == *e.name)) {
+                    for e in ctx.events().iter().filter(|e| event.is_named(&e.name)) {
                         if let Some(d) = event_fires(catalog, t, e, now) {
                             fire(&mut fired, catalog, t, "event", d);
                         }

@@ -131,6 +131,13 @@ pub(crate) struct EventTrigger {
     pub(crate) weight: f64,
 }
 
+impl EventTrigger {
+    /// Whether an event of this name can fire the trigger.
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        self.names.iter().any(|n| **n == *name)
+    }
+}
+
 impl CompiledTrigger {
     /// The trigger's contribution to a scenario's score.
     pub(crate) fn weight(&self) -> f64 {

@@ -4,8 +4,6 @@
 //! Rules are checked for size before they reach the engine, compiled once when
 //! first used, and evaluated against plain JSON data without copying it.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use crate::logic::{self, Rule};
@@ -14,10 +12,12 @@ use crate::logic::{self, Rule};
 /// `var` names the item rather than the context.
 const ITERATORS: &[&str] = &["map", "filter", "reduce", "all", "some", "none"];
 
-/// A compiled JsonLogic rule.
+/// A compiled JsonLogic rule, held inline: a catalog keeps one per
+/// condition and never shares them, so a reference count would cost each an
+/// allocation for nothing.
 #[derive(Clone)]
 pub struct Condition {
-    rule: Arc<Rule>,
+    rule: Rule,
 }
 
 impl std::fmt::Debug for Condition {
@@ -42,7 +42,7 @@ impl Evaluator {
     /// Compiles `rule`; the error text says what the engine rejected.
     /// Unknown operators are rejected here rather than at evaluation time.
     pub fn compile(&self, rule: &Value) -> Result<Condition, String> {
-        logic::compile(rule).map(|rule| Condition { rule: Arc::new(rule) }).map_err(|e| e.message)
+        logic::compile(rule).map(|rule| Condition { rule }).map_err(|e| e.message)
     }
 
     /// Checks that `rule` compiles (known operators, argument shapes), keeping nothing.

@@ -445,11 +445,29 @@ const SHORT_FORMS: &[(&str, &str)] = &[
     ("wouldnt", "would not"),
 ];
 
+/// The first letters of the short forms, one bit each (`a` lowest).
+const SHORT_FIRST: u32 = {
+    let mut mask = 0u32;
+    let mut i = 0;
+    while i < SHORT_FORMS.len() {
+        if let Some(&b) = SHORT_FORMS[i].0.as_bytes().first() {
+            mask |= 1 << (b - b'a');
+        }
+        i += 1;
+    }
+    mask
+};
+
 /// The written-out form of a chat spelling, if `word` is one. `kms` after a
 /// number is kilometres.
 fn expansion(word: &str, after_number: bool) -> Option<&'static str> {
     if word.len() > 7 || (after_number && word == "kms") {
         return None;
+    }
+    // Most words start with a letter no short form starts with: no search.
+    match word.as_bytes().first() {
+        Some(&b) if b.is_ascii_lowercase() && SHORT_FIRST & (1 << (b - b'a')) != 0 => {}
+        _ => return None,
     }
     let i = SHORT_FORMS.binary_search_by(|(k, _)| (*k).cmp(word)).ok()?;
     SHORT_FORMS.get(i).map(|(_, long)| *long)
@@ -549,6 +567,8 @@ mod tests {
         let shorts: Vec<&str> = SHORT_FORMS.iter().map(|p| p.0).collect();
         assert!(shorts.windows(2).all(|w| w[0] < w[1]), "sorted and unique: {shorts:?}");
         assert!(shorts.iter().all(|s| s.len() <= 7));
+        // The first-letter mask lets every short form through.
+        assert!(SHORT_FORMS.iter().all(|&(short, long)| expansion(short, false) == Some(long)));
         assert_eq!(expansion("u", false), Some("you"));
         assert_eq!(expansion("un", false), None);
         assert_eq!(expansion("kms", true), None);

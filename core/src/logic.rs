@@ -1306,6 +1306,19 @@ mod tests {
         assert_eq!(shortcuts, 8 * (values.len() - 1) * 3 * 2);
     }
 
+    /// A compiled path writes each segment's length as a character; a
+    /// segment too long for one (from 55,296 bytes) is read the general way.
+    #[test]
+    fn paths_with_any_segment_length_are_read() {
+        for n in [0usize, 1, 127, 128, 2047, 2048, 55_295, 55_296, 57_343, 57_344, 70_000] {
+            let key = "k".repeat(n);
+            let data = json!({"a": {key.clone(): 7}});
+            let path = format!("a.{key}");
+            assert_eq!(run(json!({"var": path}), data.clone()), Ok(json!(7)), "{n}");
+            assert_eq!(run(json!({"==": [{"var": path}, 7]}), data), Ok(json!(true)), "{n}");
+        }
+    }
+
     #[test]
     fn strings_read_as_numbers_like_std_reads_plain_decimals() {
         let cases = [

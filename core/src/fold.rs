@@ -116,6 +116,22 @@ impl Word {
         }
     }
 
+    /// Pushes a run of ASCII letters and digits starting at source byte
+    /// `start`, lowercased: as pushing each of its characters would.
+    fn push_ascii(&mut self, run: &str, start: u32, spans: bool) {
+        if self.text.is_empty() {
+            self.start = start;
+        }
+        let from = self.text.len();
+        self.text.push_str(run);
+        if let Some(added) = self.text.get_mut(from..) {
+            added.make_ascii_lowercase();
+        }
+        if spans {
+            self.spans.extend((start..start + run.len() as u32).map(|i| (i, i + 1)));
+        }
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
@@ -241,12 +257,15 @@ impl Fold {
         while let Some(&b) = bytes.get(at) {
             if b.is_ascii() {
                 // The common path: one byte, one character.
-                let span = (at as u32, at as u32 + 1);
-                at += 1;
                 if b.is_ascii_alphanumeric() {
-                    word.push(char::from(b.to_ascii_lowercase()), span, spans);
+                    // The run of ASCII letters and digits from here, at once.
+                    let rest = bytes.get(at..).unwrap_or_default();
+                    let end = rest.iter().position(|c| !c.is_ascii_alphanumeric()).map_or(bytes.len(), |n| at + n);
+                    word.push_ascii(text.get(at..end).unwrap_or_default(), at as u32, spans);
+                    at = end;
                     continue;
                 }
+                at += 1;
                 if b == b'\'' && letter_at(text, at) && ends_in_letter(&word) {
                     continue;
                 }

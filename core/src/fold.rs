@@ -256,7 +256,7 @@ impl Fold {
         let mut at = 0;
         while let Some(&b) = bytes.get(at) {
             if b.is_ascii() {
-                // The common path: one byte, one character.
+                // The common path: ASCII, a byte a character.
                 if b.is_ascii_alphanumeric() {
                     // The run of ASCII letters and digits from here, at once.
                     let rest = bytes.get(at..).unwrap_or_default();

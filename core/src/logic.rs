@@ -249,7 +249,7 @@ fn check(op: Op, name: &str, args: &Args) -> Result<(), CompileError> {
         if list.len() < n { Err(invalid(format!("`{name}` takes at least {n} arguments"))) } else { Ok(()) }
     };
     match op {
-        Op::Eq | Op::Ne | Op::StrictEq | Op::StrictNe | Op::Lt | Op::Le | Op::Gt | Op::Ge => at_least(2),
+        op if is_comparison(op) => at_least(2),
         Op::Map | Op::Filter | Op::Reduce => {
             at_least(2)?;
             if list.iter().take(2).any(|n| matches!(n, Node::Lit(Value::Null))) {
@@ -583,8 +583,12 @@ fn read<'a>(f: &Frame<'a>, path: Option<&Segments>) -> Option<&'a Value> {
     }
 }
 
-/// Whether `a op b` holds, for a comparison operator.
-fn compare(op: Op, a: &Value, b: &Value) -> Result<bool, Thrown> {
+/// Whether `a op b` holds, for a comparison operator; a strict one pays
+/// for scanning `b`.
+fn compare(op: Op, a: &Value, b: &Value, fuel: &Fuel) -> Result<bool, Thrown> {
+    if matches!(op, Op::StrictEq | Op::StrictNe) {
+        fuel.burn_value(b)?;
+    }
     Ok(match op {
         Op::StrictEq => strict_eq(a, b),
         Op::StrictNe => !strict_eq(a, b),
@@ -677,10 +681,7 @@ impl Node {
                 f.fuel.burn(2)?;
                 let found = read(f, c.path.as_ref()).unwrap_or(&Value::Null);
                 let (a, b) = if c.path_first { (found, &c.literal) } else { (&c.literal, found) };
-                if matches!(c.op, Op::StrictEq | Op::StrictNe) {
-                    f.fuel.burn_value(b)?;
-                }
-                boolean(compare(c.op, a, b)?)
+                boolean(compare(c.op, a, b, f.fuel)?)
             }
             Node::Path(path, default) => {
                 let found = read(f, path.as_ref());
@@ -865,10 +866,7 @@ impl Op {
                 let mut prev = list[0].eval(f)?;
                 for n in &list[1..] {
                     let next = n.eval(f)?;
-                    if matches!(self, Op::StrictEq | Op::StrictNe) {
-                        f.fuel.burn_value(&next)?;
-                    }
-                    if !compare(self, &prev, &next)? {
+                    if !compare(self, &prev, &next, f.fuel)? {
                         return boolean(false);
                     }
                     prev = next;

@@ -1,8 +1,8 @@
 //! Conditions in JsonLogic (<https://jsonlogic.com>), evaluated by the
 //! compact engine in [`crate::logic`].
 //!
-//! Rules are checked for size before they reach the engine, compiled once when
-//! first used, and evaluated against plain JSON data without copying it.
+//! Rules are checked for size before they reach the engine, compiled once at load,
+//! and evaluated against plain JSON data without copying it.
 
 use serde_json::Value;
 
@@ -45,11 +45,6 @@ impl Evaluator {
         logic::compile(rule).map(|rule| Condition { rule }).map_err(|e| e.message)
     }
 
-    /// Checks that `rule` compiles (known operators, argument shapes), keeping nothing.
-    pub fn check_operators(&self, rule: &Value) -> Result<(), String> {
-        logic::compile(rule).map(drop).map_err(|e| e.message)
-    }
-
     /// Prepares `data` for evaluating many conditions against it.
     pub fn scope<'d>(&self, data: &'d Value) -> Scope<'d> {
         Scope { data, fuel: SCOPE_FUEL }
@@ -61,31 +56,6 @@ impl Evaluator {
     pub fn evaluate(&self, rule: &Value, data: &Value) -> Result<Value, Value> {
         let rule = logic::compile(rule).map_err(|e| serde_json::json!({ "type": e.kind }))?;
         rule.apply(data)
-    }
-}
-
-/// A rule kept as compact JSON text and compiled on first use (then cached);
-/// a rule that fails to compile never holds. Small parsed JSON objects cost
-/// hundreds of bytes each, so thousands of idle rules stay text.
-#[derive(Debug)]
-pub struct LazyCondition {
-    source: Box<str>,
-    cell: std::sync::OnceLock<Option<Condition>>,
-}
-
-impl LazyCondition {
-    /// Keeps `rule` for later compilation.
-    pub fn new(rule: &Value) -> Self {
-        // `serde_json::to_string`, not `Display`: that writes through a formatter, at twice the cost.
-        let source = serde_json::to_string(rule).unwrap_or_default().into_boxed_str();
-        LazyCondition { source, cell: std::sync::OnceLock::new() }
-    }
-
-    /// The compiled rule, compiling it on first call.
-    pub fn get(&self, evaluator: &Evaluator) -> Option<&Condition> {
-        self.cell
-            .get_or_init(|| serde_json::from_str::<Value>(&self.source).ok().and_then(|r| evaluator.compile(&r).ok()))
-            .as_ref()
     }
 }
 

@@ -592,7 +592,7 @@ fn score(
         }
     }
     reasons.extend(found.intents.iter().filter(|(c, _)| *c == s).map(|(_, r)| r.clone()));
-    if reasons.is_empty() || !scenario.admits(catalog.evaluator(), scope) {
+    if reasons.is_empty() || !scenario.admits(scope) {
         return None;
     }
     let weight: f64 = reasons.iter().map(|r| r.weight).sum();
@@ -601,7 +601,7 @@ fn score(
 }
 
 fn condition_of(catalog: &Catalog, t: TriggerRef) -> Option<&Condition> {
-    catalog.scenarios().get(t.scenario as usize)?.trigger_condition(t.trigger as usize, catalog.evaluator())
+    catalog.scenarios().get(t.scenario as usize)?.trigger_condition(t.trigger as usize)
 }
 
 fn event_fires(catalog: &Catalog, t: TriggerRef, e: &crate::context::ContextEvent, now: i64) -> Option<String> {
@@ -644,7 +644,7 @@ fn rank(
             reasons.push(next);
         }
         let Some(scenario) = catalog.scenarios().get(s as usize) else { continue };
-        if !scenario.admits(catalog.evaluator(), scope) {
+        if !scenario.admits(scope) {
             continue;
         }
         let weight: f64 = reasons.iter().map(|r| r.weight).sum();

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::condition::{self, Condition, Evaluator, LazyCondition, Scope};
+use crate::condition::{self, Condition, Evaluator, Scope};
 use crate::content::{
     self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
@@ -97,13 +97,13 @@ pub struct Scenario {
     pub product: Option<String>,
     /// Triggers as a resolve scores them, by position.
     pub(crate) triggers: Box<[CompiledTrigger]>,
-    /// Each `condition` trigger's rule, compiled on first use, with the
-    /// trigger's position: only those, as most triggers are not conditions.
-    conditions: Box<[(u16, LazyCondition)]>,
+    /// Each `condition` trigger's compiled rule, with the trigger's position:
+    /// only those, as most triggers are not conditions.
+    conditions: Box<[(u16, Condition)]>,
     /// Base rank 0..=100.
     pub priority: u32,
-    /// Audience rule, compiled on first use; boxed, as most scenarios have none.
-    audience: Option<Box<LazyCondition>>,
+    /// Audience rule, compiled; boxed, as most scenarios have none.
+    audience: Option<Box<Condition>>,
     /// Risk level.
     pub risk: RiskLevel,
     /// The flow it starts.
@@ -567,9 +567,9 @@ impl Catalog {
 }
 
 impl Scenario {
-    /// The compiled rule of condition trigger `trigger`, compiling it on first use.
-    pub fn trigger_condition(&self, trigger: usize, evaluator: &Evaluator) -> Option<&Condition> {
-        self.conditions.iter().find(|(t, _)| usize::from(*t) == trigger)?.1.get(evaluator)
+    /// The compiled rule of condition trigger `trigger`.
+    pub fn trigger_condition(&self, trigger: usize) -> Option<&Condition> {
+        self.conditions.iter().find(|(t, _)| usize::from(*t) == trigger).map(|(_, c)| c)
     }
 
     /// How many triggers the scenario has.
@@ -577,13 +577,10 @@ impl Scenario {
         self.triggers.len()
     }
 
-    /// Whether the audience rule admits the context in `scope` (no rule admits everyone;
-    /// a rule that cannot be compiled admits no one).
-    pub fn admits(&self, evaluator: &Evaluator, scope: &mut Scope<'_>) -> bool {
-        match &self.audience {
-            None => true,
-            Some(lazy) => lazy.get(evaluator).is_some_and(|c| scope.holds(c)),
-        }
+    /// Whether the audience rule admits the context in `scope` (no rule admits
+    /// everyone; a rule that does not compile rejects the content at load).
+    pub fn admits(&self, scope: &mut Scope<'_>) -> bool {
+        self.audience.as_ref().is_none_or(|c| scope.holds(c))
     }
 }
 
@@ -658,7 +655,7 @@ fn compile(
         let trigger_list = p.key("triggers");
         let class = scenarios.len() as u32;
         let mut own = crate::intent::samples_of(class, &s);
-        let mut conditions: Vec<(u16, LazyCondition)> =
+        let mut conditions: Vec<(u16, Condition)> =
             Vec::with_capacity(s.triggers.iter().filter(|t| matches!(t, Trigger::Condition { .. })).count());
         let mut triggers: Vec<CompiledTrigger> = Vec::with_capacity(s.triggers.len());
         for (j, t) in s.triggers.into_iter().enumerate() {
@@ -681,29 +678,24 @@ fn compile(
                 }
                 Trigger::Condition { rule, .. } => {
                     triggers.push(CompiledTrigger::Condition { weight });
-                    // Rules compile on first evaluation; at load their operators are
-                    // checked, and their value on empty data decides how to index them.
-                    if let Err(e) = evaluator.check_operators(&rule) {
-                        cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
-                        continue;
-                    }
-                    let lazy = LazyCondition::new(&rule);
-                    // A rule that runs out of fuel here (or once the load's
-                    // shared budget is spent) is evaluated on every resolve: the
-                    // safe side, where nothing is indexed away.
-                    let on_empty = match condition::empty_value_hint(&rule) {
-                        Some(v) => v,
-                        None => match lazy.get(&evaluator) {
-                            Some(c) => empty.try_holds(c).unwrap_or(true),
-                            None => {
-                                let e = evaluator.compile(&rule).err().unwrap_or_default();
-                                cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
-                                continue;
-                            }
-                        },
+                    // Compiled once, here: the compiled form of a common rule is
+                    // no larger than its text, so keeping the text for a later
+                    // compile saved nothing once the catalog was in use.
+                    let compiled = match evaluator.compile(&rule) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            cx.problem(Code::InvalidCondition, &tp.key("rule"), format!("invalid JsonLogic: {e}"));
+                            continue;
+                        }
                     };
+                    // Its value on empty data decides how to index it. A rule that
+                    // runs out of fuel here (or once the load's shared budget is
+                    // spent) is evaluated on every resolve: the safe side, where
+                    // nothing is indexed away.
+                    let on_empty = condition::empty_value_hint(&rule)
+                        .unwrap_or_else(|| empty.try_holds(&compiled).unwrap_or(true));
                     index.add_condition(&rule, on_empty, tref);
-                    conditions.push((j as u16, lazy));
+                    conditions.push((j as u16, compiled));
                 }
                 Trigger::Text { keywords, patterns, .. } => {
                     triggers.push(CompiledTrigger::Text { weight });
@@ -720,8 +712,8 @@ fn compile(
             }
         }
         let audience = match s.audience {
-            Some(rule) => match evaluator.check_operators(&rule) {
-                Ok(()) => Some(Box::new(LazyCondition::new(&rule))),
+            Some(rule) => match evaluator.compile(&rule) {
+                Ok(c) => Some(Box::new(c)),
                 Err(e) => {
                     cx.problem(Code::InvalidCondition, &p.key("audience"), format!("invalid JsonLogic: {e}"));
                     None

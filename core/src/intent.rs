@@ -98,27 +98,48 @@ pub(crate) struct Sample {
 /// [`LABEL_WEIGHT`] its title, summary and keywords, in
 /// every locale.
 pub(crate) fn samples_of(class: u32, s: &crate::content::Scenario) -> Vec<Sample> {
-    let mut out: Vec<Sample> = Vec::new();
-    let mut add = |text: &str, weight: f32| {
+    let mut out = Vec::new();
+    push_samples(class, s.examples.values().flatten().cloned(), s, &mut out);
+    out
+}
+
+/// [`samples_of`], taking the scenario's examples rather than copying them:
+/// a loaded catalog keeps them nowhere else.
+pub(crate) fn take_samples(class: u32, s: &mut crate::content::Scenario) -> Vec<Sample> {
+    let examples = std::mem::take(&mut s.examples);
+    let mut out = Vec::new();
+    push_samples(class, examples.into_values().flatten(), s, &mut out);
+    out
+}
+
+fn push_samples(
+    class: u32,
+    examples: impl Iterator<Item = String>,
+    s: &crate::content::Scenario,
+    out: &mut Vec<Sample>,
+) {
+    let (lower, _) = examples.size_hint();
+    out.reserve(lower);
+    for text in examples {
         if !text.trim().is_empty() {
-            out.push(Sample { class, text: text.to_owned(), weight });
+            out.push(Sample { class, text, weight: 1.0 });
+        }
+    }
+    let mut label = |text: &str| {
+        if !text.trim().is_empty() {
+            out.push(Sample { class, text: text.to_owned(), weight: LABEL_WEIGHT });
         }
     };
-    for e in s.examples.values().flatten() {
-        add(e, 1.0);
-    }
-    let label = LABEL_WEIGHT;
     for t in s.title.values().chain(s.summary.iter().flat_map(|m| m.values())) {
-        add(t, label);
+        label(t);
     }
     for t in &s.triggers {
         if let crate::content::Trigger::Text { keywords, .. } = t {
             for k in keywords.values().flatten() {
-                add(k, label);
+                label(k);
             }
         }
     }
-    out
 }
 
 /// The classifier, built from a catalog's samples.

@@ -24,7 +24,7 @@ use crate::content::{
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
 };
 use crate::crisis::{self, CrisisIndex};
-use crate::error::{Code, Diagnostic, Error, Path, Pointer, Result, Severity};
+use crate::error::{Code, Diagnostic, Error, Path, Result, Severity};
 use crate::handoff::Redactor;
 use crate::id::{ActionId, FlowId, IdIndex, InterventionId, ScenarioId, StepId};
 pub use crate::id::{FlowIx, StepIx};
@@ -645,16 +645,19 @@ fn compile(
     let mut empty = evaluator.scope(&empty_data);
     let mut phrases = PhraseIndexBuilder::new(limits.max_regex_nesting, limits.max_regex_compiled_bytes)
         .literal_free_limit(limits.max_literal_free_patterns);
-    let mut pattern_pointers: Vec<Pointer> = Vec::new();
+    // Where each text pattern is (scenario, trigger, locale in `pattern_locales`,
+    // place in its list), for the pointer of an error: built only for those.
+    let mut pattern_places: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut pattern_locales: Vec<String> = Vec::new();
     let mut scenarios = Vec::with_capacity(doc.scenarios.len());
     let root = Path::Root;
     let scenario_list = root.key("scenarios");
     let mut samples: Vec<Sample> = Vec::new();
-    for (i, s) in std::mem::take(&mut doc.scenarios).into_iter().enumerate() {
+    for (i, mut s) in std::mem::take(&mut doc.scenarios).into_iter().enumerate() {
         let p = scenario_list.index(i);
         let trigger_list = p.key("triggers");
         let class = scenarios.len() as u32;
-        let mut own = crate::intent::samples_of(class, &s);
+        let mut own = crate::intent::take_samples(class, &mut s);
         let mut conditions: Vec<(u16, Condition)> =
             Vec::with_capacity(s.triggers.iter().filter(|t| matches!(t, Trigger::Condition { .. })).count());
         let mut triggers: Vec<CompiledTrigger> = Vec::with_capacity(s.triggers.len());
@@ -703,9 +706,13 @@ fn compile(
                         phrases.keyword(tref, k);
                     }
                     for (locale, list) in patterns {
+                        let l = pattern_locales.iter().position(|x| *x == locale).unwrap_or_else(|| {
+                            pattern_locales.push(locale);
+                            pattern_locales.len() - 1
+                        });
                         for (k, pat) in list.into_iter().enumerate() {
                             phrases.pattern(tref, pat);
-                            pattern_pointers.push(tp.key("patterns").key(&locale).index(k).to_pointer());
+                            pattern_places.push((i, j, l, k));
                         }
                     }
                 }
@@ -741,8 +748,16 @@ fn compile(
 
     let (phrase_index, pattern_errors) = phrases.build();
     for e in pattern_errors {
-        let at = pattern_pointers.get(e.pattern).cloned().unwrap_or_default();
-        cx.problems.push(pattern_problem(at.to_string(), &e));
+        let at = pattern_places.get(e.pattern).map_or_else(String::new, |&(i, j, l, k)| {
+            let locale = pattern_locales.get(l).map_or("", String::as_str);
+            let list = scenario_list.index(i);
+            let triggers = list.key("triggers");
+            let trigger = triggers.index(j);
+            let patterns = trigger.key("patterns");
+            let by_locale = patterns.key(locale);
+            by_locale.index(k).to_string()
+        });
+        cx.problems.push(pattern_problem(at, &e));
     }
     index.phrases = Some(phrase_index);
     index.finish();

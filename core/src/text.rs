@@ -460,18 +460,6 @@ struct Lit {
     boundary_after: bool,
 }
 
-impl Lit {
-    fn then(mut self, next: Lit) -> Lit {
-        if self.bytes.is_empty() {
-            self.boundary_before |= next.boundary_before;
-        }
-        self.boundary_after =
-            if next.bytes.is_empty() { self.boundary_after || next.boundary_after } else { next.boundary_after };
-        self.bytes.extend(next.bytes);
-        self
-    }
-}
-
 /// Whether a byte belongs to a word character. Word boundaries are ASCII
 /// (`\w` is `[0-9A-Za-z_]`), so no byte of a non-ASCII character does.
 fn word_byte(b: u8) -> bool {
@@ -485,22 +473,43 @@ fn no_boundary(outside: Option<u8>, edge: u8) -> bool {
     outside.is_some_and(word_byte) == word_byte(edge)
 }
 
-/// The exact text `node` matches, if it matches exactly one string (ASCII-lowercased).
-fn exact(node: &Node) -> Option<Lit> {
+/// Whether `node` matches exactly one string (then [`exact_into`] writes it).
+fn is_exact(node: &Node) -> bool {
     match node {
-        Node::WordBoundary => Some(Lit { bytes: Vec::new(), boundary_before: true, boundary_after: true }),
-        Node::Empty | Node::WordAssertion => Some(Lit::default()),
+        Node::WordBoundary | Node::Empty | Node::WordAssertion | Node::Char(_) => true,
+        Node::Concat(items) => items.iter().all(is_exact),
+        _ => false,
+    }
+}
+
+/// Appends the one string an exact `node` ([`is_exact`]) matches to `lit`,
+/// ASCII-lowercased, with its edges: a `\b` before the literal's first byte
+/// or after its last sets that side.
+fn exact_into(node: &Node, lit: &mut Lit) {
+    match node {
+        Node::WordBoundary => {
+            if lit.bytes.is_empty() {
+                lit.boundary_before = true;
+            }
+            lit.boundary_after = true;
+        }
         // `(?i)` folds ASCII letters only, as the automaton does: a non-ASCII
         // letter matches itself alone, with or without the flag.
-        Node::Char(c) => Some(Lit { bytes: c.to_string().into_bytes().to_ascii_lowercase(), ..Lit::default() }),
-        Node::Concat(items) => items.iter().try_fold(Lit::default(), |acc, n| Some(acc.then(exact(n)?))),
-        _ => None,
+        Node::Char(c) => {
+            let mut buf = [0u8; 4];
+            lit.bytes.extend(c.encode_utf8(&mut buf).bytes().map(|b| b.to_ascii_lowercase()));
+            lit.boundary_after = false;
+        }
+        Node::Concat(items) => items.iter().for_each(|n| exact_into(n, lit)),
+        _ => {}
     }
 }
 
 /// A set of literals one of which every match of `node` contains.
 fn required(node: &Node) -> Option<Vec<Lit>> {
-    if let Some(e) = exact(node) {
+    if is_exact(node) {
+        let mut e = Lit::default();
+        exact_into(node, &mut e);
         return (!e.bytes.is_empty()).then(|| vec![e]);
     }
     match node {
@@ -523,18 +532,17 @@ fn required(node: &Node) -> Option<Vec<Lit>> {
             };
             let mut run = Lit::default();
             for item in items {
-                match exact(item) {
-                    Some(e) => run = run.then(e),
-                    None => {
-                        if !run.bytes.is_empty() {
-                            consider(vec![std::mem::take(&mut run)]);
-                        }
-                        // A boundary before the next run is not one after this item.
-                        run = Lit::default();
-                        if let Some(set) = required(item) {
-                            consider(set);
-                        }
-                    }
+                if is_exact(item) {
+                    exact_into(item, &mut run);
+                    continue;
+                }
+                if !run.bytes.is_empty() {
+                    consider(vec![std::mem::take(&mut run)]);
+                }
+                // A boundary before the next run is not one after this item.
+                run = Lit::default();
+                if let Some(set) = required(item) {
+                    consider(set);
                 }
             }
             if !run.bytes.is_empty() {

@@ -100,8 +100,8 @@ struct Segments(Box<str>);
 impl Segments {
     /// `path`'s segments (split on dots); `None` for a segment too long to
     /// write its length as a character (tens of kilobytes).
-    fn new<'p>(segments: impl Iterator<Item = &'p str>) -> Option<Segments> {
-        let mut out = String::new();
+    fn new<'p>(segments: impl Iterator<Item = &'p str>, capacity: usize) -> Option<Segments> {
+        let mut out = String::with_capacity(capacity);
         for seg in segments {
             out.push(u32::try_from(seg.len()).ok().and_then(char::from_u32)?);
             out.push_str(seg);
@@ -161,6 +161,12 @@ fn node(v: &Value, depth: usize) -> Result<Node, CompileError> {
             if op == Op::Preserve {
                 return Ok(Node::Lit(raw.clone()));
             }
+            // The common `{"var": "a.b"}`, read without a literal node to drop.
+            if let (Op::Var, Value::String(path)) = (op, raw) {
+                if let Some(p) = dotted_path(path).filter(|_| !path.is_empty()) {
+                    return Ok(Node::Path(Some(p), None));
+                }
+            }
             let args = match raw {
                 Value::Array(items) => {
                     Args::Many(items.iter().map(|i| node(i, depth + 1)).collect::<Result<Vec<_>, _>>()?)
@@ -180,18 +186,21 @@ fn node(v: &Value, depth: usize) -> Result<Node, CompileError> {
                     }
                     None => Node::Op(op, Args::Many(list)),
                 },
-                (op, Args::Many(list)) if is_comparison(op) && list.len() == 2 => match (&list[0], &list[1]) {
-                    (Node::Path(path, None), Node::Lit(literal)) | (Node::Lit(literal), Node::Path(path, None)) => {
-                        let path_first = matches!(list[0], Node::Path(..));
-                        Node::Compare(Box::new(Compare {
-                            op,
-                            path_first,
-                            path: path.clone(),
-                            literal: literal.clone(),
-                        }))
+                (op, Args::Many(list)) if is_comparison(op) && list.len() == 2 => {
+                    let shape = match (&list[0], &list[1]) {
+                        (Node::Path(_, None), Node::Lit(_)) => Some(true),
+                        (Node::Lit(_), Node::Path(_, None)) => Some(false),
+                        _ => None,
+                    };
+                    let mut pair = list.into_iter();
+                    match (shape, pair.next(), pair.next()) {
+                        (Some(true), Some(Node::Path(path, None)), Some(Node::Lit(literal)))
+                        | (Some(false), Some(Node::Lit(literal)), Some(Node::Path(path, None))) => {
+                            Node::Compare(Box::new(Compare { op, path_first: shape == Some(true), path, literal }))
+                        }
+                        (_, a, b) => Node::Op(op, Args::Many(a.into_iter().chain(b).collect())),
                     }
-                    _ => Node::Op(op, Args::Many(list)),
-                },
+                }
                 (op, args) => Node::Op(op, args),
             })
         }
@@ -200,13 +209,22 @@ fn node(v: &Value, depth: usize) -> Result<Node, CompileError> {
     }
 }
 
+/// A non-empty dotted path's segments, in one allocation when every
+/// segment is shorter than 128 bytes.
+fn dotted_path(path: &str) -> Option<Segments> {
+    Segments::new(path.split('.'), path.len() + 1 + path.bytes().filter(|&b| b == b'.').count())
+}
+
 /// A literal `var` path, split on dots: `None` for the whole scope.
 fn static_path(n: &Node) -> Option<Option<Segments>> {
     match n {
         Node::Lit(Value::Null) => Some(None),
         Node::Lit(Value::String(s)) if s.is_empty() => Some(None),
-        Node::Lit(Value::String(s)) => Segments::new(s.split('.')).map(Some),
-        Node::Lit(Value::Number(n)) if n.is_u64() => Segments::new(std::iter::once(n.to_string().as_str())).map(Some),
+        Node::Lit(Value::String(s)) => dotted_path(s).map(Some),
+        Node::Lit(Value::Number(n)) if n.is_u64() => {
+            let n = n.to_string();
+            Segments::new(std::iter::once(n.as_str()), n.len() + 1).map(Some)
+        }
         _ => None,
     }
 }

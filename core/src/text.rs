@@ -561,10 +561,29 @@ fn required(node: &Node) -> Option<Vec<Lit>> {
 /// and class set operations. A pattern that passes here compiles, short of the
 /// compiled-size limit, which only compiling can tell.
 pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Option<Node>, String> {
+    // A leading `(?i)` changes which texts a pattern matches, never whether
+    // it parses, and regex-lite's parser spends half its time on it (a class
+    // for every letter): the rest is checked alone, and, should it fail, the
+    // whole pattern again for the message.
+    let rest = pattern.strip_prefix("(?i)").filter(|r| syntax_ok(r, nest_limit)).map(|_| Ok(()));
+    match rest.unwrap_or_else(|| check_syntax(pattern, nest_limit)) {
+        Ok(()) => Ok(crate::syntax::parse(pattern)),
+        Err(message) => Err(message),
+    }
+}
+
+/// Whether regex-lite parses `pattern` within the nesting limit.
+fn syntax_ok(pattern: &str, nest_limit: u32) -> bool {
+    check_syntax(pattern, nest_limit).is_ok()
+}
+
+/// regex-lite's verdict on `pattern`'s syntax, within the nesting limit, with
+/// its message (and a hint for what it lacks) when it refuses.
+fn check_syntax(pattern: &str, nest_limit: u32) -> Result<(), String> {
     // A size limit of zero stops regex-lite right after its parser, at the
     // first compiled state: syntax errors come first, and cost what parsing does.
     match RegexBuilder::new(pattern).size_limit(0).nest_limit(nest_limit).build() {
-        Err(e) if e.to_string() == SIZE_EXCEEDED => Ok(crate::syntax::parse(pattern)),
+        Err(e) if e.to_string() == SIZE_EXCEEDED => Ok(()),
         Err(e) => {
             let message = e.to_string();
             if message.ends_with("not supported") && !message.starts_with("backreferences") {
@@ -573,7 +592,7 @@ pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Option<Node>, Stri
                 Err(message)
             }
         }
-        Ok(_) => Ok(crate::syntax::parse(pattern)),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -787,6 +806,83 @@ mod tests {
         let (idx, errors) = b.build();
         assert!(errors.is_empty(), "{errors:?}");
         idx
+    }
+
+    #[test]
+    fn a_leading_case_flag_never_changes_whether_a_pattern_parses() {
+        // The check of a `(?i)` pattern reads the rest alone (`parse`): the
+        // verdict must be the one regex-lite gives the whole pattern.
+        let rests = [
+            "",
+            "a",
+            "*a",
+            "+",
+            "?",
+            "{2}",
+            "a{2,1}",
+            "a{2}",
+            "a**",
+            "a*?",
+            ")",
+            "(",
+            "()",
+            "[",
+            "[]",
+            "[a-Z]",
+            "[Z-a]",
+            "[[:alpha:]]",
+            "[[:nope:]]",
+            "a|",
+            "|",
+            "a||b",
+            r"\p{L}",
+            r"\pL",
+            r"\1",
+            "(?x) a b",
+            "(?i)a",
+            "(?-i)a",
+            "(?z)a",
+            "(?i",
+            "(?P<n>a)",
+            "(?P<n>a)(?P<n>b)",
+            "(?<n>a)",
+            r"\b{start}",
+            r"\b{nope}",
+            r"\",
+            r"\q",
+            r"\x{110000}",
+            r"\xZZ",
+            "é",
+            r"\bgadget1\b.*\b(broken|missing)\b",
+            "((((a))))",
+            "a{1001}",
+            "a{4294967296}",
+            "^",
+            "$",
+            "^*",
+            "[^]",
+            "[a-]",
+            "[-a]",
+            "[a&&b]",
+            "[a--b]",
+            "[a~~b]",
+            r"[\d-z]",
+            "(?i:a)",
+            "(?i:",
+            "(?:a)",
+            "x{,3}",
+        ];
+        for rest in rests {
+            for nest in [1, 2, 250] {
+                let whole = format!("(?i){rest}");
+                let full = RegexBuilder::new(&whole).size_limit(0).nest_limit(nest).build();
+                let parses = !matches!(&full, Err(e) if e.to_string() != SIZE_EXCEEDED);
+                assert_eq!(parse(&whole, nest).is_ok(), parses, "{whole} at nesting {nest}");
+                if let (Err(ours), Err(theirs)) = (parse(&whole, nest), full) {
+                    assert!(ours.starts_with(&theirs.to_string()), "{whole}: {ours} / {theirs}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -152,12 +152,16 @@ impl ResolveIndex {
     }
 
     /// Indexes a condition trigger by the values it needs (see [`value_key`]),
-    /// else by the paths it reads; `empty_value` is what it gives on empty data.
-    pub(crate) fn add_condition(&mut self, rule: &Value, empty_value: bool, t: TriggerRef) {
+    /// else by the paths it reads; `on_empty` tells what it gives on empty
+    /// data, asked only of a rule without such values (which gives false
+    /// there: [`crate::condition::empty_value_hint`]).
+    pub(crate) fn add_condition(&mut self, rule: &Value, on_empty: impl FnOnce() -> bool, t: TriggerRef) {
         // A path a resolve lists among the context's: names only (no list
         // position), at most MAX_PATH_DEPTH deep.
         let listed = |p: &str| index_key(p) == p && p.split('.').count() <= MAX_PATH_DEPTH;
-        if let Some((path, values)) = value_key(rule).filter(|(p, _)| !empty_value && listed(p)) {
+        let key = value_key(rule);
+        let empty_value = key.is_none() && on_empty();
+        if let Some((path, values)) = key.filter(|(p, _)| !empty_value && listed(p)) {
             let by_value = self.conditions_by_value.entry(path).or_default();
             for v in values {
                 by_value.entry(v).or_default().push(t);
@@ -174,7 +178,7 @@ impl ResolveIndex {
         }
         match exact_var_paths(rule) {
             Some(paths) if !empty_value && paths.iter().all(|p| index_key(p).split('.').count() <= MAX_PATH_DEPTH) => {
-                let mut keys: Vec<String> = paths.iter().map(|p| index_key(p)).collect();
+                let mut keys: Vec<String> = paths.iter().map(|p| index_key(p).to_owned()).collect();
                 crate::order::by(&mut keys, Ord::cmp);
                 keys.dedup();
                 for k in keys {
@@ -187,9 +191,17 @@ impl ResolveIndex {
 }
 
 /// The longest leading part of a path made of names, not list positions.
-fn index_key(path: &str) -> String {
-    let parts: Vec<&str> = path.split('.').take_while(|p| p.parse::<usize>().is_err()).collect();
-    if parts.is_empty() { path.to_owned() } else { parts.join(".") }
+fn index_key(path: &str) -> &str {
+    // The end of the last name before the first list position; the whole
+    // path when it starts with one.
+    let mut end: Option<usize> = None;
+    for seg in path.split('.') {
+        if seg.parse::<usize>().is_ok() {
+            break;
+        }
+        end = Some(end.map_or(seg.len(), |e| e + 1 + seg.len()));
+    }
+    end.and_then(|e| path.get(..e)).unwrap_or(path)
 }
 
 #[cfg(test)]
@@ -200,5 +212,9 @@ mod tests {
     fn index_keys_stop_at_list_positions() {
         assert_eq!(index_key("entities.order.status"), "entities.order.status");
         assert_eq!(index_key("events.0.name"), "events");
+        assert_eq!(index_key("a.b.3"), "a.b");
+        // A path that starts with a list position is its own key, as is the empty one.
+        assert_eq!(index_key("0.name"), "0.name");
+        assert_eq!(index_key(""), "");
     }
 }

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::condition::{self, Condition, Evaluator, Scope};
+use crate::condition::{Condition, Evaluator, Scope};
 use crate::content::{
     self, CatalogDoc, CatalogMeta, Channel, CrisisScreening, EscalationPolicy, FlowMode, HumanOffer, Locales,
     LocalizedText, Priority, RiskLevel, StepKind, Trigger,
@@ -695,9 +695,7 @@ fn compile(
                     // runs out of fuel here (or once the load's shared budget is
                     // spent) is evaluated on every resolve: the safe side, where
                     // nothing is indexed away.
-                    let on_empty = condition::empty_value_hint(&rule)
-                        .unwrap_or_else(|| empty.try_holds(&compiled).unwrap_or(true));
-                    index.add_condition(&rule, on_empty, tref);
+                    index.add_condition(&rule, || empty.try_holds(&compiled).unwrap_or(true), tref);
                     conditions.push((j as u16, compiled));
                 }
                 Trigger::Text { keywords, patterns, .. } => {

@@ -4,7 +4,7 @@
 //! Rules are checked for size before they reach the engine, compiled once at load,
 //! and evaluated against plain JSON data without copying it.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::logic::{self, Rule};
 
@@ -47,7 +47,13 @@ impl Evaluator {
 
     /// Prepares `data` for evaluating many conditions against it.
     pub fn scope<'d>(&self, data: &'d Value) -> Scope<'d> {
-        Scope { data, fuel: SCOPE_FUEL }
+        Scope { data: Data::Plain(data), fuel: SCOPE_FUEL }
+    }
+
+    /// [`Self::scope`] over `over`'s members laid on `base`'s, read as one
+    /// object without building it (see [`logic::Layered`]).
+    pub fn scope_layered<'d>(&self, over: &'d Map<String, Value>, base: &'d Map<String, Value>) -> Scope<'d> {
+        Scope { data: Data::Layered(logic::Layered::new(over, base)), fuel: SCOPE_FUEL }
     }
 
     /// Evaluates `rule` against `data` and returns the JSON result, or the
@@ -172,22 +178,48 @@ pub const SCOPE_FUEL: u64 = 4 * logic::FUEL;
 
 /// Data prepared for evaluating many conditions; see [`Evaluator::scope`].
 pub struct Scope<'d> {
-    data: &'d Value,
+    data: Data<'d>,
     fuel: u64,
 }
 
-impl Scope<'_> {
+/// What a scope's rules read.
+enum Data<'d> {
+    Plain(&'d Value),
+    Layered(logic::Layered<'d>),
+}
+
+impl<'d> Scope<'d> {
     /// Whether `condition` holds. A rule that fails to evaluate (type errors,
     /// thrown values, more work than [`logic::FUEL`] allows) does not hold:
     /// content cannot crash or stall a session.
     pub fn holds(&mut self, condition: &Condition) -> bool {
-        condition.rule.holds_within(self.data, &mut self.fuel).unwrap_or(false)
+        self.try_holds(condition).unwrap_or(false)
     }
 
     /// Like [`Scope::holds`], but `None` when the rule ran out of fuel (its
     /// own or the scope's) before it could say.
     pub fn try_holds(&mut self, condition: &Condition) -> Option<bool> {
-        condition.rule.holds_within(self.data, &mut self.fuel)
+        match &self.data {
+            Data::Plain(v) => condition.rule.holds_within(v, &mut self.fuel),
+            Data::Layered(l) => condition.rule.holds_within_layered(l, &mut self.fuel),
+        }
+    }
+
+    /// The value at a dotted path in the scope's data.
+    pub fn dotted(&self, path: &str) -> Option<&'d Value> {
+        match &self.data {
+            Data::Plain(v) => crate::wire::dotted(v, path),
+            Data::Layered(l) => l.dotted(path),
+        }
+    }
+
+    /// The data's top-level members, each key once; none when the data is not an object.
+    pub fn members(&self) -> Box<dyn Iterator<Item = (&'d String, &'d Value)> + '_> {
+        match &self.data {
+            Data::Plain(Value::Object(m)) => Box::new(m.iter()),
+            Data::Plain(_) => Box::new(std::iter::empty()),
+            Data::Layered(l) => Box::new(l.members()),
+        }
     }
 }
 
@@ -386,5 +418,59 @@ mod tests {
             assert!(scope.holds(&yes));
             assert!(!scope.holds(&bad));
         }
+    }
+
+    #[test]
+    fn layered_data_reads_as_the_merged_copy() {
+        // `over` laid on `base` must read exactly as base with over's members added.
+        let ev = Evaluator::new();
+        let base = json!({"screen": "s", "now": {"x": 1}, "x": {"y": 1}, "0": 7, "list": [1, 2, 3], "e": ""});
+        let over = json!({"now": 100, "today": "2026-12-07", "answers": {"q": "yes"}});
+        let (Value::Object(b), Value::Object(o)) = (&base, &over) else { unreachable!() };
+        let mut merged = b.clone();
+        merged.extend(o.clone());
+        let merged = Value::Object(merged);
+        let rules = [
+            json!({"==": [{"var": "now"}, 100]}),
+            json!({"==": [{"var": "now.x"}, 1]}),
+            json!({"==": [{"var": ["now.x", 5]}, 5]}),
+            json!({"==": [{"var": "screen"}, "s"]}),
+            json!({"==": ["s", {"var": "screen"}]}),
+            json!({"==": [{"var": "x.y"}, 1]}),
+            json!({"==": [{"var": 0}, 7]}),
+            json!({"==": [{"var": "answers.q"}, "yes"]}),
+            json!({">": [{"var": "now"}, 99]}),
+            json!({"<": [{"var": "now"}, 99]}),
+            json!({"var": ""}),
+            json!({"==": [{"var": {"cat": ["x", ".y"]}}, 1]}),
+            json!({"==": [{"var": {"cat": ["no", "w"]}}, 100]}),
+            json!({"in": ["gone", {"missing": ["now", "answers.q", "gone", "e"]}]}),
+            json!({"in": ["now", {"missing": ["now", "gone"]}]}),
+            json!({"!": {"missing_some": [1, ["today", "gone"]]}}),
+            json!({"==": [{"val": ["answers", "q"]}, "yes"]}),
+            json!({"==": [{"val": "now"}, 100]}),
+            json!({"exists": "today"}),
+            json!({"exists": ["now", "x"]}),
+            json!({"some": [{"var": "list"}, {"==": [{"var": ""}, 2]}]}),
+            json!({"==": [{"reduce": [{"var": "list"}, {"+": [{"var": "current"}, {"var": "accumulator"}]}, 0]}, 6]}),
+            json!({"in": ["today", {"var": ""}]}),
+        ];
+        let mut seen = [false; 2];
+        for rule in rules {
+            let c = ev.compile(&rule).unwrap();
+            let plain = ev.scope(&merged).try_holds(&c);
+            let layered = ev.scope_layered(o, b).try_holds(&c);
+            assert_eq!(layered, plain, "{rule}");
+            seen[usize::from(plain == Some(true))] = true;
+        }
+        assert_eq!(seen, [true, true], "the rules must hold and fail in turn");
+        let scope = ev.scope_layered(o, b);
+        assert_eq!(scope.dotted("now"), Some(&json!(100)));
+        assert_eq!(scope.dotted("now.x"), None);
+        assert_eq!(scope.dotted("x.y"), Some(&json!(1)));
+        let mut keys: Vec<&str> = scope.members().map(|(k, _)| k.as_str()).collect();
+        crate::order::by(&mut keys, |a, b| a.cmp(b));
+        let Value::Object(m) = &merged else { unreachable!() };
+        assert_eq!(keys, m.keys().map(String::as_str).collect::<Vec<_>>());
     }
 }

@@ -353,10 +353,19 @@ impl Context {
     /// The data conditions see: the context plus `now`, `today` and `answers`.
     pub fn evaluation_data(&self, now: i64, answers: &Map<String, Value>) -> Value {
         let mut data = self.raw.clone();
-        data.insert("now".into(), now.into());
-        data.insert("today".into(), local_date(now, self.timezone_offset_minutes()).into());
-        data.insert(ANSWERS_ROOT.into(), Value::Object(answers.clone()));
+        data.extend(self.evaluation_extras(now, answers));
         Value::Object(data)
+    }
+
+    /// What [`Self::evaluation_data`] adds to the context (`now`, `today`
+    /// and the answers), to read laid over [`Self::raw`] without a copy of
+    /// it ([`crate::condition::Evaluator::scope_layered`]).
+    pub fn evaluation_extras(&self, now: i64, answers: &Map<String, Value>) -> Map<String, Value> {
+        let mut extras = Map::new();
+        extras.insert("now".into(), now.into());
+        extras.insert("today".into(), local_date(now, self.timezone_offset_minutes()).into());
+        extras.insert(ANSWERS_ROOT.into(), Value::Object(answers.clone()));
+        extras
     }
 }
 

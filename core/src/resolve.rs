@@ -41,15 +41,23 @@ use crate::text::Phrase;
 /// Most suggestions returned unless the caller asks for fewer.
 pub const DEFAULT_MAX_SUGGESTIONS: usize = 5;
 
-/// Paths present in `data`, null ones included (objects only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
-fn present_paths(data: &Map<String, Value>) -> FxHashSet<String> {
+/// Paths present in the data whose top-level members are `members`, null ones included (objects
+/// only; lists are leaves), e.g. `entities`, `entities.order`, `entities.order.id`.
+fn present_paths<'v>(members: impl Iterator<Item = (&'v String, &'v Value)>) -> FxHashSet<String> {
     let mut out = FxHashSet::default();
-    let mut stack: Vec<(String, &Value, usize)> = data.iter().map(|(k, v)| (k.clone(), v, 1)).collect();
+    let mut stack: Vec<(String, &Value, usize)> = members.map(|(k, v)| (k.clone(), v, 1)).collect();
     while let Some((path, v, depth)) = stack.pop() {
         // A null is present: a rule may read it otherwise than a missing value
         // (`var` gives its default only for the missing one).
         if let (Value::Object(m), true) = (v, depth < MAX_PATH_DEPTH) {
-            stack.extend(m.iter().map(|(k, v)| (format!("{path}.{k}"), v, depth + 1)));
+            stack.extend(m.iter().map(|(k, v)| {
+                // Not `format!`: its machinery cost more than the paths' own bytes.
+                let mut child = String::with_capacity(path.len() + 1 + k.len());
+                child.push_str(&path);
+                child.push('.');
+                child.push_str(k);
+                (child, v, depth + 1)
+            }));
         }
         out.insert(path);
     }
@@ -378,24 +386,23 @@ pub fn resolve(catalog: &Catalog, ctx: &Context, now: i64, options: &ResolveOpti
         text
     });
 
-    let data = ctx.evaluation_data(now, &Map::new());
-    let mut scope = catalog.evaluator().scope(&data);
-    let present = match &data {
-        Value::Object(m) => present_paths(m),
-        _ => FxHashSet::default(),
-    };
+    // The context with `now`, `today` and the answers laid over it, read in
+    // place (the naive oracle below reads a copy with them added).
+    let extras = ctx.evaluation_extras(now, &Map::new());
+    let mut scope = catalog.evaluator().scope_layered(&extras, ctx.raw());
+    let present = present_paths(scope.members());
     index.conditions_always.iter().for_each(&mut bound);
     for p in &present {
         index.conditions_by_path.get(p).into_iter().flatten().for_each(&mut bound);
         // Rules that need one of some strings at a path: only those the context's value names.
         if let Some(by_value) = index.conditions_by_value.get(p) {
-            if let Some(Value::String(v)) = crate::wire::dotted(&data, p) {
+            if let Some(Value::String(v)) = scope.dotted(p) {
                 by_value.get(v.as_str()).into_iter().flatten().for_each(&mut bound);
             }
         }
         // Rules that compare it with a number: only those on the value's side.
         if let Some(thresholds) = index.conditions_by_number.get(p) {
-            if let Some(v) = crate::wire::dotted(&data, p) {
+            if let Some(v) = scope.dotted(p) {
                 thresholds.candidates(v).for_each(&mut bound);
             }
         }

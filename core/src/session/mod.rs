@@ -204,9 +204,9 @@ impl Session {
         }
         let policy = session.policy(catalog);
         let segments = ctx.segments();
-        let data = session.data(ctx, now);
+        let extras = ctx.evaluation_extras(now, &session.state.answers);
         let immediate = policy
-            .segment_rules(catalog, &segments, &mut catalog.evaluator().scope(&data))
+            .segment_rules(catalog, &segments, &mut catalog.evaluator().scope_layered(&extras, ctx.raw()))
             .into_iter()
             .find(|r| r.mode == crate::content::HumanMode::Immediate)
             .map(|r| r.segment.clone());
@@ -476,8 +476,8 @@ impl Session {
             };
             match &at.step.kind {
                 CompiledStep::Check { branches, otherwise } => {
-                    let data = self.data(ctx, now);
-                    let mut scope = catalog.evaluator().scope(&data);
+                    let extras = ctx.evaluation_extras(now, &self.state.answers);
+                    let mut scope = catalog.evaluator().scope_layered(&extras, ctx.raw());
                     let target = branches.iter().find(|(c, _)| scope.holds(c)).map_or(*otherwise, |(_, t)| *t);
                     self.pass(at.flow.id.to_string(), at.step.id.to_string());
                     self.goto(catalog, at.flow_ix, target);

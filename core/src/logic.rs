@@ -111,22 +111,28 @@ impl Segments {
 
     /// The value at this path in `v`.
     fn walk<'a>(&self, v: &'a Value) -> Option<&'a Value> {
-        self.iter().try_fold(v, step)
+        self.walk_from(0, v)
     }
 
-    /// The segments, in order (a segment that cannot be read ends them; one
-    /// this type wrote always can).
-    fn iter(&self) -> impl Iterator<Item = &str> {
+    /// The value at the segments from byte `at` of the text on, in `v`.
+    /// Inlined into every reader, as the walk was before layered data.
+    #[inline(always)]
+    fn walk_from<'a>(&self, mut at: usize, mut v: &'a Value) -> Option<&'a Value> {
         let text = &*self.0;
-        let mut at = 0;
-        std::iter::from_fn(move || {
-            let c = text.get(at..)?.chars().next()?;
+        while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
             at += c.len_utf8();
             let end = at + c as usize;
-            let seg = text.get(at..end)?;
+            v = step(v, text.get(at..end)?)?;
             at = end;
-            Some(seg)
-        })
+        }
+        Some(v)
+    }
+
+    /// The first segment, and where the next starts in the text.
+    fn first(&self) -> Option<(&str, usize)> {
+        let c = self.0.chars().next()?;
+        let (at, end) = (c.len_utf8(), c.len_utf8() + c as usize);
+        Some((self.0.get(at..end)?, end))
     }
 }
 
@@ -175,12 +181,13 @@ impl<'a> Layered<'a> {
         })
     }
 
-    /// The value at a compiled path.
+    /// The value at a compiled path. Not inlined: it would weigh on the
+    /// plain data's path walk, every evaluation's hottest code.
+    #[inline(never)]
     fn walk(&self, p: &Segments) -> Option<&Value> {
-        let mut segments = p.iter();
-        match segments.next() {
+        match p.first() {
             None => Some(self.whole()),
-            Some(first) => segments.try_fold(self.get(first)?, step),
+            Some((first, next)) => p.walk_from(next, self.get(first)?),
         }
     }
 }

@@ -161,10 +161,12 @@ fn too_deep(source: &str, max: usize) -> Option<(usize, usize)> {
     while i < b.len() {
         match b[i] {
             // String contents are most of a document: skipped to the closing
-            // quote by a vector search, stepping over escapes.
+            // quote in one tight loop, stepping over escapes. (Eight bytes at a
+            // time cost more here, and memchr2 saved 1 % of a load: strings in
+            // content are short.)
             b'"' => loop {
                 i += 1;
-                match b.get(i..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) {
+                match b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'"' || c == b'\\')) {
                     Some(k) if b[i + k] == b'\\' => i += k + 1,
                     Some(k) => {
                         i += k;

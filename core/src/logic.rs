@@ -158,7 +158,7 @@ impl<'a> Layered<'a> {
         self.over.get(key).or_else(|| self.base.get(key))
     }
 
-    /// The value at a dotted path, as [`dotted`] reads it in the merged object.
+    /// The value at a dotted path, as `dotted` reads it in the merged object.
     pub fn dotted(&self, path: &str) -> Option<&'a Value> {
         let mut segments = path.split('.');
         let first = self.get(segments.next()?)?;

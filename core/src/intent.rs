@@ -98,28 +98,19 @@ pub(crate) struct Sample {
 /// [`LABEL_WEIGHT`] its title, summary and keywords, in
 /// every locale.
 pub(crate) fn samples_of(class: u32, s: &crate::content::Scenario) -> Vec<Sample> {
-    let mut out = Vec::new();
-    push_samples(class, s.examples.values().flatten().cloned(), s, &mut out);
-    out
+    samples(class, s.examples.values().flatten().cloned(), s)
 }
 
 /// [`samples_of`], taking the scenario's examples rather than copying them:
 /// a loaded catalog keeps them nowhere else.
 pub(crate) fn take_samples(class: u32, s: &mut crate::content::Scenario) -> Vec<Sample> {
     let examples = std::mem::take(&mut s.examples);
-    let mut out = Vec::new();
-    push_samples(class, examples.into_values().flatten(), s, &mut out);
-    out
+    samples(class, examples.into_values().flatten(), s)
 }
 
-fn push_samples(
-    class: u32,
-    examples: impl Iterator<Item = String>,
-    s: &crate::content::Scenario,
-    out: &mut Vec<Sample>,
-) {
-    let (lower, _) = examples.size_hint();
-    out.reserve(lower);
+/// The samples of scenario `s`, given its examples.
+fn samples(class: u32, examples: impl Iterator<Item = String>, s: &crate::content::Scenario) -> Vec<Sample> {
+    let mut out = Vec::new();
     for text in examples {
         if !text.trim().is_empty() {
             out.push(Sample { class, text, weight: 1.0 });
@@ -140,6 +131,7 @@ fn push_samples(
             }
         }
     }
+    out
 }
 
 /// The classifier, built from a catalog's samples.

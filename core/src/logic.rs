@@ -160,9 +160,10 @@ impl<'a> Layered<'a> {
 
     /// The value at a dotted path, as `dotted` reads it in the merged object.
     pub fn dotted(&self, path: &str) -> Option<&'a Value> {
-        let mut segments = path.split('.');
-        let first = self.get(segments.next()?)?;
-        segments.try_fold(first, step)
+        match path.split_once('.') {
+            None => self.get(path),
+            Some((first, rest)) => dotted(self.get(first)?, rest),
+        }
     }
 
     /// Every member, each key once (`over`'s where both have it), in no
@@ -231,10 +232,11 @@ fn node(v: &Value, depth: usize) -> Result<Node, CompileError> {
                 return Ok(Node::Lit(raw.clone()));
             }
             // The common `{"var": "a.b"}`, read without a literal node to drop.
-            if let (Op::Var, Value::String(path)) = (op, raw) {
-                if let Some(p) = dotted_path(path).filter(|_| !path.is_empty()) {
-                    return Ok(Node::Path(Some(p), None));
-                }
+            if let (Op::Var, Value::String(path)) = (op, raw)
+                && !path.is_empty()
+                && let Some(p) = dotted_path(path)
+            {
+                return Ok(Node::Path(Some(p), None));
             }
             let args = match raw {
                 Value::Array(items) => {
@@ -255,19 +257,17 @@ fn node(v: &Value, depth: usize) -> Result<Node, CompileError> {
                     }
                     None => Node::Op(op, Args::Many(list)),
                 },
-                (op, Args::Many(list)) if is_comparison(op) && list.len() == 2 => {
-                    let shape = match (&list[0], &list[1]) {
-                        (Node::Path(_, None), Node::Lit(_)) => Some(true),
-                        (Node::Lit(_), Node::Path(_, None)) => Some(false),
-                        _ => None,
-                    };
+                (op, Args::Many(list)) if is_comparison(op) && is_path_and_literal(&list) => {
                     let mut pair = list.into_iter();
-                    match (shape, pair.next(), pair.next()) {
-                        (Some(true), Some(Node::Path(path, None)), Some(Node::Lit(literal)))
-                        | (Some(false), Some(Node::Lit(literal)), Some(Node::Path(path, None))) => {
-                            Node::Compare(Box::new(Compare { op, path_first: shape == Some(true), path, literal }))
+                    match (pair.next(), pair.next()) {
+                        (Some(Node::Path(path, None)), Some(Node::Lit(literal))) => {
+                            Node::Compare(Box::new(Compare { op, path_first: true, path, literal }))
                         }
-                        (_, a, b) => Node::Op(op, Args::Many(a.into_iter().chain(b).collect())),
+                        (Some(Node::Lit(literal)), Some(Node::Path(path, None))) => {
+                            Node::Compare(Box::new(Compare { op, path_first: false, path, literal }))
+                        }
+                        // Not reached: the guard saw one of the two shapes.
+                        (a, b) => Node::Op(op, Args::Many(a.into_iter().chain(b).collect())),
                     }
                 }
                 (op, args) => Node::Op(op, args),
@@ -296,6 +296,11 @@ fn static_path(n: &Node) -> Option<Option<Segments>> {
         }
         _ => None,
     }
+}
+
+/// Whether two arguments are a path without a default and a literal, either way round.
+fn is_path_and_literal(list: &[Node]) -> bool {
+    matches!(list, [Node::Path(_, None), Node::Lit(_)] | [Node::Lit(_), Node::Path(_, None)])
 }
 
 fn is_comparison(op: Op) -> bool {

@@ -565,16 +565,11 @@ pub(crate) fn parse(pattern: &str, nest_limit: u32) -> Result<Option<Node>, Stri
     // it parses, and regex-lite's parser spends half its time on it (a class
     // for every letter): the rest is checked alone, and, should it fail, the
     // whole pattern again for the message.
-    let rest = pattern.strip_prefix("(?i)").filter(|r| syntax_ok(r, nest_limit)).map(|_| Ok(()));
-    match rest.unwrap_or_else(|| check_syntax(pattern, nest_limit)) {
-        Ok(()) => Ok(crate::syntax::parse(pattern)),
-        Err(message) => Err(message),
-    }
-}
-
-/// Whether regex-lite parses `pattern` within the nesting limit.
-fn syntax_ok(pattern: &str, nest_limit: u32) -> bool {
-    check_syntax(pattern, nest_limit).is_ok()
+    let checked = match pattern.strip_prefix("(?i)") {
+        Some(rest) if check_syntax(rest, nest_limit).is_ok() => Ok(()),
+        _ => check_syntax(pattern, nest_limit),
+    };
+    checked.map(|()| crate::syntax::parse(pattern))
 }
 
 /// regex-lite's verdict on `pattern`'s syntax, within the nesting limit, with

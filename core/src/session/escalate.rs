@@ -290,7 +290,7 @@ impl Session {
     pub(super) fn offer(&self, catalog: &Catalog, ctx: &Context, now: i64) -> Offer {
         let policy = self.policy(catalog);
         let segments = ctx.segments();
-        let extras = ctx.evaluation_extras(now, &self.state.answers);
+        let extras = self.extras(ctx, now);
         let mut scope = catalog.evaluator().scope_layered(&extras, ctx.raw());
         let rules = policy.segment_rules(catalog, &segments, &mut scope);
         let mut reasons: Vec<String> = Vec::new();

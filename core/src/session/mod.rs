@@ -204,7 +204,7 @@ impl Session {
         }
         let policy = session.policy(catalog);
         let segments = ctx.segments();
-        let extras = ctx.evaluation_extras(now, &session.state.answers);
+        let extras = session.extras(ctx, now);
         let immediate = policy
             .segment_rules(catalog, &segments, &mut catalog.evaluator().scope_layered(&extras, ctx.raw()))
             .into_iter()
@@ -421,6 +421,11 @@ impl Session {
         ctx.evaluation_data(now, &self.state.answers)
     }
 
+    /// What conditions read laid over the context ([`Context::evaluation_extras`]).
+    fn extras(&self, ctx: &Context, now: i64) -> Map<String, Value> {
+        ctx.evaluation_extras(now, &self.state.answers)
+    }
+
     fn policy(&self, catalog: &Catalog) -> EffectivePolicy {
         let flow = self.state.stack.last().and_then(|f| catalog.flow_ix(&f.flow)).and_then(|fx| catalog.flow(fx).ok());
         escalation::effective_policy(catalog, flow)
@@ -476,7 +481,7 @@ impl Session {
             };
             match &at.step.kind {
                 CompiledStep::Check { branches, otherwise } => {
-                    let extras = ctx.evaluation_extras(now, &self.state.answers);
+                    let extras = self.extras(ctx, now);
                     let mut scope = catalog.evaluator().scope_layered(&extras, ctx.raw());
                     let target = branches.iter().find(|(c, _)| scope.holds(c)).map_or(*otherwise, |(_, t)| *t);
                     self.pass(at.flow.id.to_string(), at.step.id.to_string());
